@@ -1,0 +1,214 @@
+#include "common/json_reader.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace shiftsim {
+
+namespace {
+std::vector<ParamDoc>& doc_registry() {
+  static std::vector<ParamDoc> docs;
+  return docs;
+}
+
+void remember(const std::string& path, const std::string& description, const std::string& def) {
+  auto& docs = doc_registry();
+  for (const auto& d : docs)
+    if (d.path == path) return;
+  docs.push_back({path, description, def});
+}
+
+std::string join(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+std::string type_name(const nlohmann::json& v) { return std::string(v.type_name()); }
+}  // namespace
+
+JsonReader::JsonReader(const nlohmann::json& node, std::string file, std::string path)
+    : node_(node), file_(std::move(file)), path_(std::move(path)) {
+  if (!node_.is_object())
+    fail_here("must be a JSON object, found " + type_name(node_));
+}
+
+bool JsonReader::has(const std::string& key) const { return node_.contains(key); }
+
+void JsonReader::fail(const std::string& key, const std::string& message) const {
+  throw InputError(file_ + ": " + join(path_, key) + ": " + message);
+}
+
+void JsonReader::fail_here(const std::string& message) const {
+  throw InputError(file_ + ": " + (path_.empty() ? std::string("(top level)") : path_) + ": " +
+                   message);
+}
+
+const nlohmann::json* JsonReader::lookup(const std::string& key, const std::string& description,
+                                         const std::string& def) {
+  read_.insert(key);
+  remember(join(path_, key), description, def);
+  auto it = node_.find(key);
+  if (it == node_.end()) return nullptr;
+  return &*it;
+}
+
+int64_t JsonReader::to_int(const std::string& key, const nlohmann::json& v, int64_t lo,
+                           int64_t hi) const {
+  int64_t x = 0;
+  if (v.is_number_integer()) {
+    x = v.get<int64_t>();
+  } else if (v.is_number_float()) {
+    double d = v.get<double>();
+    if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9e18)
+      fail(key, "must be an integer, found " + v.dump());
+    x = static_cast<int64_t>(d);
+  } else {
+    fail(key, "must be an integer, found " + type_name(v) + " " + v.dump());
+  }
+  if (x < lo) fail(key, "must be >= " + std::to_string(lo) + ", found " + std::to_string(x));
+  if (x > hi) fail(key, "must be <= " + std::to_string(hi) + ", found " + std::to_string(x));
+  return x;
+}
+
+double JsonReader::to_number(const std::string& key, const nlohmann::json& v, double lo,
+                             double hi) const {
+  if (!v.is_number()) fail(key, "must be a number, found " + type_name(v) + " " + v.dump());
+  double d = v.get<double>();
+  std::ostringstream os;
+  if (!(d >= lo)) {
+    os << "must be >= " << lo << ", found " << d;
+    fail(key, os.str());
+  }
+  if (!(d <= hi)) {
+    os << "must be <= " << hi << ", found " << d;
+    fail(key, os.str());
+  }
+  return d;
+}
+
+std::string JsonReader::str(const std::string& key, const std::string& description) {
+  const auto* v = lookup(key, description, "");
+  if (!v) fail(key, "required string is missing");
+  if (!v->is_string()) fail(key, "must be a string, found " + type_name(*v));
+  return v->get<std::string>();
+}
+
+std::string JsonReader::str(const std::string& key, const std::string& def,
+                            const std::string& description) {
+  const auto* v = lookup(key, description, def);
+  if (!v) return def;
+  if (!v->is_string()) fail(key, "must be a string, found " + type_name(*v));
+  return v->get<std::string>();
+}
+
+std::string JsonReader::choice(const std::string& key, const std::string& def,
+                               const std::vector<std::string>& choices,
+                               const std::string& description) {
+  std::string s = def.empty() ? str(key, description) : str(key, def, description);
+  for (const auto& c : choices)
+    if (c == s) return s;
+  std::string all;
+  for (const auto& c : choices) all += (all.empty() ? "" : ", ") + c;
+  fail(key, "must be one of {" + all + "}, found \"" + s + "\"");
+}
+
+bool JsonReader::flag(const std::string& key, bool def, const std::string& description) {
+  const auto* v = lookup(key, description, def ? "true" : "false");
+  if (!v) return def;
+  if (!v->is_boolean()) fail(key, "must be true or false, found " + v->dump());
+  return v->get<bool>();
+}
+
+int64_t JsonReader::integer(const std::string& key, int64_t lo, int64_t hi,
+                            const std::string& description) {
+  const auto* v = lookup(key, description, "");
+  if (!v) fail(key, "required integer is missing");
+  return to_int(key, *v, lo, hi);
+}
+
+int64_t JsonReader::integer(const std::string& key, int64_t def, int64_t lo, int64_t hi,
+                            const std::string& description) {
+  const auto* v = lookup(key, description, std::to_string(def));
+  if (!v) return def;
+  return to_int(key, *v, lo, hi);
+}
+
+double JsonReader::number(const std::string& key, double def, double lo, double hi,
+                          const std::string& description) {
+  std::ostringstream os;
+  os << def;
+  const auto* v = lookup(key, description, os.str());
+  if (!v) return def;
+  return to_number(key, *v, lo, hi);
+}
+
+double JsonReader::number(const std::string& key, double lo, double hi,
+                          const std::string& description) {
+  const auto* v = lookup(key, description, "");
+  if (!v) fail(key, "required number is missing");
+  return to_number(key, *v, lo, hi);
+}
+
+std::vector<int64_t> JsonReader::int_list(const std::string& key, int64_t lo, int64_t hi,
+                                          const std::string& description) {
+  const auto* v = lookup(key, description, "");
+  if (!v) fail(key, "required list is missing");
+  if (!v->is_array()) fail(key, "must be a list, found " + type_name(*v));
+  std::vector<int64_t> out;
+  for (size_t i = 0; i < v->size(); ++i)
+    out.push_back(to_int(key + "[" + std::to_string(i) + "]", (*v)[i], lo, hi));
+  return out;
+}
+
+std::vector<std::string> JsonReader::str_list(const std::string& key,
+                                              const std::string& description) {
+  const auto* v = lookup(key, description, "");
+  if (!v) fail(key, "required list is missing");
+  if (!v->is_array()) fail(key, "must be a list of strings, found " + type_name(*v));
+  std::vector<std::string> out;
+  for (size_t i = 0; i < v->size(); ++i) {
+    if (!(*v)[i].is_string())
+      fail(key + "[" + std::to_string(i) + "]", "must be a string, found " + (*v)[i].dump());
+    out.push_back((*v)[i].get<std::string>());
+  }
+  return out;
+}
+
+JsonReader JsonReader::child(const std::string& key, const std::string& description) {
+  const auto* v = lookup(key, description, "");
+  if (!v) fail(key, "required object is missing");
+  return JsonReader(*v, file_, join(path_, key));
+}
+
+JsonReader JsonReader::optional_child(const std::string& key, const std::string& description) {
+  static const nlohmann::json empty = nlohmann::json::object();
+  const auto* v = lookup(key, description, "{}");
+  return JsonReader(v ? *v : empty, file_, join(path_, key));
+}
+
+const nlohmann::json& JsonReader::raw(const std::string& key, const std::string& description) {
+  const auto* v = lookup(key, description, "");
+  if (!v) fail(key, "is missing");
+  return *v;
+}
+
+void JsonReader::finish() const {
+  for (auto it = node_.begin(); it != node_.end(); ++it)
+    if (!read_.count(it.key())) fail(it.key(), "unknown key");
+}
+
+const std::vector<ParamDoc>& JsonReader::docs() { return doc_registry(); }
+
+nlohmann::json read_json_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  try {
+    return nlohmann::json::parse(ss.str());
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(path + ": malformed JSON: " + e.what());
+  }
+}
+
+}  // namespace shiftsim

@@ -1,0 +1,64 @@
+#pragma once
+// Typed parameters of the accelerator, read once from JSON by sim/ (sim/arch_config.*).
+// models/ sees only these structs, never JSON. Units are in the names.
+#include <cstdint>
+#include <string>
+
+namespace shiftsim::models {
+
+enum class ArrayKind { svpe, vpe };
+enum class OverflowPolicy { saturate, wrap };
+
+struct DramSpec {
+  uint32_t width_bytes = 16;       // data bus width: one beat per cycle
+  double peak_gbps = 19.2;         // DRAM peak; beats slow down when width * clock exceeds it
+  double latency_ns = 150.0;       // request to first beat, paid once per burst
+  uint32_t max_burst_bytes = 4096; // AXI4: 256 beats; bursts also never cross a 4 KiB boundary
+  uint64_t size_mib = 2048;        // address space of the DRAM model
+};
+
+struct BufferSpec {
+  // Capacity of ONE half of each double buffer, in KiB.
+  uint32_t input_kib = 64;
+  uint32_t weight_kib = 64;
+  uint32_t output_kib = 128;
+};
+
+struct PeArraySpec {
+  ArrayKind kind = ArrayKind::svpe;
+  uint32_t lanes = 32;          // Tm: output channels in parallel
+  uint32_t vector = 8;          // Tn: input channels in parallel
+  uint32_t kernel = 3;          // k: each element is a k x k convolver
+  uint32_t product_stages = 1;  // pipeline registers in a product (shift: 1, DSP48: 3)
+};
+
+struct NumericsSpec {
+  uint32_t act_bits = 16;   // signed activations
+  uint32_t weight_bits = 3; // pow2: code width (sign + magnitude); fixed: two's complement
+  uint32_t acc_bits = 48;   // accumulator width
+  OverflowPolicy overflow = OverflowPolicy::saturate;
+};
+
+struct PpuSpec {
+  uint32_t latency_cycles = 4;  // accumulator read -> bias -> shift/round -> clamp/ReLU -> out
+};
+
+struct HostSpec {
+  uint32_t reg_access_cycles = 4;  // one AXI-Lite register read or write
+  uint32_t poll_interval_cycles = 64;  // host reads the status register this often
+};
+
+struct ArchSpec {
+  std::string name;
+  double clock_mhz = 200.0;
+  DramSpec dram;
+  BufferSpec buffers;
+  PeArraySpec pe_array;
+  NumericsSpec numerics;
+  PpuSpec ppu;
+  HostSpec host;
+
+  double period_ns() const { return 1000.0 / clock_mhz; }
+};
+
+}  // namespace shiftsim::models

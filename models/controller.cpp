@@ -1,0 +1,90 @@
+#include "models/controller.h"
+
+#include <cstring>
+#include <vector>
+
+namespace shiftsim::models {
+
+Controller::Controller(sc_core::sc_module_name name, Pipeline& pipe, const Dram& dram)
+    : sc_module(name), regs("regs"), fetch("fetch"), p_(pipe), dram_(dram),
+      port_(fetch, pipe, dram.timing()) {
+  regs.register_b_transport(this, &Controller::reg_access);
+  SC_HAS_PROCESS(Controller);
+  SC_THREAD(run);
+}
+
+void Controller::reg_access(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+  delay += p_.clock.cycles(p_.arch.host.reg_access_cycles);
+  if (gp.get_data_length() != 4) {
+    gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    return;
+  }
+  uint32_t v = 0;
+  const uint64_t reg = gp.get_address();
+  if (gp.is_write()) {
+    std::memcpy(&v, gp.get_data_ptr(), 4);
+    switch (reg) {
+      case kRegCtrl:
+        if (v & 1) start_.notify(delay);  // takes effect when the write completes
+        break;
+      case kRegDescLo: desc_addr_ = (desc_addr_ & ~0xFFFFFFFFull) | v; break;
+      case kRegDescHi: desc_addr_ = (desc_addr_ & 0xFFFFFFFFull) | (uint64_t(v) << 32); break;
+      case kRegDescCount: desc_count_ = v; break;
+      default: gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE); return;
+    }
+  } else {
+    switch (reg) {
+      case kRegStatus: v = status_; break;
+      case kRegCyclesLo: v = uint32_t(cycles_); break;
+      case kRegCyclesHi: v = uint32_t(cycles_ >> 32); break;
+      case kRegDescCount: v = desc_count_; break;
+      default: gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE); return;
+    }
+    std::memcpy(gp.get_data_ptr(), &v, 4);
+  }
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void Controller::run() {
+  std::vector<uint8_t> raw(kDescriptorBytes);
+  for (;;) {
+    sc_core::wait(start_);
+    status_ = 2;  // busy
+    const uint64_t t0 = p_.clock.now();
+    for (uint32_t i = 0; i < desc_count_; ++i) {
+      if (on_layer) on_layer(i, desc_count_);
+      p_.trace.set_layer(i, p_.clock.now());
+      p_.stats.emplace_back();
+      LayerStats& st = p_.stats.back();
+      st.start_cycle = p_.clock.now();
+      const DramStats before = dram_.stats();
+      sc_core::sc_time pending = sc_core::SC_ZERO_TIME;
+      port_.transfer(tlm::TLM_READ_COMMAND, desc_addr_ + uint64_t(i) * kDescriptorBytes,
+                     raw.data(), kDescriptorBytes, pending);
+      if (p_.mode == SimMode::fast) sc_core::wait(pending);
+      p_.spend(kDecodeCycles);
+      p_.desc = Descriptor::decode(raw.data());
+      p_.plan = plan_layer(p_.desc, p_.arch);
+      p_.layout.reset();
+      if (p_.desc.op == Op::conv) p_.layout.emplace(p_.desc, p_.arch);
+      st.layer_id = p_.desc.layer_id;
+      st.steps = uint32_t(p_.plan.steps.size());
+      st.tiles = uint32_t(p_.plan.tiles.size());
+      st.tile_rows = p_.desc.tile_rows;
+      st.tile_cols = p_.desc.tile_cols;
+      p_.loads_done = p_.steps_done = p_.stores_done = 0;
+      ++p_.sequence;
+      p_.signal();
+      const uint64_t tiles = p_.plan.tiles.size();
+      p_.wait_until([&] { return p_.stores_done == tiles; });
+      st.end_cycle = p_.clock.now();
+      st.dram_read_bytes = dram_.stats().read_bytes - before.read_bytes;
+      st.dram_write_bytes = dram_.stats().write_bytes - before.write_bytes;
+    }
+    cycles_ = p_.clock.now() - t0;
+    status_ = 1;  // done
+    irq.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+}  // namespace shiftsim::models

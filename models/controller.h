@@ -1,0 +1,44 @@
+#pragma once
+// The controller: AXI-Lite registers for the host, the descriptor fetch, and the layer loop
+// that publishes each layer's plan to the units and waits for its last store
+// (docs/ARCHITECTURE.md §2-§3).
+#include <cstdint>
+#include <functional>
+
+#include <systemc>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "models/dma_port.h"
+#include "models/dram.h"
+#include "models/pipeline.h"
+
+namespace shiftsim::models {
+
+// Cycles between a descriptor's arrival and its layer's first load.
+constexpr uint64_t kDecodeCycles = 1;
+
+class Controller : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<Controller> regs;
+  tlm_utils::simple_initiator_socket<Controller> fetch;
+  sc_core::sc_event irq;  // raised when the descriptor list is done
+
+  Controller(sc_core::sc_module_name name, Pipeline& pipe, const Dram& dram);
+  std::function<void(uint32_t layer, uint32_t count)> on_layer;  // progress, may be empty
+
+ private:
+  void run();
+  void reg_access(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+
+  Pipeline& p_;
+  const Dram& dram_;
+  DmaPort port_;
+  sc_core::sc_event start_;
+  uint64_t desc_addr_ = 0;
+  uint32_t desc_count_ = 0;
+  uint32_t status_ = 0;
+  uint64_t cycles_ = 0;
+};
+
+}  // namespace shiftsim::models

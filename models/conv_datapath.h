@@ -1,0 +1,46 @@
+#pragma once
+// The PE array's arithmetic for one step (docs/ARCHITECTURE.md §6), in plain C++:
+// Tm lanes x Tn vector elements, each a k x k convolver, accumulating into the tile's output
+// half. `run_all` computes a whole step at once (fast mode); `cycle` computes exactly the
+// products of one clock (cycle mode): one output pixel, one k x k piece of the kernel, all lanes
+// and elements, SVPE products as shifts with sign select, VPE products as multiplies.
+#include <cstdint>
+#include <vector>
+
+#include "models/arch_spec.h"
+#include "models/buffers.h"
+#include "models/layer_plan.h"
+
+namespace shiftsim::models {
+
+class ConvDatapath {
+ public:
+  explicit ConvDatapath(const ArchSpec& arch) : arch_(arch) {}
+
+  // weights: the step's block unpacked ([m][n][ky][kx]; codes for SVPE, values for VPE).
+  void begin(const Descriptor& d, const TilePlan& tile, const StepPlan& step,
+             const std::vector<int32_t>& weights, const InputHalf& in, OutputHalf& out);
+  uint64_t issue_cycles() const { return uint64_t(pieces_) * pixels_; }
+  void run_all();
+  void cycle(uint64_t i);  // i in [0, issue_cycles())
+
+ private:
+  void load_piece(uint32_t piece);
+  int64_t lane_sum(uint32_t m) const;
+
+  const ArchSpec& arch_;
+  const InputHalf* in_ = nullptr;
+  OutputHalf* out_ = nullptr;
+  const std::vector<int32_t>* weights_ = nullptr;
+  uint32_t K_ = 1, S_ = 1, k_ = 1, kp_ = 1, pieces_ = 1, pixels_ = 0, ncol_ = 0, mc_ = 0, nc_ = 0;
+  bool pow2_ = false;
+  // Cycle mode: weight registers of the current piece and the gathered input window.
+  uint32_t piece_ = UINT32_MAX;
+  uint32_t e_ = 0;                      // nc * k * k elements per lane
+  std::vector<int32_t> wreg_;           // VPE: value; SVPE: unused
+  std::vector<int32_t> shift_, neg_, nz_;  // SVPE: per element shift, sign mask, nonzero mask
+  std::vector<int16_t> win_;
+  std::vector<int16_t> cols_, w16_;     // fast mode: im2col and weights as int16
+};
+
+}  // namespace shiftsim::models

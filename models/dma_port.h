@@ -1,0 +1,32 @@
+#pragma once
+// A DMA channel's bus side: moves one contiguous range through a TLM initiator socket in AXI
+// bursts. Fast mode adds each burst's annotated delay to `pending` (loosely timed: the caller
+// waits once per job); cycle mode spends each burst's cycles as it completes.
+#include <cstdint>
+#include <vector>
+
+#include <tlm>
+
+#include "models/dram_timing.h"
+#include "models/pipeline.h"
+
+namespace shiftsim::models {
+
+class DmaPort {
+ public:
+  DmaPort(tlm::tlm_initiator_socket<>& socket, Pipeline& pipe, const DramTiming& timing)
+      : socket_(socket), pipe_(pipe), timing_(timing) {}
+
+  // Returns the cycles the transfer took (fast mode: the cycles added to `pending`).
+  uint64_t transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t bytes,
+                    sc_core::sc_time& pending);
+
+ private:
+  tlm::tlm_initiator_socket<>& socket_;
+  Pipeline& pipe_;
+  const DramTiming& timing_;
+  std::vector<Burst> bursts_;
+  tlm::tlm_generic_payload gp_;
+};
+
+}  // namespace shiftsim::models

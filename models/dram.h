@@ -1,0 +1,44 @@
+#pragma once
+// DRAM as a TLM-2.0 loosely-timed target. Storage and timing live in plain classes; this module
+// only connects them to a socket. Reads and writes are separate channels (AXI read/write);
+// on each, a burst that starts the cycle the previous one ended streams on without paying the
+// latency again (the DMA keeps requests outstanding while it has work queued).
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "models/cycle_time.h"
+#include "models/dram_timing.h"
+
+namespace shiftsim::models {
+
+struct DramStats {
+  uint64_t read_bytes = 0, write_bytes = 0, read_bursts = 0, write_bursts = 0;
+};
+
+class Dram : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<Dram> socket;
+
+  Dram(sc_core::sc_module_name name, const ArchSpec& arch);
+
+  // Untimed access for loading the program image and reading results back.
+  std::vector<uint8_t>& storage() { return storage_; }
+  const DramStats& stats() const { return stats_; }
+  const DramTiming& timing() const { return timing_; }
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+
+  CycleTime clock_;
+  DramTiming timing_;
+  uint64_t capacity_;
+  std::vector<uint8_t> storage_;
+  DramStats stats_;
+  uint64_t read_end_ = UINT64_MAX, write_end_ = UINT64_MAX;  // cycle the last burst ended
+};
+
+}  // namespace shiftsim::models

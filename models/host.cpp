@@ -1,0 +1,58 @@
+#include "models/host.h"
+
+#include <cstring>
+#include <stdexcept>
+
+#include "models/program.h"
+
+namespace shiftsim::models {
+
+Host::Host(sc_core::sc_module_name name, const CycleTime& clock, sc_core::sc_event& irq,
+           uint64_t desc_addr, uint32_t desc_count)
+    : sc_module(name), socket("socket"), clock_(clock), irq_(irq), desc_addr_(desc_addr),
+      desc_count_(desc_count) {
+  SC_HAS_PROCESS(Host);
+  SC_THREAD(run);
+}
+
+void Host::write(uint32_t reg, uint32_t value) {
+  tlm::tlm_generic_payload gp;
+  gp.set_command(tlm::TLM_WRITE_COMMAND);
+  gp.set_address(kRegBase + reg);
+  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&value));
+  gp.set_data_length(4);
+  gp.set_streaming_width(4);
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  socket->b_transport(gp, delay);
+  if (gp.is_response_error()) throw std::runtime_error("host: register write failed");
+  sc_core::wait(delay);
+}
+
+uint32_t Host::read(uint32_t reg) {
+  uint32_t value = 0;
+  tlm::tlm_generic_payload gp;
+  gp.set_command(tlm::TLM_READ_COMMAND);
+  gp.set_address(kRegBase + reg);
+  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&value));
+  gp.set_data_length(4);
+  gp.set_streaming_width(4);
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  socket->b_transport(gp, delay);
+  if (gp.is_response_error()) throw std::runtime_error("host: register read failed");
+  sc_core::wait(delay);
+  return value;
+}
+
+void Host::run() {
+  write(kRegDescLo, uint32_t(desc_addr_));
+  write(kRegDescHi, uint32_t(desc_addr_ >> 32));
+  write(kRegDescCount, desc_count_);
+  write(kRegCtrl, 1);
+  sc_core::wait(irq_);
+  done_ = (read(kRegStatus) & 1) != 0;
+  accel_cycles_ = read(kRegCyclesLo) | (uint64_t(read(kRegCyclesHi)) << 32);
+  end_cycle_ = clock_.now();
+  sc_core::sc_stop();
+}
+
+}  // namespace shiftsim::models

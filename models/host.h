@@ -1,0 +1,37 @@
+#pragma once
+// The processing system's driver: programs the controller's registers over AXI-Lite, waits for
+// the interrupt, reads the status and the cycle counter back, and ends the simulation.
+#include <cstdint>
+
+#include <systemc>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "models/cycle_time.h"
+
+namespace shiftsim::models {
+
+class Host : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_initiator_socket<Host> socket;
+
+  Host(sc_core::sc_module_name name, const CycleTime& clock, sc_core::sc_event& irq,
+       uint64_t desc_addr, uint32_t desc_count);
+
+  uint64_t end_cycle() const { return end_cycle_; }
+  uint64_t accelerator_cycles() const { return accel_cycles_; }
+  bool done() const { return done_; }
+
+ private:
+  void run();
+  void write(uint32_t reg, uint32_t value);
+  uint32_t read(uint32_t reg);
+
+  const CycleTime& clock_;
+  sc_core::sc_event& irq_;
+  uint64_t desc_addr_;
+  uint32_t desc_count_;
+  uint64_t end_cycle_ = 0, accel_cycles_ = 0;
+  bool done_ = false;
+};
+
+}  // namespace shiftsim::models

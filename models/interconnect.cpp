@@ -1,0 +1,25 @@
+#include "models/interconnect.h"
+
+#include "models/program.h"
+
+namespace shiftsim::models {
+
+Interconnect::Interconnect(sc_core::sc_module_name name)
+    : sc_module(name), targets("targets"), to_dram("to_dram"), to_regs("to_regs") {
+  targets.register_b_transport(this, &Interconnect::b_transport);
+}
+
+void Interconnect::b_transport(int port, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+  if (size_t(port) >= transactions_.size()) transactions_.resize(size_t(port) + 1, 0);
+  ++transactions_[size_t(port)];
+  const uint64_t addr = gp.get_address();
+  if (addr >= kRegBase) {
+    gp.set_address(addr - kRegBase);
+    to_regs->b_transport(gp, delay);
+    gp.set_address(addr);
+  } else {
+    to_dram->b_transport(gp, delay);
+  }
+}
+
+}  // namespace shiftsim::models

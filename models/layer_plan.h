@@ -1,0 +1,54 @@
+#pragma once
+// The tiled schedule of one layer: tiles (one output block each, stored once) made of steps
+// (one load + one compute each). Plain C++: the controller runs it, tests reason about it.
+// docs/ARCHITECTURE.md §5-§7 define every number here.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/arch_spec.h"
+#include "models/program.h"
+
+namespace shiftsim::models {
+
+// A block of an input tensor: channels [ch0, +nch), rows [y0, +ny), cols [x0, +nx).
+// y0/x0 may be negative and the block may overhang the tensor: those positions are padding,
+// zero in the buffer and never read from DRAM.
+struct Window {
+  int32_t ch0 = 0, nch = 0, y0 = 0, ny = 0, x0 = 0, nx = 0;
+  int64_t elements() const { return int64_t(nch) * ny * nx; }
+};
+
+struct StepPlan {
+  Window window;            // input block (eltwise: the same block of both inputs)
+  uint32_t group = 0, mt = 0, nt = 0;  // conv: weight block (group, m tile, n tile)
+  uint32_t n0 = 0, nc = 0;  // conv: input channels of the group in this step
+  uint64_t compute_cycles = 0;
+  bool loads_bias = false;  // first step of a conv tile
+};
+
+struct TilePlan {
+  uint32_t oc0 = 0, mc = 0;  // output channels [oc0, +mc) of this layer
+  uint32_t r0 = 0, nr = 0, c0 = 0, ncol = 0;
+  uint32_t first_step = 0, steps = 0;
+};
+
+struct LayerPlan {
+  std::vector<TilePlan> tiles;
+  std::vector<StepPlan> steps;
+  uint32_t pieces = 1;      // conv: k x k pieces per kernel
+  uint32_t pipe_depth = 0;  // conv: PE pipeline depth, drained at the end of every tile
+};
+
+uint32_t act_bytes(const ArchSpec& arch);
+uint32_t acc_bytes(const ArchSpec& arch);
+uint32_t pe_pipeline_depth(const ArchSpec& arch);
+
+// Largest tile (full rows first) whose input, weight and output blocks each fit one half of
+// their double buffer. Sets d.tile_rows and d.tile_cols; returns an empty string on success or
+// a message naming the buffer, the need and the capacity.
+std::string choose_tiles(Descriptor& d, const ArchSpec& arch);
+
+LayerPlan plan_layer(const Descriptor& d, const ArchSpec& arch);
+
+}  // namespace shiftsim::models

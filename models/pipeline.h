@@ -1,0 +1,78 @@
+#pragma once
+// The layer in flight and the progress counters through which the controller, load unit,
+// compute unit and store unit hand work to each other. Every start time in the contract is
+// "the latest finish among my dependencies", which these counters express directly; both
+// simulation modes use them, so both see the same schedule.
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+
+#include "models/buffers.h"
+#include "models/cycle_time.h"
+#include "models/layer_plan.h"
+#include "models/program.h"
+#include "models/vcd_trace.h"
+#include "models/weight_layout.h"
+#include <optional>
+
+namespace shiftsim::models {
+
+struct LayerStats {
+  uint32_t layer_id = 0;
+  uint64_t start_cycle = 0, end_cycle = 0;
+  uint64_t compute_cycles = 0;   // cycles the compute unit worked (issue, padding, drain)
+  uint64_t stall_cycles = 0;     // cycles the compute unit waited for a load or a free output half
+  uint64_t load_cycles = 0, store_cycles = 0;  // busy cycles of the two DMA units
+  uint64_t dram_read_bytes = 0, dram_write_bytes = 0;
+  uint64_t saturations = 0;
+  uint32_t tiles = 0, steps = 0, tile_rows = 0, tile_cols = 0;
+};
+
+struct Pipeline {
+  Pipeline(const ArchSpec& a, SimMode m, VcdTrace& t)
+      : arch(a), mode(m), clock(a.clock_mhz), trace(t) {}
+
+  const ArchSpec& arch;
+  SimMode mode;
+  CycleTime clock;
+  VcdTrace& trace;
+  Buffers buffers;
+
+  // The layer in flight; `sequence` grows by one per layer so units notice a new one.
+  uint64_t sequence = 0;
+  Descriptor desc;
+  LayerPlan plan;
+  std::optional<WeightLayout> layout;  // conv layers
+  uint64_t loads_done = 0, steps_done = 0, stores_done = 0;
+  sc_core::sc_event progress;
+  std::vector<LayerStats> stats;
+
+  void signal() { progress.notify(sc_core::SC_ZERO_TIME); }
+  void mark(Sig s, uint64_t v) { trace.set(s, v, clock.now()); }
+  // Blocks the calling thread until `ready()` holds.
+  template <class F>
+  void wait_until(F ready) {
+    while (!ready()) sc_core::wait(progress);
+  }
+  // Spends n cycles: one wait per cycle in cycle mode, one wait in fast mode. `each` runs once
+  // per cycle in cycle mode (for the trace) and is skipped in fast mode.
+  template <class F>
+  void spend(uint64_t n, F each) {
+    if (n == 0) return;
+    if (mode == SimMode::fast) {
+      sc_core::wait(clock.cycles(n));
+      return;
+    }
+    for (uint64_t i = 0; i < n; ++i) {
+      each(i);
+      sc_core::wait(clock.period());
+    }
+  }
+  void spend(uint64_t n) {
+    spend(n, [](uint64_t) {});
+  }
+  LayerStats& current() { return stats.back(); }
+};
+
+}  // namespace shiftsim::models

@@ -1,0 +1,246 @@
+#include "models/units.h"
+
+#include <algorithm>
+
+namespace shiftsim::models {
+
+namespace {
+// Blocks until the controller publishes a layer newer than `seen`.
+void next_layer(Pipeline& p, uint64_t& seen) {
+  p.wait_until([&] { return p.sequence > seen; });
+  seen = p.sequence;
+}
+
+int16_t act_from_bytes(const uint8_t* b, uint32_t ab) {
+  return ab == 1 ? int16_t(int8_t(b[0])) : int16_t(uint16_t(b[0] | (b[1] << 8)));
+}
+}  // namespace
+
+// ---------------------------------------------------------------- load unit
+
+LoadUnit::LoadUnit(sc_core::sc_module_name name, Pipeline& pipe, const DramTiming& timing)
+    : sc_module(name), socket("socket"), p_(pipe), port_(socket, pipe, timing) {
+  SC_HAS_PROCESS(LoadUnit);
+  SC_THREAD(run);
+}
+
+void LoadUnit::run() {
+  uint64_t seen = 0;
+  for (;;) {
+    next_layer(p_, seen);
+    const uint32_t steps = uint32_t(p_.plan.steps.size());
+    for (uint32_t s = 0; s < steps; ++s) {
+      p_.wait_until([&] { return p_.steps_done + 2 > s; });  // its half is free
+      const uint64_t start = p_.clock.now();
+      p_.mark(Sig::dma_rd_busy, 1);
+      sc_core::sc_time pending = sc_core::SC_ZERO_TIME;
+      load_step(s, pending);
+      if (p_.mode == SimMode::fast) sc_core::wait(pending);
+      p_.mark(Sig::dma_rd_busy, 0);
+      p_.current().load_cycles += p_.clock.now() - start;
+      p_.loads_done = s + 1;
+      p_.signal();
+    }
+  }
+}
+
+void LoadUnit::load_step(uint32_t s, sc_core::sc_time& pending) {
+  const Descriptor& d = p_.desc;
+  const StepPlan& step = p_.plan.steps[s];
+  InputHalf& in = p_.buffers.input[s % 2];
+  in.window = step.window;
+  const uint32_t inputs = d.op == Op::eltwise ? d.inputs : 1;
+  in.data.assign(size_t(step.window.elements()) * inputs, 0);
+  load_window(d.in_addr, step.window, in.data.data(), pending);
+  if (inputs == 2) load_window(d.in2_addr, step.window, in.second(), pending);
+  p_.mark(Sig::in_fill, in.data.size() * act_bytes(p_.arch));
+  if (d.op != Op::conv) return;
+  WeightHalf& wh = p_.buffers.weight[s % 2];
+  const WeightLayout& layout = *p_.layout;
+  const uint32_t bytes = layout.block_bytes(step.group, step.mt, step.nt);
+  wh.block.assign(bytes, 0);
+  wh.nc = step.nc;
+  wh.mc = std::min(p_.arch.pe_array.lanes, layout.out_per_group() - step.mt * p_.arch.pe_array.lanes);
+  port_.transfer(tlm::TLM_READ_COMMAND, d.weight_addr + layout.block_offset(step.group, step.mt, step.nt),
+                 wh.block.data(), bytes, pending);
+  if (step.loads_bias) {
+    const uint64_t oc0 = uint64_t(step.group) * layout.out_per_group() + step.mt * p_.arch.pe_array.lanes;
+    bytes_.assign(size_t(wh.mc) * kBiasBytes, 0);
+    port_.transfer(tlm::TLM_READ_COMMAND, d.bias_addr + oc0 * kBiasBytes, bytes_.data(),
+                   bytes_.size(), pending);
+    wh.bias.resize(wh.mc);
+    for (uint32_t m = 0; m < wh.mc; ++m) {
+      uint64_t v = 0;
+      for (uint32_t b = 0; b < kBiasBytes; ++b) v |= uint64_t(bytes_[m * kBiasBytes + b]) << (8 * b);
+      wh.bias[m] = int64_t(v);
+    }
+  }
+  p_.mark(Sig::w_fill, bytes);
+}
+
+// Reads the part of the window inside the tensor: one burst sequence per channel when rows are
+// whole (they are contiguous in CHW), one per row otherwise.
+void LoadUnit::load_window(uint64_t base, const Window& w, int16_t* dst, sc_core::sc_time& pending) {
+  const Descriptor& d = p_.desc;
+  const uint32_t ab = act_bytes(p_.arch);
+  const int32_t H = int32_t(d.in_h), W = int32_t(d.in_w);
+  const int32_t ylo = std::max(0, w.y0), yhi = std::min(H, w.y0 + w.ny);
+  const int32_t xlo = std::max(0, w.x0), xhi = std::min(W, w.x0 + w.nx);
+  if (ylo >= yhi || xlo >= xhi) return;
+  const bool whole_rows = xlo == 0 && xhi == W;
+  for (int32_t c = 0; c < w.nch; ++c) {
+    const uint64_t ch = uint64_t(w.ch0 + c);
+    for (int32_t y = ylo; y < yhi; y = whole_rows ? yhi : y + 1) {
+      const int32_t rows = whole_rows ? yhi - ylo : 1;
+      const uint64_t count = uint64_t(rows) * (xhi - xlo);
+      bytes_.resize(count * ab);
+      port_.transfer(tlm::TLM_READ_COMMAND, base + ((ch * d.in_h + y) * d.in_w + xlo) * ab,
+                     bytes_.data(), bytes_.size(), pending);
+      for (int32_t r = 0; r < rows; ++r)
+        for (int32_t x = xlo; x < xhi; ++x)
+          dst[(size_t(c) * w.ny + (y + r - w.y0)) * w.nx + (x - w.x0)] =
+              act_from_bytes(&bytes_[(size_t(r) * (xhi - xlo) + (x - xlo)) * ab], ab);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- compute unit
+
+ComputeUnit::ComputeUnit(sc_core::sc_module_name name, Pipeline& pipe)
+    : sc_module(name), p_(pipe), conv_(pipe.arch) {
+  SC_HAS_PROCESS(ComputeUnit);
+  SC_THREAD(run);
+}
+
+void ComputeUnit::run() {
+  uint64_t seen = 0;
+  for (;;) {
+    next_layer(p_, seen);
+    uint64_t ready_at = p_.clock.now();
+    const auto& tiles = p_.plan.tiles;
+    for (uint32_t t = 0; t < tiles.size(); ++t) {
+      const TilePlan& tile = tiles[t];
+      p_.mark(Sig::tile, t);
+      for (uint32_t s = tile.first_step; s < tile.first_step + tile.steps; ++s) {
+        const bool first = s == tile.first_step, last = s + 1 == tile.first_step + tile.steps;
+        p_.mark(Sig::pe_stall, 1);
+        if (first) p_.wait_until([&] { return p_.stores_done + 2 > t; });  // output half free
+        p_.wait_until([&] { return p_.loads_done > s; });
+        p_.mark(Sig::pe_stall, 0);
+        const uint64_t start = p_.clock.now();
+        p_.current().stall_cycles += start - ready_at;
+        p_.mark(Sig::step, s);
+        p_.mark(Sig::pe_busy, 1);
+        compute_step(s, t, tile, first, last);
+        p_.mark(Sig::pe_busy, 0);
+        ready_at = p_.clock.now();
+        p_.current().compute_cycles += ready_at - start;
+        p_.steps_done = s + 1;
+        p_.signal();
+      }
+    }
+  }
+}
+
+void ComputeUnit::compute_step(uint32_t s, uint32_t t, const TilePlan& tile, bool first,
+                               bool last) {
+  const Descriptor& d = p_.desc;
+  const StepPlan& step = p_.plan.steps[s];
+  OutputHalf& out = p_.buffers.output[t % 2];
+  const size_t pixels = size_t(tile.nr) * tile.ncol;
+  const bool conv = d.op == Op::conv;
+  if (first) {  // accumulators start at the bias (conv) or are overwritten (other ops)
+    out.acc.resize(size_t(tile.mc) * pixels);
+    const WeightHalf& wh = p_.buffers.weight[s % 2];
+    for (uint32_t m = 0; m < tile.mc; ++m)
+      std::fill_n(out.acc.begin() + m * pixels, pixels, conv ? wh.bias[m] : 0);
+  }
+  const InputHalf& in = p_.buffers.input[s % 2];
+  uint64_t issue = 0;
+  if (conv) {
+    const WeightHalf& wh = p_.buffers.weight[s % 2];
+    p_.layout->unpack(wh.block.data(), wh.mc, wh.nc, weights_);
+    conv_.begin(d, tile, step, weights_, in, out);
+    issue = conv_.issue_cycles();
+    if (p_.mode == SimMode::fast) conv_.run_all();
+    p_.spend(issue, [&](uint64_t i) { conv_.cycle(i); });
+  } else {
+    vector_.begin(d, tile, in, out);
+    issue = vector_.issue_cycles();
+    if (p_.mode == SimMode::fast) vector_.run_all();
+    p_.spend(issue, [&](uint64_t i) { vector_.cycle(i); });
+  }
+  // Steps shorter than the pipeline wait for their accumulators; tiles end with a drain.
+  p_.spend(step.compute_cycles - issue);
+  if (last && conv) p_.spend(p_.plan.pipe_depth);
+  p_.mark(Sig::out_fill, out.acc.size() * acc_bytes(p_.arch));
+}
+
+// ---------------------------------------------------------------- store unit
+
+StoreUnit::StoreUnit(sc_core::sc_module_name name, Pipeline& pipe, const DramTiming& timing)
+    : sc_module(name), socket("socket"), p_(pipe), port_(socket, pipe, timing) {
+  SC_HAS_PROCESS(StoreUnit);
+  SC_THREAD(run);
+}
+
+void StoreUnit::run() {
+  uint64_t seen = 0;
+  for (;;) {
+    next_layer(p_, seen);
+    const auto& tiles = p_.plan.tiles;
+    for (uint32_t t = 0; t < tiles.size(); ++t) {
+      p_.wait_until([&] { return p_.steps_done >= tiles[t].first_step + tiles[t].steps; });
+      const uint64_t start = p_.clock.now();
+      p_.mark(Sig::dma_wr_busy, 1);
+      sc_core::sc_time pending = sc_core::SC_ZERO_TIME;
+      store_tile(t, pending);
+      if (p_.mode == SimMode::fast) sc_core::wait(pending);
+      p_.mark(Sig::dma_wr_busy, 0);
+      p_.current().store_cycles += p_.clock.now() - start;
+      p_.stores_done = t + 1;
+      p_.signal();
+    }
+  }
+}
+
+void StoreUnit::store_tile(uint32_t t, sc_core::sc_time& pending) {
+  const Descriptor& d = p_.desc;
+  const TilePlan& tile = p_.plan.tiles[t];
+  const OutputHalf& out = p_.buffers.output[t % 2];
+  const ArchSpec& a = p_.arch;
+  PpuOp op;
+  op.apply_overflow = d.op == Op::conv;
+  op.saturate = d.saturate != 0;
+  op.acc_bits = a.numerics.acc_bits;
+  op.shift = d.shift_right;
+  op.relu = d.relu != 0;
+  op.act_bits = a.numerics.act_bits;
+  // The PPU's pipeline fills before the first value reaches the write channel.
+  p_.mark(Sig::ppu_busy, 1);
+  if (p_.mode == SimMode::fast)
+    pending += p_.clock.cycles(a.ppu.latency_cycles);
+  else
+    p_.spend(a.ppu.latency_cycles);
+  const uint32_t ab = act_bytes(a);
+  const size_t pixels = size_t(tile.nr) * tile.ncol;
+  const bool whole_rows = tile.ncol == d.out_w;
+  uint64_t& sat = p_.current().saturations;
+  for (uint32_t m = 0; m < tile.mc; ++m) {
+    const uint64_t ch = uint64_t(d.out_c_offset) + tile.oc0 + m;
+    for (uint32_t r = 0; r < tile.nr; r = whole_rows ? tile.nr : r + 1) {
+      const uint32_t rows = whole_rows ? tile.nr : 1;
+      bytes_.resize(size_t(rows) * tile.ncol * ab);
+      for (uint32_t i = 0; i < rows * tile.ncol; ++i) {
+        const int16_t v = ppu_output(out.acc[m * pixels + size_t(r) * tile.ncol + i], op, sat);
+        bytes_[i * ab] = uint8_t(v & 0xFF);
+        if (ab == 2) bytes_[i * ab + 1] = uint8_t((uint16_t(v) >> 8) & 0xFF);
+      }
+      const uint64_t addr = d.out_addr + ((ch * d.out_h + tile.r0 + r) * d.out_w + tile.c0) * ab;
+      port_.transfer(tlm::TLM_WRITE_COMMAND, addr, bytes_.data(), bytes_.size(), pending);
+    }
+  }
+  p_.mark(Sig::ppu_busy, 0);
+}
+
+}  // namespace shiftsim::models

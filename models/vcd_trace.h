@@ -1,0 +1,61 @@
+#pragma once
+// A VCD writer for the accelerator's visible state, with a cycle window and a layer filter so
+// that a whole network does not produce gigabytes. Signals are plain values set by the
+// modules; a change is one comparison when tracing is off.
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace shiftsim::models {
+
+enum class Sig : int {
+  cycle, layer, tile, step, pe_busy, pe_stall, dma_rd_busy, dma_wr_busy, in_fill, w_fill,
+  out_fill, ppu_busy, count
+};
+
+struct TraceOptions {
+  std::string path;               // empty: no trace
+  int64_t layer = -1;             // only this layer (index in the program), -1: all
+  uint64_t from_cycle = 0;        // window [from, to)
+  uint64_t to_cycle = UINT64_MAX;
+  bool clock = false;             // write the clock (cycle mode)
+};
+
+class VcdTrace {
+ public:
+  VcdTrace(const TraceOptions& opt, uint64_t period_ps);
+  ~VcdTrace();
+  bool on() const { return out_.is_open(); }
+
+  void set(Sig s, uint64_t value, uint64_t cycle) {
+    if (values_[int(s)] == value) return;
+    values_[int(s)] = value;
+    if (on()) record(s, cycle);
+  }
+  void set_layer(int64_t layer, uint64_t cycle);
+  // Cycle mode: called every clock so the clock and the cycle counter show every cycle.
+  void tick(uint64_t cycle) {
+    if (on()) advance(cycle);
+  }
+  // Writes the final cycle count and renames the file into place.
+  void finish(uint64_t total_cycles);
+
+ private:
+  void record(Sig s, uint64_t cycle);
+  void advance(uint64_t cycle);
+  bool visible(uint64_t cycle) const;
+  void emit(int s);
+
+  TraceOptions opt_;
+  uint64_t period_ps_;
+  std::ofstream out_;
+  std::string tmp_path_;
+  std::vector<uint64_t> values_;
+  int64_t layer_ = -1;
+  bool header_done_ = false;
+  bool in_window_ = false;
+  uint64_t last_cycle_ = 0;
+};
+
+}  // namespace shiftsim::models

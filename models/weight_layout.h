@@ -1,0 +1,47 @@
+#pragma once
+// Where each weight block of a conv layer sits in DRAM and how its elements are encoded.
+// The mapper (sim/) writes with it, the PE array reads with it: one definition of the format.
+#include <cstdint>
+#include <vector>
+
+#include "models/arch_spec.h"
+#include "models/program.h"
+
+namespace shiftsim::models {
+
+// Blocks start on this alignment so that every weight load begins on a bus beat.
+constexpr uint32_t kWeightBlockAlign = 64;
+constexpr uint32_t kBiasBytes = 8;  // one int64 per output channel
+
+// Power-of-two code: sign bit on top, magnitude field below; magnitude 0 is zero and
+// magnitude m > 0 is 2^(m-1), so the product is a left shift by m-1.
+uint32_t pow2_code(int32_t value, uint32_t bits);  // value must be 0 or +-2^s, s <= 2^(bits-1)-2
+int32_t pow2_value(uint32_t code, uint32_t bits);
+
+class WeightLayout {
+ public:
+  WeightLayout(const Descriptor& d, const ArchSpec& arch);
+
+  uint32_t in_per_group() const { return cg_; }
+  uint32_t out_per_group() const { return mg_; }
+  uint32_t m_tiles() const { return mt_; }
+  uint32_t n_tiles() const { return nt_; }
+  uint32_t element_bits() const { return bits_; }
+  // Block (g, mt, nt): output channels [mt*Tm, +mc) and input channels [nt*Tn, +nc) of group g.
+  uint64_t block_offset(uint32_t g, uint32_t mt, uint32_t nt) const;
+  uint32_t block_bytes(uint32_t g, uint32_t mt, uint32_t nt) const;
+  uint64_t total_bytes() const { return offsets_.back(); }
+
+  // weights: the layer's [out_c][in_c/groups][K][K] integers; dst: total_bytes(), zeroed.
+  void encode(const std::vector<int32_t>& weights, uint8_t* dst) const;
+  // Block bytes -> one code (svpe) or value (vpe) per element, [m][n][ky][kx].
+  void unpack(const uint8_t* block, uint32_t mc, uint32_t nc, std::vector<int32_t>& out) const;
+
+ private:
+  uint32_t index(uint32_t g, uint32_t mt, uint32_t nt) const { return (g * mt_ + mt) * nt_ + nt; }
+  uint32_t tm_, tn_, k2_, cg_, mg_, mt_, nt_, bits_;
+  bool pow2_;
+  std::vector<uint64_t> offsets_;  // per block, plus the end
+};
+
+}  // namespace shiftsim::models

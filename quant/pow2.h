@@ -1,0 +1,50 @@
+#pragma once
+// Power-of-two weight quantization (n-BQ-NN style) and its n-bit hardware code.
+//
+// n bits give r = 2^(n-1) - 1 magnitudes 2^e, e in [e_min, e_max], plus zero. e_max follows
+// the INQ rule floor(log2(4/3 * max|w|)), e_min = e_max - r + 1. The integer form shifts every
+// level so the smallest is 1: w_int = 0 or +-2^s, s = e - e_min in [0, r - 1], w_frac = -e_min;
+// the hardware then only shifts left. Code: (sign << (n-1)) | (s + 1); code 0 is zero.
+#include <cstdint>
+#include <vector>
+
+#include "quant/fixed_point.h"
+
+namespace shiftsim::quant {
+
+// The golden executor keeps weights in int16, so 2^s <= 2^14: n <= 5.
+constexpr int kMinPow2Bits = 2;
+constexpr int kMaxPow2Bits = 5;
+
+// r = 2^(bits-1) - 1: number of non-zero magnitudes.
+int pow2_magnitudes(int bits);
+
+// floor(log2(4/3 * m)) computed exactly (largest e with 3 * 2^(e-2) <= m), m > 0.
+int pow2_max_exponent(double m);
+
+// The levels of one layer: 0 and +-2^e, e in [e_min, e_max] (e_max - e_min < 16).
+class Pow2Grid {
+ public:
+  Pow2Grid(int e_min, int e_max);
+  // s = e - e_min of the level nearest to |w| (ties toward the larger magnitude), or -1 for
+  // zero (|w| < 2^(e_min - 1)).
+  int level(double w) const;
+
+ private:
+  // thresholds_[j]: the smallest |w| that reaches level j (the midpoint below 2^(e_min + j)).
+  double thresholds_[16] = {};
+  int count_ = 0;
+};
+
+// The nearest level's exponent e, or INT_MIN for zero (one value; see Pow2Grid).
+int pow2_level_exponent(double w, int e_min, int e_max);
+
+// Per-layer quantization: values are 0 or +-2^s, frac = -e_min. 2 <= bits <= 5.
+QuantizedWeights quantize_pow2_weights(const std::vector<float>& w, int bits);
+
+// Integer weight (0 or +-2^s, s <= 2^(bits-1) - 2) <-> n-bit code. Anything else, and the
+// unused "negative zero" code 1 << (bits-1), throws std::invalid_argument.
+uint32_t pow2_encode(int32_t w_int, int bits);
+int32_t pow2_decode(uint32_t code, int bits);
+
+}  // namespace shiftsim::quant

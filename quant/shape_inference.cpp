@@ -1,0 +1,81 @@
+#include "quant/shape_inference.h"
+
+#include <cstdint>
+
+namespace shiftsim::quant {
+
+namespace {
+
+// Largest tensor we agree to describe: element counts and flattened lengths fit an int.
+constexpr int64_t kMaxElements = INT32_MAX;
+
+ShapeCheck ok(Shape s) {
+  if (s.elements() > kMaxElements)
+    return {s, "", "output " + s.str() + " has more than 2^31 - 1 elements"};
+  return {s, "", ""};
+}
+
+ShapeCheck bad(const std::string& key, const std::string& problem) { return {{}, key, problem}; }
+
+std::string hw(int h, int w) { return std::to_string(h) + "x" + std::to_string(w); }
+
+// conv, maxpool and avgpool slide a square window over the padded input.
+ShapeCheck sliding_window(const Layer& l, const Shape& in, int out_c) {
+  int ph = in.h + 2 * l.pad, pw = in.w + 2 * l.pad;
+  if (l.kernel > ph || l.kernel > pw)
+    return bad("", "kernel " + std::to_string(l.kernel) + " is larger than the padded input " +
+                       hw(ph, pw));
+  return ok({out_c, sliding_output_size(in.h, l.kernel, l.stride, l.pad),
+             sliding_output_size(in.w, l.kernel, l.stride, l.pad)});
+}
+
+ShapeCheck conv(const Layer& l, const Shape& in) {
+  if (in.c % l.groups != 0)
+    return bad("groups", "groups " + std::to_string(l.groups) + " does not divide the " +
+                             std::to_string(in.c) + " input channels");
+  if (l.out_channels % l.groups != 0)
+    return bad("groups", "groups " + std::to_string(l.groups) + " does not divide the " +
+                             std::to_string(l.out_channels) + " output channels");
+  return sliding_window(l, in, l.out_channels);
+}
+
+ShapeCheck add(const std::vector<Shape>& in) {
+  if (in[0] != in[1])
+    return bad("inputs", "add needs equal shapes, found " + in[0].str() + " and " + in[1].str());
+  return ok(in[0]);
+}
+
+ShapeCheck concat(const std::vector<Shape>& in) {
+  int64_t channels = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i].h != in[0].h || in[i].w != in[0].w)
+      return bad("inputs", "concat needs equal height and width, input " + std::to_string(i) +
+                               " is " + in[i].str() + " but input 0 is " + in[0].str());
+    channels += in[i].c;
+  }
+  if (channels > kMaxElements) return bad("inputs", "concat has too many channels");
+  return ok({int(channels), in[0].h, in[0].w});
+}
+
+}  // namespace
+
+int sliding_output_size(int size, int kernel, int stride, int pad) {
+  return (size + 2 * pad - kernel) / stride + 1;
+}
+
+ShapeCheck infer_output_shape(const Layer& l, const std::vector<Shape>& inputs) {
+  const Shape& in = inputs.at(0);
+  switch (l.type) {
+    case LayerType::conv: return conv(l, in);
+    case LayerType::fc: return ok({l.out_channels, 1, 1});
+    case LayerType::maxpool:
+    case LayerType::avgpool: return sliding_window(l, in, in.c);
+    case LayerType::relu: return ok(in);
+    case LayerType::flatten: return ok({int(in.elements()), 1, 1});
+    case LayerType::add: return add(inputs);
+    case LayerType::concat: return concat(inputs);
+  }
+  return bad("type", "unhandled layer type");
+}
+
+}  // namespace shiftsim::quant

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages shiftsim needs (idempotent: does nothing when all are present).
+set -euo pipefail
+packages=(g++ cmake make pkg-config libsystemc-dev catch2 nlohmann-json3-dev libboost-dev
+          libcli11-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "installing: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,226 @@
+#include "sim/arch_config.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "common/json_reader.h"
+#include "sim/overrides.h"
+
+namespace shiftsim::sim {
+
+namespace {
+
+bool is_pow2(int64_t x) { return x > 0 && (x & (x - 1)) == 0; }
+
+// Sections in file order; describe_arch_params() uses them to pick arch entries out of the
+// registry that every JsonReader shares.
+const std::vector<std::string> kArchKeys = {"name", "description", "device",   "clock_mhz",
+                                            "dram", "buffers",     "pe_array", "numerics",
+                                            "ppu",  "host"};
+// Root path under which describe_arch_params() registers the device file's parameters, so they
+// do not collide with the arch file's own "name".
+const std::string kDeviceDocRoot = "<device file>";
+
+models::DramSpec read_dram(JsonReader r) {
+  models::DramSpec d;
+  d.width_bytes = static_cast<uint32_t>(r.integer("width_bytes", d.width_bytes, 1, 128,
+                                                  "data bus width in bytes; one beat per cycle"));
+  if (!is_pow2(d.width_bytes))
+    r.fail("width_bytes", "must be a power of two, found " + std::to_string(d.width_bytes));
+  d.peak_gbps = r.number("peak_gbps", d.peak_gbps, 0.0, 10000.0,
+                         "DRAM peak bandwidth in GB/s; beats slow down above it");
+  if (d.peak_gbps <= 0.0) r.fail("peak_gbps", "must be > 0, found 0");
+  d.latency_ns = r.number("latency_ns", d.latency_ns, 0.0, 1e6,
+                          "request to first beat in ns, paid once per burst");
+  d.max_burst_bytes = static_cast<uint32_t>(
+      r.integer("max_burst_bytes", d.max_burst_bytes, 1, 4096,
+                "longest burst in bytes (AXI4: 256 beats, never crossing 4 KiB); a power of two"));
+  if (!is_pow2(d.max_burst_bytes))
+    r.fail("max_burst_bytes", "must be a power of two, found " + std::to_string(d.max_burst_bytes));
+  // Both are powers of two, so "multiple of" is "at least".
+  if (d.max_burst_bytes < d.width_bytes)
+    r.fail("max_burst_bytes", "must be a multiple of dram.width_bytes (" +
+                                  std::to_string(d.width_bytes) + "), found " +
+                                  std::to_string(d.max_burst_bytes));
+  d.size_mib = static_cast<uint64_t>(r.integer("size_mib", static_cast<int64_t>(d.size_mib), 1,
+                                               int64_t{1} << 20, "DRAM address space in MiB"));
+  r.finish();
+  return d;
+}
+
+models::BufferSpec read_buffers(JsonReader r) {
+  models::BufferSpec b;
+  constexpr int64_t kMaxKib = int64_t{1} << 20;  // 1 GiB: far beyond any on-chip memory
+  b.input_kib = static_cast<uint32_t>(
+      r.integer("input_kib", b.input_kib, 1, kMaxKib, "input buffer, one half of two, in KiB"));
+  b.weight_kib = static_cast<uint32_t>(
+      r.integer("weight_kib", b.weight_kib, 1, kMaxKib, "weight buffer, one half of two, in KiB"));
+  b.output_kib = static_cast<uint32_t>(
+      r.integer("output_kib", b.output_kib, 1, kMaxKib, "output buffer, one half of two, in KiB"));
+  r.finish();
+  return b;
+}
+
+models::PeArraySpec read_pe_array(JsonReader r) {
+  models::PeArraySpec p;
+  const std::string kind =
+      r.choice("kind", "svpe", {"svpe", "vpe"},
+               "svpe: shift products (power-of-two weights); vpe: DSP multiplies");
+  p.kind = kind == "vpe" ? models::ArrayKind::vpe : models::ArrayKind::svpe;
+  p.lanes = static_cast<uint32_t>(
+      r.integer("lanes", p.lanes, 1, 1024, "Tm: output channels computed in parallel"));
+  p.vector = static_cast<uint32_t>(
+      r.integer("vector", p.vector, 1, 1024, "Tn: input channels computed in parallel"));
+  p.kernel = static_cast<uint32_t>(
+      r.integer("kernel", p.kernel, 1, 11, "k: each element is a k x k convolver"));
+  // A shift is one register deep; a DSP48 multiply is pipelined (A/B, M, P registers).
+  const int64_t stages_default = p.kind == models::ArrayKind::vpe ? 3 : 1;
+  p.product_stages = static_cast<uint32_t>(
+      r.integer("product_stages", stages_default, 1, 8,
+                "pipeline registers in one product (default 1 for svpe, 3 for vpe)"));
+  r.finish();
+  return p;
+}
+
+models::NumericsSpec read_numerics(JsonReader r, models::ArrayKind kind) {
+  models::NumericsSpec n;
+  const bool svpe = kind == models::ArrayKind::svpe;
+  n.act_bits = static_cast<uint32_t>(
+      r.integer("act_bits", n.act_bits, 2, 16, "signed activation width in bits"));
+  n.weight_bits = static_cast<uint32_t>(r.integer(
+      "weight_bits", svpe ? 3 : 16, 2, 16,
+      "weight width: svpe power-of-two code (sign + magnitude) 2..8; vpe two's complement 2..16"));
+  // A power-of-two code with more than 7 magnitude bits would shift past any accumulator.
+  if (svpe && n.weight_bits > 8)
+    r.fail("weight_bits", "must be <= 8 for pe_array.kind svpe (sign + magnitude code), found " +
+                              std::to_string(n.weight_bits));
+  n.acc_bits =
+      static_cast<uint32_t>(r.integer("acc_bits", n.acc_bits, 16, 62, "accumulator width in bits"));
+  if (n.acc_bits < 2 * n.act_bits)
+    r.fail("acc_bits", "must be >= 2 * numerics.act_bits (" + std::to_string(2 * n.act_bits) +
+                           "), found " + std::to_string(n.acc_bits));
+  const std::string overflow = r.choice("overflow", "saturate", {"saturate", "wrap"},
+                                        "what the accumulator does when a sum leaves its range");
+  n.overflow = overflow == "wrap" ? models::OverflowPolicy::wrap : models::OverflowPolicy::saturate;
+  r.finish();
+  return n;
+}
+
+models::PpuSpec read_ppu(JsonReader r) {
+  models::PpuSpec p;
+  p.latency_cycles = static_cast<uint32_t>(r.integer(
+      "latency_cycles", p.latency_cycles, 0, 1000,
+      "post-processing pipeline depth: accumulator -> bias -> shift/round -> clamp/ReLU -> out"));
+  r.finish();
+  return p;
+}
+
+models::HostSpec read_host(JsonReader r) {
+  models::HostSpec h;
+  h.reg_access_cycles = static_cast<uint32_t>(r.integer(
+      "reg_access_cycles", h.reg_access_cycles, 1, 1000, "one AXI-Lite register read or write"));
+  h.poll_interval_cycles =
+      static_cast<uint32_t>(r.integer("poll_interval_cycles", h.poll_interval_cycles, 1, 1'000'000,
+                                      "cycles between the host's reads of the status register"));
+  r.finish();
+  return h;
+}
+
+std::string resolve_device(const std::string& arch_file, const std::string& ref) {
+  namespace fs = std::filesystem;
+  const fs::path p(ref);
+  if (p.is_absolute()) return ref;
+  return (fs::path(arch_file).parent_path() / p).lexically_normal().string();
+}
+
+}  // namespace
+
+models::ArchSpec parse_arch(const nlohmann::json& doc, const std::string& file,
+                            std::string* device_ref, std::string* description) {
+  JsonReader r(doc, file, "");
+  models::ArchSpec a;
+  a.name = r.str("name", "machine name used in reports");
+  const std::string desc = r.str("description", "", "where this design point comes from");
+  const std::string dev = r.str("device", "device file, relative to this file's directory");
+  a.clock_mhz = r.number("clock_mhz", a.clock_mhz, 0.0, 2000.0, "accelerator clock in MHz");
+  if (a.clock_mhz <= 0.0) r.fail("clock_mhz", "must be > 0, found 0");
+  a.dram = read_dram(r.optional_child("dram", "off-chip memory and its AXI port"));
+  a.buffers = read_buffers(r.optional_child("buffers", "on-chip double buffers"));
+  a.pe_array = read_pe_array(r.optional_child("pe_array", "the processing-element array"));
+  // Read after pe_array: the weight width's range and default depend on the array kind.
+  a.numerics = read_numerics(r.optional_child("numerics", "number formats"), a.pe_array.kind);
+  a.ppu = read_ppu(r.optional_child("ppu", "post-processing unit"));
+  a.host = read_host(r.optional_child("host", "host CPU driving the accelerator"));
+  r.finish();
+  if (device_ref) *device_ref = dev;
+  if (description) *description = desc;
+  return a;
+}
+
+ArchConfig load_arch(const std::string& path, const std::vector<std::string>& overrides) {
+  const std::vector<Override> ovs = parse_overrides(overrides);
+  nlohmann::json doc = read_json_file(path);
+  apply_overrides(doc, ovs, path);
+  ArchConfig c;
+  c.file = path;
+  try {
+    std::string dev_ref;
+    c.arch = parse_arch(doc, path, &dev_ref, &c.description);
+    c.device_file = resolve_device(path, dev_ref);
+    try {
+      c.device = load_device(c.device_file);
+    } catch (const InputError& e) {
+      // The device file's own message names it; prefixing the arch file and key says who asked.
+      throw InputError(path + ": device: " + e.what());
+    }
+  } catch (const InputError& e) {
+    throw InputError(blame_override(e.what(), ovs, path));
+  }
+  return c;
+}
+
+std::string describe_arch_params() {
+  // Reading a minimal machine and device registers every parameter with its default.
+  const nlohmann::json arch = {{"name", "example"}, {"device", "example.json"}};
+  parse_arch(arch, "(describe)");
+  const nlohmann::json dev = {{"name", "example"},
+                              {"part", "example"},
+                              {"resources", {{"lut", 0}, {"ff", 0}, {"dsp", 0}, {"bram36", 0}}}};
+  parse_device(dev, "(describe)", kDeviceDocRoot);
+
+  std::vector<ParamDoc> arch_docs, dev_docs;
+  for (const auto& d : JsonReader::docs()) {
+    const std::string top = d.path.substr(0, d.path.find_first_of(".["));
+    if (std::find(kArchKeys.begin(), kArchKeys.end(), top) != kArchKeys.end()) {
+      arch_docs.push_back(d);
+    } else if (top == kDeviceDocRoot) {
+      dev_docs.push_back(d);
+      dev_docs.back().path = d.path.substr(kDeviceDocRoot.size() + 1);
+    }
+  }
+  size_t w_path = 0, w_def = 0;
+  for (const auto* v : {&arch_docs, &dev_docs})
+    for (const auto& d : *v) {
+      w_path = std::max(w_path, d.path.size());
+      w_def = std::max(w_def, d.default_value.empty() ? 8 : d.default_value.size());
+    }
+  // ParamDoc spells "required" as an empty default, which an optional string defaulting to ""
+  // also has; `optional_empty` names the one such key in each file.
+  auto table = [&](const std::vector<ParamDoc>& docs, const std::string& optional_empty) {
+    std::string out;
+    for (const auto& d : docs) {
+      const std::string def = d.path == optional_empty  ? "\"\""
+                              : d.default_value.empty() ? "required"
+                                                        : d.default_value;
+      out += "  " + d.path + std::string(w_path - d.path.size() + 2, ' ') + def +
+             std::string(w_def - def.size() + 2, ' ') + d.description + "\n";
+    }
+    return out;
+  };
+  return "Architecture file (configs/arch/*.json); override with --set path=value:\n" +
+         table(arch_docs, "description") +
+         "\nDevice file (configs/devices/*.json), named by \"device\":\n" +
+         table(dev_docs, "source");
+}
+
+}  // namespace shiftsim::sim

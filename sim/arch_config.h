@@ -1,0 +1,34 @@
+#pragma once
+// Reads a machine (configs/arch/*.json) into the typed specs models/ consumes, plus the device
+// it is built on. JSON never travels past this point.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "models/arch_spec.h"
+#include "sim/device.h"
+
+namespace shiftsim::sim {
+
+struct ArchConfig {
+  models::ArchSpec arch;
+  DeviceSpec device;
+  std::string file;         // the arch file as given
+  std::string device_file;  // the device file, resolved against the arch file's directory
+  std::string description;  // free text: where the design point comes from
+};
+
+// Reads `path`, applies the "--set path=value" overrides, checks every parameter and loads the
+// device. Any problem is an InputError naming the file and the JSON path; problems caused by an
+// override start with "--set <override>: ".
+ArchConfig load_arch(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// Reads an already-parsed arch object without touching the file system; the "device" string is
+// returned in `device_ref` unresolved.
+models::ArchSpec parse_arch(const nlohmann::json& doc, const std::string& file,
+                            std::string* device_ref = nullptr, std::string* description = nullptr);
+
+// Every arch and device parameter, one per line: path, default (or "required"), description.
+std::string describe_arch_params();
+
+}  // namespace shiftsim::sim

@@ -1,0 +1,95 @@
+// shiftsim command line: run, golden, compare, bench, describe.
+#include <unistd.h>
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "common/input_error.h"
+#include "sim/arch_config.h"
+#include "sim/bench.h"
+#include "sim/compare.h"
+#include "sim/runner.h"
+
+using namespace shiftsim;
+
+namespace {
+void add_common(CLI::App* cmd, sim::RunRequest& req) {
+  cmd->add_option("--arch", req.arch_path, "architecture JSON (configs/arch/...)")->required();
+  cmd->add_option("--net", req.net_path, "network JSON (configs/nets/...)")->required();
+  cmd->add_option("--seed", req.seed, "seed of the generated weights and input");
+  cmd->add_option("--input", req.input_npy, "input tensor (.npy: float32/64 or int16, CHW)");
+  cmd->add_option("--set", req.sets, "override an arch parameter: path=value (repeatable)");
+  cmd->add_option("--dump-outputs", req.dump_dir, "write every layer's output as DIR/<layer>.npy");
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"shiftsim: cycle-accurate SystemC/TLM simulator of shift-based (SVPE) and "
+               "multiplier-based (VPE) FPGA accelerators"};
+  app.require_subcommand(1);
+  sim::RunRequest req;
+  std::string mode = "fast";
+
+  CLI::App* run = app.add_subcommand("run", "quantize a network and simulate it");
+  add_common(run, req);
+  run->add_option("--mode", mode, "fast (skip ahead by tiles) or cycle (every clock)")
+      ->check(CLI::IsMember({"fast", "cycle"}));
+  run->add_option("--report", req.report_json, "write the JSON report here");
+  run->add_option("--csv", req.csv, "write the per-layer CSV here");
+  run->add_option("--vcd", req.trace.path, "write a VCD trace here (GTKWave)");
+  run->add_option("--vcd-layer", req.trace.layer, "trace only this pass (descriptor index)");
+  run->add_option("--vcd-from", req.trace.from_cycle, "trace from this cycle");
+  run->add_option("--vcd-to", req.trace.to_cycle, "trace up to (not including) this cycle");
+  run->add_flag("!--no-check", req.check, "skip the golden comparison");
+
+  sim::RunRequest golden_req;
+  CLI::App* golden = app.add_subcommand("golden", "run the golden integer executor alone");
+  add_common(golden, golden_req);
+
+  sim::CompareRequest cmp;
+  CLI::App* compare = app.add_subcommand("compare", "run one network on several architectures");
+  compare->add_option("--arch", cmp.archs, "architecture JSON (repeat)")->required();
+  compare->add_option("--net", cmp.net, "network JSON")->required();
+  compare->add_option("--seed", cmp.seed, "seed");
+  compare->add_option("--mode", cmp.mode, "fast or cycle")->check(CLI::IsMember({"fast", "cycle"}));
+  compare->add_option("--out", cmp.out_dir, "keep the reports in this directory");
+
+  sim::BenchRequest bench_req;
+  CLI::App* bench = app.add_subcommand("bench", "measure simulation speed against the floor");
+  bench->add_option("--root", bench_req.root, "repository root (configs/)");
+  bench->add_option("--repeat", bench_req.repeat, "repetitions of the in-process kernels");
+
+  CLI::App* describe = app.add_subcommand("describe", "list every arch parameter");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    req.mode = mode == "cycle" ? models::SimMode::cycle : models::SimMode::fast;
+    req.progress = isatty(2) != 0;
+    if (*run) return sim::run_command(req);
+    if (*golden) return sim::golden_command(golden_req);
+    if (*compare) return sim::compare_command(cmp, argv[0]);
+    if (*bench) return sim::bench_command(bench_req, argv[0]);
+    if (*describe) {
+      std::cout << sim::describe_arch_params();
+      return 0;
+    }
+  } catch (const InputError& e) {
+    std::cerr << "shiftsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "shiftsim: internal error: " << e.what() << "\n";
+    return 3;
+  }
+  return 1;
+}
+
+// libsystemc.so refers to sc_main; shiftsim has its own main and elaborates from
+// models::simulate(), so this is never called.
+int sc_main(int, char**) { return 1; }

@@ -1,0 +1,193 @@
+#include "sim/mapper.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "common/input_error.h"
+#include "models/layer_plan.h"
+#include "models/weight_layout.h"
+
+namespace shiftsim::sim {
+
+using models::Descriptor;
+using models::Op;
+using quant::LayerType;
+
+namespace {
+constexpr uint64_t kRegionAlign = 4096;
+
+uint64_t align_up(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
+
+class ImageBuilder {
+ public:
+  uint64_t reserve(uint64_t bytes) {
+    const uint64_t at = align_up(image.size(), kRegionAlign);
+    image.resize(at + bytes, 0);
+    return at;
+  }
+  std::vector<uint8_t> image;
+};
+
+void write_tensor(std::vector<uint8_t>& image, uint64_t addr, const quant::Tensor<int16_t>& t,
+                  uint32_t ab) {
+  for (size_t i = 0; i < t.data.size(); ++i) {
+    image[addr + i * ab] = uint8_t(t.data[i] & 0xFF);
+    if (ab == 2) image[addr + i * ab + 1] = uint8_t((uint16_t(t.data[i]) >> 8) & 0xFF);
+  }
+}
+
+uint32_t checked_shift(int shift, const quant::Layer& l) {
+  if (shift < 0 || shift > 62)
+    throw std::invalid_argument("layer " + l.name + ": requantization shift " +
+                                std::to_string(shift) + " is outside 0..62");
+  return uint32_t(shift);
+}
+}  // namespace
+
+Program map_network(const quant::QuantizedNetwork& qn, const quant::Tensor<int16_t>& input,
+                    const models::ArchSpec& arch) {
+  const uint32_t ab = models::act_bytes(arch);
+  const auto& layers = qn.net.layers;
+  // One pass per layer, two or more for concat; flatten needs none.
+  uint32_t passes = 0;
+  for (const auto& l : layers)
+    passes += l.type == LayerType::flatten ? 0 : l.type == LayerType::concat ? uint32_t(l.inputs.size()) : 1;
+
+  Program prog;
+  ImageBuilder img;
+  prog.desc_addr = img.reserve(uint64_t(passes) * models::kDescriptorBytes);
+  prog.input = {img.reserve(uint64_t(input.data.size()) * ab), input.shape};
+  write_tensor(img.image, prog.input.addr, input, ab);
+  prog.outputs.resize(layers.size());
+  auto slot_of = [&](int idx) { return idx == quant::kNetworkInput ? prog.input : prog.outputs[size_t(idx)]; };
+  auto format_of = [&](int idx) { return idx == quant::kNetworkInput ? qn.input : qn.layers[size_t(idx)].out; };
+
+  for (size_t li = 0; li < layers.size(); ++li) {
+    const quant::Layer& l = layers[li];
+    const quant::QLayer& q = qn.layers[li];
+    const TensorSlot in = slot_of(l.inputs.at(0));
+    if (l.type == LayerType::flatten) {
+      prog.outputs[li] = {in.addr, l.out_shape};
+      continue;
+    }
+    prog.outputs[li] = {img.reserve(uint64_t(l.out_shape.elements()) * ab), l.out_shape};
+    Descriptor d;
+    d.layer_id = uint32_t(li);
+    d.in_addr = in.addr;
+    d.out_addr = prog.outputs[li].addr;
+    d.in_c = uint32_t(in.shape.c);
+    d.in_h = uint32_t(in.shape.h);
+    d.in_w = uint32_t(in.shape.w);
+    d.out_c = d.out_c_total = uint32_t(l.out_shape.c);
+    d.out_h = uint32_t(l.out_shape.h);
+    d.out_w = uint32_t(l.out_shape.w);
+    d.relu = l.relu ? 1 : 0;
+    std::vector<Descriptor> ds;
+    switch (l.type) {
+      case LayerType::conv:
+      case LayerType::fc: {
+        d.op = Op::conv;
+        if (l.type == LayerType::fc) {  // the flattened input: C*H*W channels of 1x1
+          d.in_c = uint32_t(in.shape.elements());
+          d.in_h = d.in_w = 1;
+        } else {
+          d.kernel = uint32_t(l.kernel);
+          d.stride = uint32_t(l.stride);
+          d.pad = uint32_t(l.pad);
+          d.groups = uint32_t(l.groups);
+        }
+        d.saturate = qn.overflow == quant::Overflow::saturate ? 1 : 0;
+        d.shift_right = checked_shift(format_of(l.inputs[0]).frac + q.w_frac - q.out.frac, l);
+        const models::WeightLayout layout(d, arch);
+        d.weight_addr = img.reserve(layout.total_bytes());
+        layout.encode(q.weights, img.image.data() + d.weight_addr);
+        d.bias_addr = img.reserve(uint64_t(d.out_c) * models::kBiasBytes);
+        for (uint32_t m = 0; m < d.out_c; ++m)
+          for (uint32_t b = 0; b < models::kBiasBytes; ++b)
+            img.image[d.bias_addr + m * models::kBiasBytes + b] = uint8_t(uint64_t(q.bias.at(m)) >> (8 * b));
+        ds.push_back(d);
+        break;
+      }
+      case LayerType::maxpool:
+      case LayerType::avgpool:
+        d.op = l.type == LayerType::maxpool ? Op::maxpool : Op::avgpool;
+        d.kernel = uint32_t(l.kernel);
+        d.stride = uint32_t(l.stride);
+        d.pad = uint32_t(l.pad);
+        d.relu = 0;
+        ds.push_back(d);
+        break;
+      case LayerType::add: {
+        d.op = Op::eltwise;
+        d.inputs = 2;
+        d.in2_addr = slot_of(l.inputs.at(1)).addr;
+        const int fa = format_of(l.inputs[0]).frac, fb = format_of(l.inputs[1]).frac;
+        const int F = std::max(fa, fb);
+        d.shift_a = uint32_t(F - fa);
+        d.shift_b = uint32_t(F - fb);
+        d.shift_right = checked_shift(F - q.out.frac, l);
+        ds.push_back(d);
+        break;
+      }
+      case LayerType::relu:
+        d.op = Op::eltwise;
+        d.relu = 1;
+        ds.push_back(d);
+        break;
+      case LayerType::concat: {
+        uint32_t offset = 0;
+        for (int src : l.inputs) {
+          const TensorSlot s = slot_of(src);
+          Descriptor part = d;
+          part.op = Op::eltwise;
+          part.relu = 0;
+          part.in_addr = s.addr;
+          part.in_c = part.out_c = uint32_t(s.shape.c);
+          part.out_c_offset = offset;
+          part.shift_right = checked_shift(format_of(src).frac - q.out.frac, l);
+          offset += uint32_t(s.shape.c);
+          ds.push_back(part);
+        }
+        break;
+      }
+      case LayerType::flatten:
+        break;
+    }
+    for (Descriptor& x : ds) {
+      const std::string why = models::choose_tiles(x, arch);
+      if (!why.empty())
+        throw InputError("layer " + l.name + " (" + quant::to_string(l.type) +
+                         ") does not fit this architecture: " + why +
+                         " (raise buffers.*_kib in the arch config)");
+      prog.passes.push_back(x);
+      prog.pass_layer.push_back(int(li));
+    }
+  }
+  prog.desc_count = uint32_t(prog.passes.size());
+  for (uint32_t i = 0; i < prog.desc_count; ++i) {
+    const auto words = prog.passes[i].encode();
+    for (uint32_t w = 0; w < models::kDescriptorWords; ++w)
+      for (uint32_t b = 0; b < 4; ++b)
+        img.image[prog.desc_addr + i * models::kDescriptorBytes + w * 4 + b] = uint8_t(words[w] >> (8 * b));
+  }
+  if (img.image.size() > (arch.dram.size_mib << 20))
+    throw InputError("the program needs " + std::to_string(img.image.size() >> 20) +
+                     " MiB of DRAM; dram.size_mib is " + std::to_string(arch.dram.size_mib));
+  prog.image = std::move(img.image);
+  return prog;
+}
+
+quant::Tensor<int16_t> read_tensor(const std::vector<uint8_t>& dram, const TensorSlot& slot,
+                                   const models::ArchSpec& arch) {
+  const uint32_t ab = models::act_bytes(arch);
+  quant::Tensor<int16_t> t(slot.shape);
+  if (slot.addr + t.data.size() * ab > dram.size())
+    throw std::runtime_error("read_tensor: tensor lies outside the DRAM image");
+  for (size_t i = 0; i < t.data.size(); ++i) {
+    const uint8_t* b = &dram[slot.addr + i * ab];
+    t.data[i] = ab == 1 ? int16_t(int8_t(b[0])) : int16_t(uint16_t(b[0] | (b[1] << 8)));
+  }
+  return t;
+}
+
+}  // namespace shiftsim::sim

@@ -1,0 +1,126 @@
+#include "sim/runner.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "common/input_error.h"
+#include "quant/fixed_point.h"
+#include "quant/npy.h"
+#include "quant/quantize.h"
+#include "quant/weights_gen.h"
+#include "sim/report.h"
+
+namespace shiftsim::sim {
+
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+quant::QuantOptions quant_options(const models::ArchSpec& a) {
+  quant::QuantOptions o;
+  o.act_bits = int(a.numerics.act_bits);
+  o.weight_kind = a.pe_array.kind == models::ArrayKind::svpe ? quant::WeightKind::pow2
+                                                             : quant::WeightKind::fixed;
+  o.weight_bits = int(a.numerics.weight_bits);
+  o.acc_bits = int(a.numerics.acc_bits);
+  o.overflow = a.numerics.overflow == models::OverflowPolicy::saturate ? quant::Overflow::saturate
+                                                                       : quant::Overflow::wrap;
+  return o;
+}
+
+void dump_outputs(const std::string& dir, const quant::QuantizedNetwork& qn,
+                  const std::vector<quant::Tensor<int16_t>>& outputs) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw InputError(dir + ": cannot create the output directory: " + ec.message());
+  for (size_t i = 0; i < outputs.size(); ++i)
+    quant::write_npy(dir + "/" + qn.net.layers[i].name + ".npy", outputs[i]);
+}
+}  // namespace
+
+Prepared prepare(const RunRequest& req) {
+  Prepared p;
+  p.cfg = load_arch(req.arch_path, req.sets);                                     // 1
+  const quant::Network net = quant::load_network(req.net_path);                  // 2
+  p.net_name = net.name;
+  const quant::FloatNetwork fnet = quant::generate_weights(net, req.seed);       // 3
+  const quant::FixedFormat in_fmt = quant::default_input_format(int(p.cfg.arch.numerics.act_bits));
+  p.input = req.input_npy.empty()
+                ? quant::quantize_input(quant::generate_input(net.input, req.seed), in_fmt)
+                : quant::read_input_npy(req.input_npy, net.input, in_fmt);
+  p.qn = quant::quantize_network(fnet, quant_options(p.cfg.arch), p.input, in_fmt);  // 4
+  return p;
+}
+
+RunOutcome execute(const Prepared& p, const RunRequest& req) {
+  RunOutcome out;
+  auto t0 = std::chrono::steady_clock::now();
+  if (req.check) {                                                               // 5
+    out.golden = quant::run_golden(p.qn, p.input);
+    out.checked = true;
+  }
+  out.wall_golden_s = seconds_since(t0);
+  const Program prog = map_network(p.qn, p.input, p.cfg.arch);                   // 6
+  models::SimOptions so;
+  so.mode = req.mode;
+  so.trace = req.trace;
+  so.trace.clock = req.mode == models::SimMode::cycle;
+  const uint32_t passes = prog.desc_count;
+  if (req.progress)
+    so.on_layer = [&](uint32_t i, uint32_t n) {
+      std::fprintf(stderr, "\rpass %u of %u (layer %s)    ", i + 1, n,
+                   p.qn.net.layers[size_t(prog.pass_layer[i])].name.c_str());
+      if (i + 1 == passes) std::fprintf(stderr, "\n");
+    };
+  std::vector<uint8_t> dram;
+  t0 = std::chrono::steady_clock::now();
+  out.sim = models::simulate(p.cfg.arch, prog.image, prog.desc_addr, prog.desc_count, so, dram);  // 7
+  out.wall_sim_s = seconds_since(t0);
+  for (const TensorSlot& s : prog.outputs) out.outputs.push_back(read_tensor(dram, s, p.cfg.arch));  // 8
+  if (out.checked) {
+    out.bit_exact = true;
+    for (size_t i = 0; i < out.outputs.size(); ++i) {
+      const bool same = out.outputs[i].data == out.golden.outputs[i].data;
+      out.layer_exact.push_back(same);
+      out.bit_exact = out.bit_exact && same;
+    }
+  }
+  return out;
+}
+
+int run_command(const RunRequest& req) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const Prepared p = prepare(req);
+  const double prep = seconds_since(t0);
+  RunOutcome out = execute(p, req);
+  out.wall_prepare_s = prep;
+  const Report rep = build_report(p, req, out);
+  if (!req.dump_dir.empty()) dump_outputs(req.dump_dir, p.qn, out.outputs);
+  if (!req.report_json.empty()) write_report_json(req.report_json, rep);
+  if (!req.csv.empty()) write_report_csv(req.csv, rep);
+  print_report_table(std::cout, rep);
+  if (out.checked && !out.bit_exact) {
+    std::cerr << "shiftsim: error: the simulator's outputs differ from the golden executor's\n";
+    return 4;
+  }
+  return 0;
+}
+
+int golden_command(const RunRequest& req) {
+  const Prepared p = prepare(req);
+  const auto t0 = std::chrono::steady_clock::now();
+  const quant::GoldenRun g = quant::run_golden(p.qn, p.input);
+  const double wall = seconds_since(t0);
+  if (!req.dump_dir.empty()) dump_outputs(req.dump_dir, p.qn, g.outputs);
+  uint64_t sat = 0;
+  for (uint64_t s : g.saturations) sat += s;
+  std::cout << "golden: " << p.net_name << " on " << p.cfg.arch.name << " number formats, "
+            << g.outputs.size() << " layers, " << sat << " accumulator saturations, " << wall
+            << " s\n";
+  return 0;
+}
+
+}  // namespace shiftsim::sim

@@ -1,0 +1,58 @@
+#pragma once
+// `shiftsim run` and `shiftsim golden` as numbered steps of the flow:
+//   1 architecture config  2 network  3 weights and input  4 quantization
+//   5 golden reference     6 program  7 simulation         8 outputs, check, report
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/accelerator.h"
+#include "quant/golden.h"
+#include "quant/qnetwork.h"
+#include "sim/arch_config.h"
+#include "sim/mapper.h"
+
+namespace shiftsim::sim {
+
+struct RunRequest {
+  std::string arch_path, net_path;
+  std::vector<std::string> sets;  // --set overrides
+  models::SimMode mode = models::SimMode::fast;
+  uint64_t seed = 1;
+  std::string input_npy;          // empty: generated from the seed
+  std::string report_json, csv, dump_dir;
+  models::TraceOptions trace;
+  bool check = true;              // compare with the golden executor
+  bool progress = false;          // layer i of N on stderr
+};
+
+struct Prepared {
+  ArchConfig cfg;
+  std::string net_name;
+  quant::QuantizedNetwork qn;
+  quant::Tensor<int16_t> input;
+};
+
+struct RunOutcome {
+  models::SimResult sim;
+  quant::GoldenRun golden;
+  std::vector<quant::Tensor<int16_t>> outputs;  // the simulator's, per layer
+  std::vector<bool> layer_exact;                 // per layer, when checked
+  bool checked = false, bit_exact = false;
+  double wall_prepare_s = 0, wall_golden_s = 0, wall_sim_s = 0;
+};
+
+// Steps 1-4. Throws InputError on bad input.
+Prepared prepare(const RunRequest& req);
+
+// Steps 5-8 without writing files.
+RunOutcome execute(const Prepared& p, const RunRequest& req);
+
+// The whole `run` command: prepares, executes, writes the report, CSV and outputs (only after
+// success, each written atomically), prints the table. Returns the process exit code.
+int run_command(const RunRequest& req);
+
+// `golden`: steps 1-5, outputs dumped; no timing.
+int golden_command(const RunRequest& req);
+
+}  // namespace shiftsim::sim

@@ -1,0 +1,16 @@
+#pragma once
+// Runs shiftsim itself as a child process: SystemC cannot restart a simulation in one process,
+// so commands that simulate several design points run one child per point.
+#include <string>
+#include <vector>
+
+namespace shiftsim::sim {
+
+// Runs argv (argv[0] is the executable path), stdout and stderr appended to `log_path`
+// (or inherited when empty). Returns the exit code (128 + signal when killed).
+int run_child(const std::vector<std::string>& argv, const std::string& log_path);
+
+// A fresh private directory under $TMPDIR (or /tmp).
+std::string make_temp_dir(const std::string& prefix);
+
+}  // namespace shiftsim::sim
