@@ -92,4 +92,4 @@ int main(int argc, char** argv) {
 
 // libsystemc.so refers to sc_main; shiftsim has its own main and elaborates from
 // models::simulate(), so this is never called.
-int sc_main(int, char**) { return 1; }
+extern "C" int sc_main(int, char**) { return 1; }

@@ -2,4 +2,4 @@
 #include <catch2/catch.hpp>
 
 // libsystemc.so refers to sc_main; tests elaborate through models::simulate().
-int sc_main(int, char**) { return 1; }
+extern "C" int sc_main(int, char**) { return 1; }
