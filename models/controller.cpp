@@ -1,5 +1,6 @@
 #include "models/controller.h"
 
+#include <chrono>
 #include <cstring>
 #include <vector>
 
@@ -57,6 +58,7 @@ void Controller::run() {
       p_.stats.emplace_back();
       LayerStats& st = p_.stats.back();
       st.start_cycle = p_.clock.now();
+      const auto wall0 = std::chrono::steady_clock::now();
       const DramStats before = dram_.stats();
       sc_core::sc_time pending = sc_core::SC_ZERO_TIME;
       port_.transfer(tlm::TLM_READ_COMMAND, desc_addr_ + uint64_t(i) * kDescriptorBytes,
@@ -78,6 +80,7 @@ void Controller::run() {
       const uint64_t tiles = p_.plan.tiles.size();
       p_.wait_until([&] { return p_.stores_done == tiles; });
       st.end_cycle = p_.clock.now();
+      st.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
       st.dram_read_bytes = dram_.stats().read_bytes - before.read_bytes;
       st.dram_write_bytes = dram_.stats().write_bytes - before.write_bytes;
     }

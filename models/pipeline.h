@@ -27,6 +27,7 @@ struct LayerStats {
   uint64_t dram_read_bytes = 0, dram_write_bytes = 0;
   uint64_t saturations = 0;
   uint32_t tiles = 0, steps = 0, tile_rows = 0, tile_cols = 0;
+  double wall_seconds = 0;  // host time spent simulating this layer
 };
 
 struct Pipeline {

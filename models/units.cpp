@@ -78,8 +78,9 @@ void LoadUnit::load_step(uint32_t s, sc_core::sc_time& pending) {
   p_.mark(Sig::w_fill, bytes);
 }
 
-// Reads the part of the window inside the tensor: one burst sequence per channel when rows are
-// whole (they are contiguous in CHW), one per row otherwise.
+// Reads the part of the window inside the tensor: one transfer for all its channels when it
+// covers whole channel planes (they are contiguous in CHW), else one per channel when it spans
+// whole rows, else one per row.
 void LoadUnit::load_window(uint64_t base, const Window& w, int16_t* dst, sc_core::sc_time& pending) {
   const Descriptor& d = p_.desc;
   const uint32_t ab = act_bytes(p_.arch);
@@ -88,18 +89,22 @@ void LoadUnit::load_window(uint64_t base, const Window& w, int16_t* dst, sc_core
   const int32_t xlo = std::max(0, w.x0), xhi = std::min(W, w.x0 + w.nx);
   if (ylo >= yhi || xlo >= xhi) return;
   const bool whole_rows = xlo == 0 && xhi == W;
-  for (int32_t c = 0; c < w.nch; ++c) {
-    const uint64_t ch = uint64_t(w.ch0 + c);
+  const bool whole_planes = whole_rows && ylo == 0 && yhi == H;
+  const int32_t cols = xhi - xlo;
+  for (int32_t c = 0; c < w.nch; c = whole_planes ? w.nch : c + 1) {
+    const int32_t chans = whole_planes ? w.nch : 1;
     for (int32_t y = ylo; y < yhi; y = whole_rows ? yhi : y + 1) {
       const int32_t rows = whole_rows ? yhi - ylo : 1;
-      const uint64_t count = uint64_t(rows) * (xhi - xlo);
-      bytes_.resize(count * ab);
+      bytes_.resize(size_t(chans) * rows * cols * ab);
+      const uint64_t ch = uint64_t(w.ch0 + c);
       port_.transfer(tlm::TLM_READ_COMMAND, base + ((ch * d.in_h + y) * d.in_w + xlo) * ab,
                      bytes_.data(), bytes_.size(), pending);
-      for (int32_t r = 0; r < rows; ++r)
-        for (int32_t x = xlo; x < xhi; ++x)
-          dst[(size_t(c) * w.ny + (y + r - w.y0)) * w.nx + (x - w.x0)] =
-              act_from_bytes(&bytes_[(size_t(r) * (xhi - xlo) + (x - xlo)) * ab], ab);
+      const uint8_t* src = bytes_.data();
+      for (int32_t k = 0; k < chans; ++k)
+        for (int32_t r = 0; r < rows; ++r) {
+          int16_t* row = dst + (size_t(c + k) * w.ny + (y + r - w.y0)) * w.nx + (xlo - w.x0);
+          for (int32_t x = 0; x < cols; ++x, src += ab) row[x] = act_from_bytes(src, ab);
+        }
     }
   }
 }

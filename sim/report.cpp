@@ -60,6 +60,7 @@ Report build_report(const Prepared& p, const RunRequest& req, const RunOutcome& 
     l.dram_read_bytes += s.dram_read_bytes;
     l.dram_write_bytes += s.dram_write_bytes;
     l.saturations += s.saturations;
+    l.wall_seconds += s.wall_seconds;
   }
   for (LayerReport& l : r.layers) {
     l.idle_cycles = l.cycles - l.compute_cycles - l.stall_cycles;
@@ -69,6 +70,7 @@ Report build_report(const Prepared& p, const RunRequest& req, const RunOutcome& 
     if (l.type == "conv") {
       r.conv_macs += l.macs;
       r.conv_cycles += l.cycles;
+      r.wall_sim_conv_s += l.wall_seconds;
     }
   }
   r.seconds = double(r.total_cycles) / (r.clock_mhz * 1e6);
@@ -120,7 +122,7 @@ void write_report_json(const std::string& path, const Report& r) {
   j["saturations"] = r.saturations;
   j["bit_exact"] = r.bit_exact < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.bit_exact == 1);
   j["wall_seconds"] = {{"prepare", r.wall_prepare_s}, {"golden", r.wall_golden_s},
-                       {"simulation", r.wall_sim_s}};
+                       {"simulation", r.wall_sim_s}, {"simulation_conv_layers", r.wall_sim_conv_s}};
   auto& ls = j["layers"] = nlohmann::ordered_json::array();
   for (const LayerReport& l : r.layers)
     ls.push_back({{"name", l.name}, {"type", l.type}, {"passes", l.passes},
@@ -130,6 +132,7 @@ void write_report_json(const std::string& path, const Report& r) {
                   {"dram_read_bytes", l.dram_read_bytes}, {"dram_write_bytes", l.dram_write_bytes},
                   {"tiles", l.tiles}, {"steps", l.steps}, {"tile_rows", l.tile_rows},
                   {"tile_cols", l.tile_cols}, {"saturations", l.saturations},
+                  {"wall_seconds", l.wall_seconds},
                   {"bit_exact", l.bit_exact < 0 ? nlohmann::ordered_json(nullptr)
                                                 : nlohmann::ordered_json(l.bit_exact == 1)}});
   write_file_atomic(path, j.dump(2) + "\n");

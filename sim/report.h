@@ -17,7 +17,7 @@ struct LayerReport {
   uint32_t passes = 0, tiles = 0, steps = 0, tile_rows = 0, tile_cols = 0;
   uint64_t cycles = 0, compute_cycles = 0, stall_cycles = 0, idle_cycles = 0;
   uint64_t macs = 0, dram_read_bytes = 0, dram_write_bytes = 0, saturations = 0;
-  double pe_utilization = 0;
+  double pe_utilization = 0, wall_seconds = 0;
   int bit_exact = -1;  // -1 not checked
 };
 
@@ -31,7 +31,7 @@ struct Report {
   uint64_t dram_read_bytes = 0, dram_write_bytes = 0, saturations = 0;
   double seconds = 0, gops = 0, conv_gops = 0, pe_utilization = 0;
   int bit_exact = -1;
-  double wall_prepare_s = 0, wall_golden_s = 0, wall_sim_s = 0;
+  double wall_prepare_s = 0, wall_golden_s = 0, wall_sim_s = 0, wall_sim_conv_s = 0;
   std::vector<LayerReport> layers;
 };
 

@@ -1,0 +1,196 @@
+// The plain C++ parts of the models (no simulation): DRAM timing, weight encoding, tiling,
+// the PPU's arithmetic, descriptors.
+#include <catch2/catch.hpp>
+
+#include "models/dram_timing.h"
+#include "models/layer_plan.h"
+#include "models/ppu.h"
+#include "models/program.h"
+#include "models/weight_layout.h"
+
+#include <cstring>
+
+using namespace shiftsim::models;
+
+TEST_CASE("DRAM beats count aligned bus words and bursts never cross 4 KiB") {
+  DramSpec spec;  // 16-byte bus, 19.2 GB/s, 150 ns, 4096-byte bursts
+  const DramTiming t(spec, 200.0);
+  CHECK(t.latency_cycles() == 30);
+  CHECK(t.data_cycles(0, 16) == 1);
+  CHECK(t.data_cycles(8, 16) == 2);   // straddles two bus words
+  CHECK(t.data_cycles(0, 4096) == 256);
+  CHECK(t.data_cycles(0, 0) == 0);
+  std::vector<Burst> b;
+  t.split(4000, 200, b);
+  REQUIRE(b.size() == 2);
+  CHECK(b[0].addr == 4000);
+  CHECK(b[0].bytes == 96);
+  CHECK(b[1].addr == 4096);
+  CHECK(b[1].bytes == 104);
+  b.clear();
+  t.split(0, 10000, b);
+  CHECK(b.size() == 3);
+}
+
+TEST_CASE("DRAM slower than the bus stretches the data phase") {
+  DramSpec spec;
+  spec.width_bytes = 64;
+  spec.peak_gbps = 6.4;  // 32 bytes per cycle at 200 MHz: half the bus
+  const DramTiming t(spec, 200.0);
+  CHECK(t.data_cycles(0, 64) == 2);
+  CHECK(t.data_cycles(0, 640) == 20);
+}
+
+TEST_CASE("power-of-two codes: sign on top, magnitude m is 2^(m-1), zero code") {
+  CHECK(pow2_code(0, 3) == 0);
+  CHECK(pow2_code(1, 3) == 1);
+  CHECK(pow2_code(4, 3) == 3);
+  CHECK(pow2_code(-2, 3) == 0b110);
+  CHECK_THROWS(pow2_code(8, 3));   // shift 3 needs magnitude 4: not in 2 bits
+  CHECK_THROWS(pow2_code(3, 3));   // not a power of two
+  for (uint32_t bits = 2; bits <= 5; ++bits)
+    for (uint32_t code = 0; code < (1u << bits); ++code) {
+      const int32_t v = pow2_value(code, bits);
+      if (v != 0) CHECK(pow2_code(v, bits) == code);
+    }
+  CHECK(pow2_value(0b100, 3) == 0);  // "negative zero" reads as zero
+}
+
+TEST_CASE("weight blocks round-trip for both arrays and edge tiles") {
+  for (ArrayKind kind : {ArrayKind::svpe, ArrayKind::vpe}) {
+    ArchSpec a;
+    a.pe_array.kind = kind;
+    a.pe_array.lanes = 5;
+    a.pe_array.vector = 3;
+    a.numerics.weight_bits = kind == ArrayKind::svpe ? 4 : 12;
+    Descriptor d;
+    d.in_c = 8;
+    d.out_c = 14;
+    d.groups = 2;
+    d.kernel = 3;
+    const WeightLayout layout(d, a);
+    CHECK(layout.m_tiles() == 2);  // 7 per group over 5 lanes
+    CHECK(layout.n_tiles() == 2);  // 4 per group over 3 elements
+    std::vector<int32_t> w(size_t(14) * 4 * 9);
+    // SVPE: 0 or +-2^s with s <= 6 (4-bit codes); VPE: 12-bit values
+    for (size_t i = 0; i < w.size(); ++i)
+      w[i] = kind == ArrayKind::svpe ? (i % 5 == 0 ? 0 : (i % 2 ? 1 : -1) * (1 << (i % 7)))
+                                     : int32_t(i * 37 % 4001) - 2000;
+    std::vector<uint8_t> image(layout.total_bytes(), 0);
+    layout.encode(w, image.data());
+    for (uint32_t g = 0; g < 2; ++g)
+      for (uint32_t mt = 0; mt < 2; ++mt)
+        for (uint32_t nt = 0; nt < 2; ++nt) {
+          CHECK(layout.block_offset(g, mt, nt) % kWeightBlockAlign == 0);
+          const uint32_t mc = mt == 0 ? 5 : 2, nc = nt == 0 ? 3 : 1;
+          std::vector<int32_t> out;
+          layout.unpack(image.data() + layout.block_offset(g, mt, nt), mc, nc, out);
+          REQUIRE(out.size() == size_t(mc) * nc * 9);
+          for (uint32_t m = 0; m < mc; ++m)
+            for (uint32_t n = 0; n < nc; ++n)
+              for (uint32_t e = 0; e < 9; ++e) {
+                const size_t oc = g * 7 + mt * 5 + m, ic = nt * 3 + n;
+                const int32_t expect = w[(oc * 4 + ic) * 9 + e];
+                const int32_t got = out[(size_t(m) * nc + n) * 9 + e];
+                CHECK((kind == ArrayKind::svpe ? pow2_value(uint32_t(got), 4) : got) == expect);
+              }
+        }
+  }
+}
+
+TEST_CASE("tiling takes whole rows first and respects every buffer half") {
+  ArchSpec a;  // svpe 32 x 8, k 3; 64/64/128 KiB halves; 48-bit accumulators
+  Descriptor d;
+  d.op = Op::conv;
+  d.in_c = 8;
+  d.in_h = d.in_w = 56;
+  d.out_c = 64;
+  d.out_h = d.out_w = 56;
+  d.kernel = 3;
+  d.pad = 1;
+  REQUIRE(choose_tiles(d, a).empty());
+  CHECK(d.tile_cols == 56);
+  // output half: 32 lanes x Tr x 56 x 6 bytes <= 128 KiB -> Tr = 12
+  CHECK(d.tile_rows == 12);
+  a.buffers.output_kib = 1;  // not even one row: columns
+  REQUIRE(choose_tiles(d, a).empty());
+  CHECK(d.tile_rows == 1);
+  CHECK(d.tile_cols == 5);  // 32 x 5 x 6 = 960 <= 1024
+  a.buffers.weight_kib = 0;
+  CHECK(choose_tiles(d, a).find("weight buffer") != std::string::npos);
+}
+
+TEST_CASE("layer plan: steps per tile and step cycles from the contract") {
+  ArchSpec a;
+  Descriptor d;
+  d.op = Op::conv;
+  d.in_c = 20;
+  d.in_h = d.in_w = 10;
+  d.out_c = 40;
+  d.out_h = d.out_w = 10;
+  d.kernel = 5;
+  d.pad = 2;
+  d.tile_rows = 4;
+  d.tile_cols = 10;
+  const LayerPlan p = plan_layer(d, a);
+  CHECK(p.pieces == 4);
+  CHECK(p.pipe_depth == 1 + 7 + 1);  // 1 product stage, log2(72) -> 7 adder levels, accumulator
+  CHECK(p.tiles.size() == 3 * 2);    // 3 row tiles x 2 lane tiles
+  CHECK(p.steps.size() == 6 * 3);    // 3 input-channel tiles each
+  CHECK(p.steps[0].compute_cycles == 4 * 10 * 4);
+  CHECK(p.tiles.back().nr == 2);
+  CHECK(p.tiles.back().mc == 8);
+  CHECK(p.steps.back().nc == 4);
+  CHECK(p.steps[0].window.y0 == -2);
+  CHECK(p.steps[0].window.ny == 3 * 1 + 5);
+}
+
+TEST_CASE("PPU: round half up, saturation counting, wrap, ReLU, clamp") {
+  uint64_t sat = 0;
+  PpuOp op;
+  op.shift = 1;
+  CHECK(ppu_output(3, op, sat) == 2);    // 1.5 -> 2
+  CHECK(ppu_output(-3, op, sat) == -1);  // -1.5 -> -1 (half up)
+  CHECK(ppu_output(-5, op, sat) == -2);  // -2.5 -> -2
+  op.shift = 0;
+  CHECK(ppu_output(40000, op, sat) == 32767);
+  CHECK(ppu_output(-40000, op, sat) == -32768);
+  op.relu = true;
+  CHECK(ppu_output(-7, op, sat) == 0);
+  op.relu = false;
+  op.apply_overflow = true;
+  op.acc_bits = 16;
+  CHECK(ppu_output(40000, op, sat) == 32767);
+  CHECK(sat == 1);
+  op.saturate = false;
+  CHECK(ppu_output(32768, op, sat) == -32768);  // wraps
+  CHECK(sat == 1);
+}
+
+TEST_CASE("descriptors encode and decode every field") {
+  Descriptor d;
+  d.op = Op::eltwise;
+  d.layer_id = 7;
+  d.in_addr = 0x123456789ull;
+  d.in2_addr = 42;
+  d.out_addr = 0xABCDEF0123ull;
+  d.in_c = 3;
+  d.out_w = 99;
+  d.shift_b = 5;
+  d.saturate = 0;
+  const auto words = d.encode();
+  std::vector<uint8_t> bytes(kDescriptorBytes);
+  std::memcpy(bytes.data(), words.data(), kDescriptorBytes);
+  const Descriptor e = Descriptor::decode(bytes.data());
+  CHECK(e.op == Op::eltwise);
+  CHECK(e.layer_id == 7);
+  CHECK(e.in_addr == 0x123456789ull);
+  CHECK(e.in2_addr == 42);
+  CHECK(e.out_addr == 0xABCDEF0123ull);
+  CHECK(e.in_c == 3);
+  CHECK(e.out_w == 99);
+  CHECK(e.shift_b == 5);
+  CHECK(e.saturate == 0);
+  bytes[0] ^= 1;
+  CHECK_THROWS(Descriptor::decode(bytes.data()));
+}

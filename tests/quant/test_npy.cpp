@@ -1,0 +1,162 @@
+// .npy writing (exact bytes, atomic) and reading (dtypes, versions, damaged files).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "quant/npy.h"
+#include "quant_test_util.h"
+
+using namespace shiftsim::quant;
+using namespace shiftsim::quant::test;
+using Catch::Matchers::Contains;
+namespace fs = std::filesystem;
+
+namespace {
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+// A .npy file with any header text, version 1 or 2.
+std::string npy_bytes(const std::string& dict, const std::string& data, int version = 1) {
+  std::string h = dict + "\n";
+  std::string out("\x93NUMPY", 6);
+  out += char(version);
+  out += '\0';
+  const size_t n = h.size();
+  out += char(n & 0xff);
+  out += char(n >> 8);
+  if (version >= 2) out += std::string(2, '\0');
+  return out + h + data;
+}
+template <class T>
+std::string raw(std::vector<T> v) {
+  return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+}
+}  // namespace
+
+TEST_CASE("npy: int16 file bytes follow the format exactly") {
+  const std::string dir = temp_dir("npy_bytes");
+  Tensor<int16_t> t(Shape{1, 1, 2});
+  t.data = {1, -2};
+  write_npy(dir + "/t.npy", t);
+  const std::string dict = "{'descr': '<i2', 'fortran_order': False, 'shape': (1, 1, 2), }";
+  const std::string want = std::string("\x93NUMPY\x01\x00\x76\x00", 10) + dict + std::string(55, ' ') +
+                           "\n" + std::string("\x01\x00\xfe\xff", 4);
+  CHECK(read_bytes(dir + "/t.npy") == want);  // header padded to 128 bytes
+  CHECK_FALSE(fs::exists(dir + "/t.npy.tmp"));
+}
+
+TEST_CASE("npy: round trips") {
+  const std::string dir = temp_dir("npy_round");
+  Tensor<int16_t> t(Shape{3, 4, 5});
+  for (size_t i = 0; i < t.data.size(); ++i) t.data[i] = int16_t(int(i * 997) % 65536 - 32768);
+  write_npy(dir + "/a.npy", t);
+  NpyArray a = read_npy(dir + "/a.npy");
+  CHECK(a.kind == NpyKind::int16);
+  CHECK(a.shape == std::vector<int64_t>{3, 4, 5});
+  CHECK(a.ints == t.data);
+  CHECK(read_input_npy(dir + "/a.npy", {3, 4, 5}, {16, 15}).data == t.data);
+
+  Tensor<float> f(Shape{2, 1, 3});
+  f.data = {0.5f, -0.25f, 1e-3f, -1.0f, 0.0f, 0.75f};
+  write_npy(dir + "/f.npy", f);
+  NpyArray b = read_npy(dir + "/f.npy");
+  CHECK(b.kind == NpyKind::floats);
+  CHECK(b.floats == f.data);
+  // Floats are quantized with the input format (frac 4: 0.5 -> 8, 1e-3 -> 0).
+  CHECK(read_input_npy(dir + "/f.npy", {2, 1, 3}, {8, 4}).data == std::vector<int16_t>{8, -4, 0, -16, 0, 12});
+
+  Tensor<int32_t> w(Shape{1, 1, 2});
+  w.data = {70000, -5};
+  write_npy(dir + "/w.npy", w);
+  CHECK(read_bytes(dir + "/w.npy").find("'descr': '<i4'") != std::string::npos);
+  CHECK(read_bytes(dir + "/w.npy").size() == 128 + 8);
+
+  // Overwriting replaces the file as a whole.
+  write_npy(dir + "/a.npy", f);
+  CHECK(read_npy(dir + "/a.npy").kind == NpyKind::floats);
+}
+
+TEST_CASE("npy: other writers' files: float64, version 2, leading ones") {
+  const std::string dir = temp_dir("npy_foreign");
+  write_file(dir + "/d.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2, 2), }",
+                                       raw(std::vector<double>{0.5, -0.5, 0.125, 2.0})));
+  NpyArray d = read_npy(dir + "/d.npy");
+  CHECK(d.shape == std::vector<int64_t>{1, 2, 2});
+  CHECK(d.floats == std::vector<float>{0.5f, -0.5f, 0.125f, 2.0f});
+  CHECK(read_input_npy(dir + "/d.npy", {1, 2, 2}, {16, 14}).data ==
+        std::vector<int16_t>{8192, -8192, 2048, 32767});  // 2.0 clamps
+  // (1, 2, 2) also matches a 2x2 network input written (2, 2) or (1, 1, 2, 2).
+  write_file(dir + "/v2.npy", npy_bytes("{'descr': '<i2', 'fortran_order': False, 'shape': (1, 1, 2, 2)}",
+                                        raw(std::vector<int16_t>{1, 2, 3, 4}), 2));
+  CHECK(read_input_npy(dir + "/v2.npy", {1, 2, 2}, {16, 15}).data == std::vector<int16_t>{1, 2, 3, 4});
+  write_file(dir + "/flat.npy", npy_bytes("{\"descr\": \"<f4\", \"fortran_order\": False, \"shape\": (3,)}",
+                                          raw(std::vector<float>{1, 2, 3})));
+  CHECK(read_npy(dir + "/flat.npy").shape == std::vector<int64_t>{3});
+  CHECK(read_input_npy(dir + "/flat.npy", {1, 1, 3}, {16, 8}).data == std::vector<int16_t>{256, 512, 768});
+}
+
+TEST_CASE("npy: damaged and unsupported files are InputErrors naming the file") {
+  const std::string dir = temp_dir("npy_bad");
+  const std::string f = dir + "/x.npy";
+  const std::string ok_dict = "{'descr': '<i2', 'fortran_order': False, 'shape': (2, 2), }";
+  const std::string four = raw(std::vector<int16_t>{1, 2, 3, 4});
+  auto error_for = [&](const std::string& bytes) {
+    write_file(f, bytes);
+    return input_error_of([&] { read_npy(f); });
+  };
+  CHECK_THAT(input_error_of([&] { read_npy(dir + "/missing.npy"); }),
+             Contains(dir + "/missing.npy: cannot open file"));
+  CHECK_THAT(error_for("PK\x03\x04 not numpy"), Contains(f + ": not a .npy file (bad magic)"));
+  CHECK_THAT(error_for(""), Contains("bad magic"));
+  CHECK_THAT(error_for(npy_bytes(ok_dict, four).substr(0, 30)), Contains(f + ": truncated .npy header"));
+  CHECK_THAT(error_for(npy_bytes("{'descr': '>f4', 'fortran_order': False, 'shape': (2, 2), }", four + four)),
+             Contains(f + ": unsupported dtype '>f4'"));
+  CHECK_THAT(error_for(npy_bytes("{'descr': '<i4', 'fortran_order': False, 'shape': (2, 2), }", four + four)),
+             Contains("unsupported dtype '<i4'"));
+  CHECK_THAT(error_for(npy_bytes("{'descr': '<i2', 'fortran_order': True, 'shape': (2, 2), }", four)),
+             Contains(f + ": Fortran-order arrays are not supported"));
+  CHECK_THAT(error_for(npy_bytes(ok_dict, four.substr(0, 6))),
+             Contains(f + ": shape (2, 2) needs 8 data bytes, file has 6"));
+  CHECK_THAT(error_for(npy_bytes(ok_dict, four + "xx")), Contains("needs 8 data bytes, file has 10"));
+  CHECK_THAT(error_for(npy_bytes("{'descr': '<i2', 'fortran_order': False, 'shape': (2, x), }", four)),
+             Contains("bad shape in .npy header"));
+  CHECK_THAT(error_for(npy_bytes("{'descr': '<i2', 'fortran_order': False}", four)), Contains("no 'shape'"));
+  std::string v9 = npy_bytes(ok_dict, four);
+  v9[6] = 9;
+  CHECK_THAT(error_for(v9), Contains("unsupported .npy version 9"));
+
+  // Shapes and values that do not suit the network input.
+  write_file(f, npy_bytes(ok_dict, four));
+  CHECK_THAT(input_error_of([&] { read_input_npy(f, {1, 2, 3}, {16, 15}); }),
+             Contains(f + ": shape (2, 2) does not match the network input 1x2x3"));
+  write_file(f, npy_bytes(ok_dict, raw(std::vector<int16_t>{1, 2, 300, 4})));
+  CHECK_THAT(input_error_of([&] { read_input_npy(f, {1, 2, 2}, {8, 7}); }),
+             Contains(f + ": value 300 at index 2 does not fit 8 bits"));
+  write_file(f, npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }",
+                          raw(std::vector<float>{1.0f, std::nanf("")})));
+  CHECK_THAT(input_error_of([&] { read_input_npy(f, {1, 1, 2}, {16, 15}); }),
+             Contains(f + ": input element 1 is not finite"));
+}
+
+TEST_CASE("npy: a failed write leaves neither a partial file nor a temp file") {
+  const std::string dir = temp_dir("npy_atomic");
+  Tensor<int16_t> t(Shape{1, 1, 2});
+  CHECK_THAT(input_error_of([&] { write_npy(dir + "/no/such/dir/t.npy", t); }),
+             Contains(dir + "/no/such/dir/t.npy: cannot open"));
+  // The target is a non-empty directory: the rename fails after the data was written.
+  fs::create_directories(dir + "/busy.npy/inside");
+  CHECK_THAT(input_error_of([&] { write_npy(dir + "/busy.npy", t); }), Contains(dir + "/busy.npy: cannot rename"));
+  CHECK_FALSE(fs::exists(dir + "/busy.npy.tmp"));
+  CHECK(fs::is_directory(dir + "/busy.npy/inside"));
+  // An existing good file survives a failed replacement.
+  write_npy(dir + "/keep.npy", t);
+  const std::string before = read_bytes(dir + "/keep.npy");
+  fs::create_directories(dir + "/keep.npy.tmp");  // the temp path cannot be opened
+  CHECK_THROWS_AS(write_npy(dir + "/keep.npy", Tensor<int16_t>(Shape{2, 2, 2})), shiftsim::InputError);
+  CHECK(read_bytes(dir + "/keep.npy") == before);
+}
