@@ -2,7 +2,7 @@
 # Installs the Debian packages shiftsim needs (idempotent: does nothing when all are present).
 set -euo pipefail
 packages=(g++ cmake make pkg-config libsystemc-dev catch2 nlohmann-json3-dev libboost-dev
-          libcli11-dev)
+          libcli11-dev gtkwave)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

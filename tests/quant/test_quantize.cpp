@@ -91,9 +91,8 @@ TEST_CASE("output_shift: the smallest shift whose rounded extremes fit") {
   CHECK(output_shift(0, 65534, 16) == 1);    // 32767
   CHECK(output_shift(0, 65535, 16) == 2);    // 32767.5 would round up to 32768
   CHECK(output_shift(-65536, 0, 16) == 1);   // -32768 fits
-  CHECK(output_shift(-65537, 0, 16) == 2);   // -32768.5 -> -32768 fits? rounds up: yes, but
-                                             // rshift_round(-65537, 1) = -32768: see below
-  CHECK(rshift_round(-65537, 1) == -32768);
+  CHECK(output_shift(-65537, 0, 16) == 1);   // -32768.5 rounds up to -32768: fits
+  CHECK(output_shift(-65538, 0, 16) == 2);   // -32769
   CHECK(output_shift(0, int64_t(1) << 40, 8) == 34);
   CHECK(output_shift(0, 0, 8) == 0);
 }
@@ -179,7 +178,7 @@ TEST_CASE("quantize_network: 16-bit golden run tracks the float network") {
         worst = std::max(worst, std::fabs(got - want[i].data[k]));
       }
       INFO("layer " << qn.net.layers[i].name << " peak " << peak << " worst error " << worst);
-      CHECK(worst <= 2e-3 * peak);
+      CHECK(worst <= 3e-4 * peak);  // 16-bit activations: errors of a few 2^-15 of the peak
       CHECK(run.saturations[i] == 0);
     }
   }
@@ -252,4 +251,22 @@ TEST_CASE("quantize_network: bad options and inputs are InputErrors") {
   broken.params[1].weights.pop_back();
   CHECK_THAT(input_error_of([&] { quantize_network(broken, o, s.x, s.fmt); }),
              Contains("layer c2: 2303 weights and 16 biases, expected 2304 and 16"));
+}
+
+TEST_CASE("quantize_network: zoo networks quantize and run (lenet5, resnet18)") {
+  for (const char* name : {"lenet5", "resnet18"}) {
+    Setup s = setup(name);
+    QuantOptions o;
+    o.weight_kind = WeightKind::pow2;
+    o.weight_bits = 4;
+    QuantizedNetwork qn = quantize_network(s.f, o, s.x, s.fmt);
+    GoldenRun run = run_golden(qn, s.x);
+    INFO(name);
+    REQUIRE(run.outputs.size() == qn.net.layers.size());
+    CHECK(run.outputs.back().shape == qn.net.layers.back().out_shape);
+    int nonzero = 0;
+    for (int16_t v : run.outputs.back().data) nonzero += v != 0;
+    CHECK(nonzero > int(run.outputs.back().data.size()) / 2);
+    for (uint64_t sat : run.saturations) CHECK(sat == 0);
+  }
 }

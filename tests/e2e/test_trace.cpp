@@ -1,0 +1,131 @@
+// VCD traces: GTKWave's own converter reads them, the cycle counter ends at the reported cycle
+// count, and the window and layer options limit what is written. Also: same inputs, same seed,
+// same report and output bytes.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <map>
+#include <sstream>
+
+#include "tests/support/cli.h"
+
+using namespace shiftsim::test;
+
+namespace {
+struct Vcd {
+  std::map<std::string, std::string> ids;  // name -> id
+  std::vector<uint64_t> times;
+  std::map<std::string, std::vector<std::pair<uint64_t, uint64_t>>> changes;  // id -> (time, value)
+};
+
+Vcd parse_vcd(const std::string& text) {
+  Vcd v;
+  std::istringstream in(text);
+  std::string tok;
+  uint64_t now = 0;
+  while (in >> tok) {
+    if (tok == "$var") {
+      std::string type, width, id, name;
+      in >> type >> width >> id >> name;
+      v.ids[name] = id;
+    } else if (tok[0] == '#') {
+      now = std::stoull(tok.substr(1));
+      v.times.push_back(now);
+    } else if (tok[0] == 'b') {
+      std::string id;
+      in >> id;
+      v.changes[id].push_back({now, std::stoull(tok.substr(1), nullptr, 2)});
+    } else if ((tok[0] == '0' || tok[0] == '1') && tok.size() == 2) {
+      v.changes[tok.substr(1)].push_back({now, uint64_t(tok[0] - '0')});
+    }
+  }
+  return v;
+}
+
+const std::string kArch = repo("configs/arch/svpe_zcu102.json");
+const std::string kNet = repo("configs/nets/tiny.json");
+constexpr uint64_t kPeriodPs = 5000;  // 200 MHz
+}  // namespace
+
+TEST_CASE("cycle-mode VCD opens in GTKWave's reader and its cycle counter ends at the report's cycles") {
+  const std::string dir = scratch_dir("vcd-full");
+  const CliResult r = run_shiftsim({"run", "--arch", kArch, "--net", kNet, "--mode", "cycle",
+                                    "--vcd", dir + "/t.vcd", "--report", dir + "/r.json"}, dir);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const uint64_t total = read_json(dir + "/r.json")["cycles"]["total"];
+  const Vcd v = parse_vcd(slurp(dir + "/t.vcd"));
+  for (const char* s : {"clk", "cycle", "layer", "tile", "pe_busy", "pe_stall", "dma_rd_busy",
+                        "dma_wr_busy", "in_buf_fill", "w_buf_fill", "out_buf_fill"})
+    CHECK(v.ids.count(s) == 1);
+  const auto& cycles = v.changes.at(v.ids.at("cycle"));
+  CHECK(cycles.back().second == total);
+  CHECK(v.times.back() == total * kPeriodPs);
+  // the clock toggles every half period: 2 changes per cycle
+  CHECK(v.changes.at(v.ids.at("clk")).size() >= 2 * total);
+  // the PE array was busy at some point and the layer counter reached the last pass
+  CHECK(v.changes.at(v.ids.at("layer")).back().second == 4);
+  const std::string cmd = "vcd2fst " + quote(dir + "/t.vcd") + " " + quote(dir + "/t.fst") +
+                          " > /dev/null 2>&1 && fst2vcd " + quote(dir + "/t.fst") + " > " +
+                          quote(dir + "/back.vcd") + " 2>/dev/null";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  const Vcd back = parse_vcd(slurp(dir + "/back.vcd"));
+  CHECK(back.times.back() == total * kPeriodPs);
+}
+
+TEST_CASE("fast-mode VCD and a cycle window") {
+  const std::string dir = scratch_dir("vcd-window");
+  const CliResult r = run_shiftsim({"run", "--arch", kArch, "--net", kNet, "--vcd", dir + "/t.vcd",
+                                    "--vcd-from", "1000", "--vcd-to", "3000"}, dir);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const Vcd v = parse_vcd(slurp(dir + "/t.vcd"));
+  REQUIRE(!v.times.empty());
+  CHECK(v.ids.count("clk") == 0);  // fast mode has no clock
+  CHECK(v.times.front() >= 1000 * kPeriodPs);
+  CHECK(v.times.back() < 3000 * kPeriodPs);
+}
+
+TEST_CASE("a VCD limited to one layer") {
+  const std::string dir = scratch_dir("vcd-layer");
+  const CliResult r = run_shiftsim({"run", "--arch", kArch, "--net", kNet, "--mode", "cycle",
+                                    "--vcd", dir + "/t.vcd", "--vcd-layer", "2", "--report",
+                                    dir + "/r.json"}, dir);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const auto rep = read_json(dir + "/r.json");
+  uint64_t start = 4 * 4;  // the host's four register writes of 4 cycles each
+  for (int i = 0; i < 2; ++i) start += rep["layers"][i]["cycles"].get<uint64_t>();
+  const uint64_t end = start + rep["layers"][2]["cycles"].get<uint64_t>();
+  const Vcd v = parse_vcd(slurp(dir + "/t.vcd"));
+  REQUIRE(!v.times.empty());
+  CHECK(v.times.front() == start * kPeriodPs);
+  CHECK(v.times.back() <= end * kPeriodPs);
+  for (const auto& [t, layer] : v.changes.at(v.ids.at("layer"))) CHECK(layer == 2);
+}
+
+TEST_CASE("same inputs and seed give the same report and output bytes") {
+  const std::string dir = scratch_dir("determinism");
+  std::vector<nlohmann::json> reps;
+  for (int i = 0; i < 2; ++i) {
+    const std::string tag = std::to_string(i);
+    const CliResult r = run_shiftsim({"run", "--arch", kArch, "--net", kNet, "--seed", "99",
+                                      "--report", dir + "/r" + tag + ".json", "--csv",
+                                      dir + "/l" + tag + ".csv", "--dump-outputs", dir + "/o" + tag},
+                                     dir);
+    REQUIRE(r.code == 0);
+    auto j = read_json(dir + "/r" + tag + ".json");
+    j.erase("wall_seconds");
+    for (auto& l : j["layers"]) l.erase("wall_seconds");
+    reps.push_back(j);
+  }
+  CHECK(reps[0] == reps[1]);
+  CHECK(slurp(dir + "/l0.csv") == slurp(dir + "/l1.csv"));
+  for (const char* layer : {"c1", "c2", "a1", "p1", "fc"})
+    CHECK(slurp(dir + "/o0/" + layer + ".npy") == slurp(dir + "/o1/" + layer + ".npy"));
+  // a different seed changes the outputs
+  const CliResult r = run_shiftsim({"run", "--arch", kArch, "--net", kNet, "--seed", "100",
+                                    "--dump-outputs", dir + "/o2"}, dir);
+  REQUIRE(r.code == 0);
+  CHECK(slurp(dir + "/o0/fc.npy") != slurp(dir + "/o2/fc.npy"));
+}
