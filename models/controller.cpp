@@ -74,11 +74,10 @@ void Controller::run() {
       st.tiles = uint32_t(p_.plan.tiles.size());
       st.tile_rows = p_.desc.tile_rows;
       st.tile_cols = p_.desc.tile_cols;
-      p_.loads_done = p_.steps_done = p_.stores_done = 0;
-      ++p_.sequence;
-      p_.signal();
+      p_.loads.value = p_.steps.value = p_.stores.value = 0;
+      p_.layers.advance(p_.layers.value + 1);
       const uint64_t tiles = p_.plan.tiles.size();
-      p_.wait_until([&] { return p_.stores_done == tiles; });
+      p_.stores.wait_until([&](uint64_t done) { return done == tiles; });
       st.end_cycle = p_.clock.now();
       st.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
       st.dram_read_bytes = dram_.stats().read_bytes - before.read_bytes;

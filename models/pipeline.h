@@ -40,22 +40,30 @@ struct Pipeline {
   VcdTrace& trace;
   Buffers buffers;
 
-  // The layer in flight; `sequence` grows by one per layer so units notice a new one.
-  uint64_t sequence = 0;
+  // A counter one unit advances and another waits on; each has its own event so that an
+  // advance wakes only the units that depend on it.
+  struct Progress {
+    uint64_t value = 0;
+    sc_core::sc_event changed;
+    void advance(uint64_t v) {
+      value = v;
+      changed.notify(sc_core::SC_ZERO_TIME);
+    }
+    template <class F>
+    void wait_until(F ready) {
+      while (!ready(value)) sc_core::wait(changed);
+    }
+  };
+
+  // The layer in flight; `layers` grows by one per layer so units notice a new one.
+  Progress layers;
   Descriptor desc;
   LayerPlan plan;
   std::optional<WeightLayout> layout;  // conv layers
-  uint64_t loads_done = 0, steps_done = 0, stores_done = 0;
-  sc_core::sc_event progress;
+  Progress loads, steps, stores;       // jobs finished in this layer
   std::vector<LayerStats> stats;
 
-  void signal() { progress.notify(sc_core::SC_ZERO_TIME); }
   void mark(Sig s, uint64_t v) { trace.set(s, v, clock.now()); }
-  // Blocks the calling thread until `ready()` holds.
-  template <class F>
-  void wait_until(F ready) {
-    while (!ready()) sc_core::wait(progress);
-  }
   // Spends n cycles: one wait per cycle in cycle mode, one wait in fast mode. `each` runs once
   // per cycle in cycle mode (for the trace) and is skipped in fast mode.
   template <class F>

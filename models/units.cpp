@@ -7,8 +7,8 @@ namespace shiftsim::models {
 namespace {
 // Blocks until the controller publishes a layer newer than `seen`.
 void next_layer(Pipeline& p, uint64_t& seen) {
-  p.wait_until([&] { return p.sequence > seen; });
-  seen = p.sequence;
+  p.layers.wait_until([&](uint64_t n) { return n > seen; });
+  seen = p.layers.value;
 }
 
 int16_t act_from_bytes(const uint8_t* b, uint32_t ab) {
@@ -30,7 +30,7 @@ void LoadUnit::run() {
     next_layer(p_, seen);
     const uint32_t steps = uint32_t(p_.plan.steps.size());
     for (uint32_t s = 0; s < steps; ++s) {
-      p_.wait_until([&] { return p_.steps_done + 2 > s; });  // its half is free
+      p_.steps.wait_until([&](uint64_t done) { return done + 2 > s; });  // its half is free
       const uint64_t start = p_.clock.now();
       p_.mark(Sig::dma_rd_busy, 1);
       sc_core::sc_time pending = sc_core::SC_ZERO_TIME;
@@ -38,8 +38,7 @@ void LoadUnit::run() {
       if (p_.mode == SimMode::fast) sc_core::wait(pending);
       p_.mark(Sig::dma_rd_busy, 0);
       p_.current().load_cycles += p_.clock.now() - start;
-      p_.loads_done = s + 1;
-      p_.signal();
+      p_.loads.advance(s + 1);
     }
   }
 }
@@ -129,8 +128,8 @@ void ComputeUnit::run() {
       for (uint32_t s = tile.first_step; s < tile.first_step + tile.steps; ++s) {
         const bool first = s == tile.first_step, last = s + 1 == tile.first_step + tile.steps;
         p_.mark(Sig::pe_stall, 1);
-        if (first) p_.wait_until([&] { return p_.stores_done + 2 > t; });  // output half free
-        p_.wait_until([&] { return p_.loads_done > s; });
+        if (first) p_.stores.wait_until([&](uint64_t done) { return done + 2 > t; });  // output half free
+        p_.loads.wait_until([&](uint64_t done) { return done > s; });
         p_.mark(Sig::pe_stall, 0);
         const uint64_t start = p_.clock.now();
         p_.current().stall_cycles += start - ready_at;
@@ -140,8 +139,7 @@ void ComputeUnit::run() {
         p_.mark(Sig::pe_busy, 0);
         ready_at = p_.clock.now();
         p_.current().compute_cycles += ready_at - start;
-        p_.steps_done = s + 1;
-        p_.signal();
+        p_.steps.advance(s + 1);
       }
     }
   }
@@ -195,7 +193,7 @@ void StoreUnit::run() {
     next_layer(p_, seen);
     const auto& tiles = p_.plan.tiles;
     for (uint32_t t = 0; t < tiles.size(); ++t) {
-      p_.wait_until([&] { return p_.steps_done >= tiles[t].first_step + tiles[t].steps; });
+      p_.steps.wait_until([&](uint64_t done) { return done >= tiles[t].first_step + tiles[t].steps; });
       const uint64_t start = p_.clock.now();
       p_.mark(Sig::dma_wr_busy, 1);
       sc_core::sc_time pending = sc_core::SC_ZERO_TIME;
@@ -203,8 +201,7 @@ void StoreUnit::run() {
       if (p_.mode == SimMode::fast) sc_core::wait(pending);
       p_.mark(Sig::dma_wr_busy, 0);
       p_.current().store_cycles += p_.clock.now() - start;
-      p_.stores_done = t + 1;
-      p_.signal();
+      p_.stores.advance(t + 1);
     }
   }
 }

@@ -5,12 +5,27 @@
 
 namespace shiftsim::models {
 
+namespace {
+// Up to 8 little-endian bytes starting at `at`, zero past the end of the block.
+uint64_t get_window(const uint8_t* block, uint64_t bytes, uint64_t at) {
+  uint64_t v = 0;
+  const uint64_t n = std::min<uint64_t>(8, bytes - at);
+  for (uint64_t i = 0; i < n; ++i) v |= uint64_t(block[at + i]) << (8 * i);
+  return v;
+}
+
+// ORs a field of at most 32 bits into the bit stream at bit position `bit`.
+void put_bits(uint8_t* block, uint64_t bit, uint32_t field) {
+  uint64_t v = uint64_t(field) << (bit % 8);
+  for (uint8_t* p = block + bit / 8; v != 0; ++p, v >>= 8) *p |= uint8_t(v & 0xFF);
+}
+}  // namespace
+
 uint32_t pow2_code(int32_t value, uint32_t bits) {
   if (value == 0) return 0;
   const uint32_t mag = uint32_t(value < 0 ? -int64_t(value) : value);
   if ((mag & (mag - 1)) != 0) throw std::invalid_argument("pow2_code: not a power of two");
-  uint32_t s = 0;
-  while ((1u << s) != mag) ++s;
+  const uint32_t s = uint32_t(__builtin_ctz(mag));
   if (s + 1 >= (1u << (bits - 1))) throw std::invalid_argument("pow2_code: shift out of range");
   return (value < 0 ? 1u << (bits - 1) : 0u) | (s + 1);
 }
@@ -70,8 +85,8 @@ void WeightLayout::encode(const std::vector<int32_t>& weights, uint8_t* dst) con
               const int32_t w = weights.at((oc * cg_ + ic) * k2_ + e);
               const uint32_t field =
                   pow2_ ? pow2_code(w, bits_) : uint32_t(w) & ((bits_ == 32) ? ~0u : (1u << bits_) - 1);
-              for (uint32_t b = 0; b < bits_; ++b, ++bit)
-                if ((field >> b) & 1) block[bit / 8] |= uint8_t(1u << (bit % 8));
+              put_bits(block, bit, field);
+              bit += bits_;
             }
       }
 }
@@ -84,10 +99,11 @@ void WeightLayout::unpack(const uint8_t* block, uint32_t mc, uint32_t nc,
     for (size_t i = 0; i < n; ++i) out[i] = int16_t(block[2 * i] | (block[2 * i + 1] << 8));
     return;
   }
+  const uint64_t block_bytes = (n * bits_ + 7) / 8;
+  const uint32_t mask = bits_ == 32 ? ~0u : (1u << bits_) - 1;
   uint64_t bit = 0;
-  for (size_t i = 0; i < n; ++i) {
-    uint32_t field = 0;
-    for (uint32_t b = 0; b < bits_; ++b, ++bit) field |= uint32_t((block[bit / 8] >> (bit % 8)) & 1) << b;
+  for (size_t i = 0; i < n; ++i, bit += bits_) {
+    const uint32_t field = uint32_t(get_window(block, block_bytes, bit / 8) >> (bit % 8)) & mask;
     if (pow2_)
       out[i] = int32_t(field);
     else

@@ -15,15 +15,29 @@
 
 namespace shiftsim::quant::test {
 
-// A fresh directory for this test process: $SHIFTSIM_TEST_TMP (set by CTest) or /tmp.
-inline std::string temp_dir(const std::string& name) {
-  const char* env = std::getenv("SHIFTSIM_TEST_TMP");
-  std::filesystem::path dir = std::filesystem::path(env && *env ? env : "/tmp") /
-                              ("quant_" + name + "_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
+// A fresh directory under $SHIFTSIM_TEST_TMP (set by CTest) or /tmp, removed again when the
+// test ends.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& name) {
+    const char* env = std::getenv("SHIFTSIM_TEST_TMP");
+    path_ = (std::filesystem::path(env && *env ? env : "/tmp") /
+             ("quant_" + name + "_" + std::to_string(::getpid())))
+                .string();
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 inline void write_file(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;

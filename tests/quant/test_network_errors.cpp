@@ -144,7 +144,8 @@ TEST_CASE("network errors: names, pools, top level, files") {
   CHECK_THAT(input_error_of([] { parse_text(R"({"input": {"shape": [1, 1, 1]}, "layers": []})"); }),
              Contains("nets/x.json: name: required string is missing"));
 
-  const std::string dir = temp_dir("net_errors");
+  const TempDir tmp("net_errors");
+  const std::string& dir = tmp.path();
   CHECK_THAT(input_error_of([&] { load_network(dir + "/missing.json"); }),
              Contains(dir + "/missing.json: cannot open file"));
   write_file(dir + "/broken.json", R"({"name": "x", "input": )");

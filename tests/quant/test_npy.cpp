@@ -39,7 +39,8 @@ std::string raw(std::vector<T> v) {
 }  // namespace
 
 TEST_CASE("npy: int16 file bytes follow the format exactly") {
-  const std::string dir = temp_dir("npy_bytes");
+  const TempDir tmp("npy_bytes");
+  const std::string& dir = tmp.path();
   Tensor<int16_t> t(Shape{1, 1, 2});
   t.data = {1, -2};
   write_npy(dir + "/t.npy", t);
@@ -51,7 +52,8 @@ TEST_CASE("npy: int16 file bytes follow the format exactly") {
 }
 
 TEST_CASE("npy: round trips") {
-  const std::string dir = temp_dir("npy_round");
+  const TempDir tmp("npy_round");
+  const std::string& dir = tmp.path();
   Tensor<int16_t> t(Shape{3, 4, 5});
   for (size_t i = 0; i < t.data.size(); ++i) t.data[i] = int16_t(int(i * 997) % 65536 - 32768);
   write_npy(dir + "/a.npy", t);
@@ -82,7 +84,8 @@ TEST_CASE("npy: round trips") {
 }
 
 TEST_CASE("npy: other writers' files: float64, version 2, leading ones") {
-  const std::string dir = temp_dir("npy_foreign");
+  const TempDir tmp("npy_foreign");
+  const std::string& dir = tmp.path();
   write_file(dir + "/d.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2, 2), }",
                                        raw(std::vector<double>{0.5, -0.5, 0.125, 2.0})));
   NpyArray d = read_npy(dir + "/d.npy");
@@ -101,7 +104,8 @@ TEST_CASE("npy: other writers' files: float64, version 2, leading ones") {
 }
 
 TEST_CASE("npy: damaged and unsupported files are InputErrors naming the file") {
-  const std::string dir = temp_dir("npy_bad");
+  const TempDir tmp("npy_bad");
+  const std::string& dir = tmp.path();
   const std::string f = dir + "/x.npy";
   const std::string ok_dict = "{'descr': '<i2', 'fortran_order': False, 'shape': (2, 2), }";
   const std::string four = raw(std::vector<int16_t>{1, 2, 3, 4});
@@ -144,7 +148,8 @@ TEST_CASE("npy: damaged and unsupported files are InputErrors naming the file") 
 }
 
 TEST_CASE("npy: a failed write leaves neither a partial file nor a temp file") {
-  const std::string dir = temp_dir("npy_atomic");
+  const TempDir tmp("npy_atomic");
+  const std::string& dir = tmp.path();
   Tensor<int16_t> t(Shape{1, 1, 2});
   CHECK_THAT(input_error_of([&] { write_npy(dir + "/no/such/dir/t.npy", t); }),
              Contains(dir + "/no/such/dir/t.npy: cannot open"));
