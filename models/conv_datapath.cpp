@@ -1,16 +1,13 @@
 #include "models/conv_datapath.h"
 
 #include "common/exact_dot.h"
-#include "models/weight_layout.h"
 
 namespace shiftsim::models {
 
 void ConvDatapath::begin(const Descriptor& d, const TilePlan& tile, const StepPlan& step,
-                         const std::vector<int32_t>& weights, const InputHalf& in,
-                         OutputHalf& out) {
+                         const InputHalf& in, OutputHalf& out) {
   in_ = &in;
   out_ = &out;
-  weights_ = &weights;
   K_ = d.kernel;
   S_ = d.stride;
   k_ = arch_.pe_array.kernel;
@@ -24,7 +21,7 @@ void ConvDatapath::begin(const Descriptor& d, const TilePlan& tile, const StepPl
   piece_ = UINT32_MAX;
 }
 
-void ConvDatapath::run_all() {
+void ConvDatapath::run_all(const std::vector<int16_t>& values) {
   const uint32_t K2 = K_ * K_, L = nc_ * K2;
   const Window& w = in_->window;
   cols_.resize(size_t(pixels_) * L);
@@ -37,19 +34,15 @@ void ConvDatapath::run_all() {
         for (uint32_t kx = 0; kx < K_; ++kx) *col++ = row[kx];
       }
   }
-  w16_.resize(size_t(mc_) * L);
-  const uint32_t bits = arch_.numerics.weight_bits;
-  for (size_t i = 0; i < w16_.size(); ++i)
-    w16_[i] = int16_t(pow2_ ? pow2_value(uint32_t((*weights_)[i]), bits) : (*weights_)[i]);
   for (uint32_t m = 0; m < mc_; ++m) {
     int64_t* acc = out_->acc.data() + size_t(m) * pixels_;
-    const int16_t* wm = w16_.data() + size_t(m) * L;
+    const int16_t* wm = values.data() + size_t(m) * L;
     for (uint32_t p = 0; p < pixels_; ++p) acc[p] += exact_dot_i16(cols_.data() + size_t(p) * L, wm, int(L));
   }
 }
 
 // Weight registers of one k x k piece; kernel positions beyond K hold zero.
-void ConvDatapath::load_piece(uint32_t piece) {
+void ConvDatapath::load_piece(uint32_t piece, const std::vector<int32_t>& fields) {
   piece_ = piece;
   const uint32_t py = piece / kp_, px = piece % kp_, k2 = k_ * k_;
   e_ = nc_ * k2;
@@ -65,7 +58,7 @@ void ConvDatapath::load_piece(uint32_t piece) {
         for (uint32_t j = 0; j < k_; ++j) {
           const uint32_t ky = py * k_ + i, kx = px * k_ + j;
           if (ky >= K_ || kx >= K_) continue;
-          const int32_t w = (*weights_)[((size_t(m) * nc_ + n) * K_ + ky) * K_ + kx];
+          const int32_t w = fields[((size_t(m) * nc_ + n) * K_ + ky) * K_ + kx];
           const size_t r = size_t(m) * e_ + n * k2 + i * k_ + j;
           if (!pow2_) {
             wreg_[r] = w;
@@ -84,7 +77,8 @@ int64_t ConvDatapath::lane_sum(uint32_t m) const {
   const size_t base = size_t(m) * e_;
   if (pow2_) {
     for (uint32_t e = 0; e < e_; ++e) {
-      // shift, then select the sign: two's complement negate is (x ^ -1) - (-1)
+      // shift (as a multiply by 2^s: C++17 leaves << of a negative value undefined), then
+      // select the sign: two's complement negate is (x ^ -1) - (-1)
       const int32_t shifted = (int32_t(win_[e]) * (1 << shift_[base + e])) & nz_[base + e];
       sum += (shifted ^ neg_[base + e]) - neg_[base + e];
     }
@@ -94,9 +88,9 @@ int64_t ConvDatapath::lane_sum(uint32_t m) const {
   return sum;
 }
 
-void ConvDatapath::cycle(uint64_t i) {
+void ConvDatapath::cycle(uint64_t i, const std::vector<int32_t>& fields) {
   const uint32_t piece = uint32_t(i / pixels_), p = uint32_t(i % pixels_);
-  if (piece != piece_) load_piece(piece);
+  if (piece != piece_) load_piece(piece, fields);
   const uint32_t py = piece / kp_, px = piece % kp_, ty = p / ncol_, tx = p % ncol_;
   const Window& w = in_->window;
   // The k x k input window each convolver sees this cycle.

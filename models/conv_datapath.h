@@ -17,21 +17,22 @@ class ConvDatapath {
  public:
   explicit ConvDatapath(const ArchSpec& arch) : arch_(arch) {}
 
-  // weights: the step's block unpacked ([m][n][ky][kx]; codes for SVPE, values for VPE).
-  void begin(const Descriptor& d, const TilePlan& tile, const StepPlan& step,
-             const std::vector<int32_t>& weights, const InputHalf& in, OutputHalf& out);
+  void begin(const Descriptor& d, const TilePlan& tile, const StepPlan& step, const InputHalf& in,
+             OutputHalf& out);
   uint64_t issue_cycles() const { return uint64_t(pieces_) * pixels_; }
-  void run_all();
-  void cycle(uint64_t i);  // i in [0, issue_cycles())
+  // values: the step's weights as numbers, [m][n][ky][kx] (WeightLayout::unpack_values).
+  void run_all(const std::vector<int16_t>& values);
+  // fields: the step's weights as stored, codes for SVPE (WeightLayout::unpack); i in
+  // [0, issue_cycles()).
+  void cycle(uint64_t i, const std::vector<int32_t>& fields);
 
  private:
-  void load_piece(uint32_t piece);
+  void load_piece(uint32_t piece, const std::vector<int32_t>& fields);
   int64_t lane_sum(uint32_t m) const;
 
   const ArchSpec& arch_;
   const InputHalf* in_ = nullptr;
   OutputHalf* out_ = nullptr;
-  const std::vector<int32_t>* weights_ = nullptr;
   uint32_t K_ = 1, S_ = 1, k_ = 1, kp_ = 1, pieces_ = 1, pixels_ = 0, ncol_ = 0, mc_ = 0, nc_ = 0;
   bool pow2_ = false;
   // Cycle mode: weight registers of the current piece and the gathered input window.
@@ -40,7 +41,7 @@ class ConvDatapath {
   std::vector<int32_t> wreg_;           // VPE: value; SVPE: unused
   std::vector<int32_t> shift_, neg_, nz_;  // SVPE: per element shift, sign mask, nonzero mask
   std::vector<int16_t> win_;
-  std::vector<int16_t> cols_, w16_;     // fast mode: im2col and weights as int16
+  std::vector<int16_t> cols_;           // fast mode: im2col of the window
 };
 
 }  // namespace shiftsim::models

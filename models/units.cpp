@@ -162,11 +162,15 @@ void ComputeUnit::compute_step(uint32_t s, uint32_t t, const TilePlan& tile, boo
   uint64_t issue = 0;
   if (conv) {
     const WeightHalf& wh = p_.buffers.weight[s % 2];
-    p_.layout->unpack(wh.block.data(), wh.mc, wh.nc, weights_);
-    conv_.begin(d, tile, step, weights_, in, out);
+    conv_.begin(d, tile, step, in, out);
     issue = conv_.issue_cycles();
-    if (p_.mode == SimMode::fast) conv_.run_all();
-    p_.spend(issue, [&](uint64_t i) { conv_.cycle(i); });
+    if (p_.mode == SimMode::fast) {
+      p_.layout->unpack_values(wh.block.data(), wh.mc, wh.nc, values_);
+      conv_.run_all(values_);
+    } else {
+      p_.layout->unpack(wh.block.data(), wh.mc, wh.nc, fields_);
+    }
+    p_.spend(issue, [&](uint64_t i) { conv_.cycle(i, fields_); });
   } else {
     vector_.begin(d, tile, in, out);
     issue = vector_.issue_cycles();

@@ -41,7 +41,8 @@ class ComputeUnit : public sc_core::sc_module {
   Pipeline& p_;
   ConvDatapath conv_;
   VectorDatapath vector_;
-  std::vector<int32_t> weights_;
+  std::vector<int32_t> fields_;  // cycle mode: weight codes (SVPE) or values (VPE)
+  std::vector<int16_t> values_;  // fast mode: weight values
 };
 
 class StoreUnit : public sc_core::sc_module {

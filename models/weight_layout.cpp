@@ -6,19 +6,48 @@
 namespace shiftsim::models {
 
 namespace {
-// Up to 8 little-endian bytes starting at `at`, zero past the end of the block.
-uint64_t get_window(const uint8_t* block, uint64_t bytes, uint64_t at) {
-  uint64_t v = 0;
-  const uint64_t n = std::min<uint64_t>(8, bytes - at);
-  for (uint64_t i = 0; i < n; ++i) v |= uint64_t(block[at + i]) << (8 * i);
-  return v;
-}
+// LSB-first bit streams: the element codes of a block, packed back to back.
+class BitWriter {
+ public:
+  explicit BitWriter(uint8_t* dst) : p_(dst) {}
+  void put(uint32_t field, uint32_t bits) {
+    buf_ |= uint64_t(field) << have_;
+    have_ += bits;
+    while (have_ >= 8) {
+      *p_++ = uint8_t(buf_ & 0xFF);
+      buf_ >>= 8;
+      have_ -= 8;
+    }
+  }
+  void flush() {
+    if (have_ > 0) *p_ = uint8_t(buf_ & 0xFF);
+  }
 
-// ORs a field of at most 32 bits into the bit stream at bit position `bit`.
-void put_bits(uint8_t* block, uint64_t bit, uint32_t field) {
-  uint64_t v = uint64_t(field) << (bit % 8);
-  for (uint8_t* p = block + bit / 8; v != 0; ++p, v >>= 8) *p |= uint8_t(v & 0xFF);
-}
+ private:
+  uint8_t* p_;
+  uint64_t buf_ = 0;
+  uint32_t have_ = 0;
+};
+
+class BitReader {
+ public:
+  explicit BitReader(const uint8_t* src) : p_(src) {}
+  uint32_t get(uint32_t bits) {
+    while (have_ < bits) {
+      buf_ |= uint64_t(*p_++) << have_;
+      have_ += 8;
+    }
+    const uint32_t v = uint32_t(buf_ & ((uint64_t(1) << bits) - 1));
+    buf_ >>= bits;
+    have_ -= bits;
+    return v;
+  }
+
+ private:
+  const uint8_t* p_;
+  uint64_t buf_ = 0;
+  uint32_t have_ = 0;
+};
 }  // namespace
 
 uint32_t pow2_code(int32_t value, uint32_t bits) {
@@ -75,19 +104,18 @@ void WeightLayout::encode(const std::vector<int32_t>& weights, uint8_t* dst) con
   for (uint32_t g = 0; g < groups; ++g)
     for (uint32_t mt = 0; mt < mt_; ++mt)
       for (uint32_t nt = 0; nt < nt_; ++nt) {
-        uint8_t* block = dst + block_offset(g, mt, nt);
+        BitWriter out(dst + block_offset(g, mt, nt));
         const uint32_t mc = std::min(tm_, mg_ - mt * tm_), nc = std::min(tn_, cg_ - nt * tn_);
-        uint64_t bit = 0;
         for (uint32_t m = 0; m < mc; ++m)
           for (uint32_t n = 0; n < nc; ++n)
             for (uint32_t e = 0; e < k2_; ++e) {
               const size_t oc = size_t(g) * mg_ + mt * tm_ + m, ic = size_t(nt) * tn_ + n;
               const int32_t w = weights.at((oc * cg_ + ic) * k2_ + e);
               const uint32_t field =
-                  pow2_ ? pow2_code(w, bits_) : uint32_t(w) & ((bits_ == 32) ? ~0u : (1u << bits_) - 1);
-              put_bits(block, bit, field);
-              bit += bits_;
+                  pow2_ ? pow2_code(w, bits_) : uint32_t(w) & ((1u << bits_) - 1);
+              out.put(field, bits_);
             }
+        out.flush();
       }
 }
 
@@ -95,19 +123,28 @@ void WeightLayout::unpack(const uint8_t* block, uint32_t mc, uint32_t nc,
                           std::vector<int32_t>& out) const {
   const size_t n = size_t(mc) * nc * k2_;
   out.resize(n);
+  BitReader in(block);
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t field = in.get(bits_);
+    out[i] = pow2_ ? int32_t(field) : int32_t(field << (32 - bits_)) >> (32 - bits_);
+  }
+}
+
+void WeightLayout::unpack_values(const uint8_t* block, uint32_t mc, uint32_t nc,
+                                 std::vector<int16_t>& out) const {
+  const size_t n = size_t(mc) * nc * k2_;
+  out.resize(n);
   if (!pow2_ && bits_ == 16) {  // the common VPE case: plain little-endian int16
     for (size_t i = 0; i < n; ++i) out[i] = int16_t(block[2 * i] | (block[2 * i + 1] << 8));
     return;
   }
-  const uint64_t block_bytes = (n * bits_ + 7) / 8;
-  const uint32_t mask = bits_ == 32 ? ~0u : (1u << bits_) - 1;
-  uint64_t bit = 0;
-  for (size_t i = 0; i < n; ++i, bit += bits_) {
-    const uint32_t field = uint32_t(get_window(block, block_bytes, bit / 8) >> (bit % 8)) & mask;
-    if (pow2_)
-      out[i] = int32_t(field);
-    else
-      out[i] = int32_t(field << (32 - bits_)) >> (32 - bits_);  // sign-extend
+  int16_t table[256] = {};  // code -> value (pow2 codes are at most 5 bits)
+  if (pow2_)
+    for (uint32_t c = 0; c < (1u << bits_); ++c) table[c] = int16_t(pow2_value(c, bits_));
+  BitReader in(block);
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t field = in.get(bits_);
+    out[i] = pow2_ ? table[field] : int16_t(int32_t(field << (32 - bits_)) >> (32 - bits_));
   }
 }
 

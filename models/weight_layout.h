@@ -36,6 +36,8 @@ class WeightLayout {
   void encode(const std::vector<int32_t>& weights, uint8_t* dst) const;
   // Block bytes -> one code (svpe) or value (vpe) per element, [m][n][ky][kx].
   void unpack(const uint8_t* block, uint32_t mc, uint32_t nc, std::vector<int32_t>& out) const;
+  // The same block as int16 values (SVPE codes decoded to +-2^s), for the fast datapath.
+  void unpack_values(const uint8_t* block, uint32_t mc, uint32_t nc, std::vector<int16_t>& out) const;
 
  private:
   uint32_t index(uint32_t g, uint32_t mt, uint32_t nt) const { return (g * mt_ + mt) * nt_ + nt; }

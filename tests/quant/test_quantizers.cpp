@@ -134,7 +134,7 @@ TEST_CASE("pow2: nearest level, ties toward the larger magnitude") {
   CHECK(z.values == std::vector<int32_t>{0, 0});
 }
 
-TEST_CASE("pow2: every value is a representable level; quantization is idempotent") {
+TEST_CASE("pow2: every value is a representable level, quantization is idempotent") {
   for (int bits = kMinPow2Bits; bits <= kMaxPow2Bits; ++bits) {
     auto w = random_weights(2000, 0.3, unsigned(bits));
     QuantizedWeights q = quantize_pow2_weights(w, bits);

@@ -73,7 +73,7 @@ TEST_CASE("generated weights: grouped fan-in") {
   CHECK(weight_count(n.layers[8]) == 4096 * 9216);
 }
 
-TEST_CASE("generated input: reproducible, in [-1, 1], independent of the weights' streams") {
+TEST_CASE("generated input: reproducible, within -1..1, independent of the weights' streams") {
   Tensor<float> a = generate_input({3, 8, 8}, 5), b = generate_input({3, 8, 8}, 5),
                 c = generate_input({3, 8, 8}, 6);
   CHECK(a.shape == Shape{3, 8, 8});
