@@ -27,6 +27,9 @@ class ConvDatapath {
   void cycle(uint64_t i, const std::vector<int32_t>& fields);
 
  private:
+  void run_scalar(const std::vector<int16_t>& values);
+  void run_dot(const std::vector<int16_t>& values, size_t chunk);
+  void run_axpy(const std::vector<int16_t>& values, size_t chunk);
   void load_piece(uint32_t piece, const std::vector<int32_t>& fields);
   int64_t lane_sum(uint32_t m) const;
 
@@ -41,7 +44,9 @@ class ConvDatapath {
   std::vector<int32_t> wreg_;           // VPE: value; SVPE: unused
   std::vector<int32_t> shift_, neg_, nz_;  // SVPE: per element shift, sign mask, nonzero mask
   std::vector<int16_t> win_;
-  std::vector<int16_t> cols_;           // fast mode: im2col of the window
+  std::vector<int16_t> hi_, lo_;        // fast mode: im2col (dot: [pixel][term], axpy: [term][pixel]), split
+  std::vector<int32_t> hacc_, lacc_;    // fast mode: exact int32 partial sums of one lane
+  std::vector<int16_t> gather_;         // fast mode: one pixel's window
 };
 
 }  // namespace shiftsim::models

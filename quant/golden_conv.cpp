@@ -6,7 +6,7 @@
 #include <string>
 #include <thread>
 
-#include "quant/exact_dot.h"
+#include "common/exact_dot.h"
 #include "quant/golden.h"
 #include "quant/int_arith.h"
 

@@ -144,7 +144,7 @@ TEST_CASE("defaults fill sections a file leaves out, and depend on the array kin
   CHECK(vpe.arch.numerics.weight_bits == 16);
 }
 
-TEST_CASE("--set overrides parameters before they are checked") {
+TEST_CASE("set overrides apply before parameters are checked") {
   const ArchConfig c =
       load_arch(kSvpe, {"pe_array.lanes=16", "pe_array.vector=4", "clock_mhz=250.5"});
   CHECK(c.arch.pe_array.lanes == 16);

@@ -3,9 +3,9 @@
 
 #include <random>
 
-#include "quant/exact_dot.h"
+#include "common/exact_dot.h"
 
-using namespace shiftsim::quant;
+using namespace shiftsim;
 
 namespace {
 int64_t naive(const std::vector<int16_t>& a, const std::vector<int16_t>& w) {
