@@ -2,21 +2,42 @@
 
 #include <cmath>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 namespace shiftsim {
 
 namespace {
-std::vector<ParamDoc>& doc_registry() {
-  static std::vector<ParamDoc> docs;
-  return docs;
+struct DocRegistry {
+  std::mutex mutex;
+  std::vector<ParamDoc> docs;
+  std::set<std::string> paths;
+};
+
+DocRegistry& doc_registry() {
+  static DocRegistry registry;
+  return registry;
 }
 
-void remember(const std::string& path, const std::string& description, const std::string& def) {
-  auto& docs = doc_registry();
-  for (const auto& d : docs)
-    if (d.path == path) return;
-  docs.push_back({path, description, def});
+// "layers[3].kernel" -> "layers[].kernel": one entry per parameter, not per list element.
+std::string generic_path(const std::string& path) {
+  std::string out;
+  for (size_t i = 0; i < path.size(); ++i) {
+    out += path[i];
+    if (path[i] == '[') {
+      while (i + 1 < path.size() && path[i + 1] != ']') ++i;
+    }
+  }
+  return out;
+}
+
+void remember(const std::string& path, const std::string& description, const std::string& def,
+              bool required) {
+  DocRegistry& r = doc_registry();
+  const std::string generic = generic_path(path);
+  std::lock_guard<std::mutex> lock(r.mutex);
+  if (!r.paths.insert(generic).second) return;
+  r.docs.push_back({generic, description, def, required});
 }
 
 std::string join(const std::string& path, const std::string& key) {
@@ -44,9 +65,9 @@ void JsonReader::fail_here(const std::string& message) const {
 }
 
 const nlohmann::json* JsonReader::lookup(const std::string& key, const std::string& description,
-                                         const std::string& def) {
+                                         const std::string& def, bool required) {
   read_.insert(key);
-  remember(join(path_, key), description, def);
+  remember(join(path_, key), description, def, required);
   auto it = node_.find(key);
   if (it == node_.end()) return nullptr;
   return &*it;
@@ -87,7 +108,7 @@ double JsonReader::to_number(const std::string& key, const nlohmann::json& v, do
 }
 
 std::string JsonReader::str(const std::string& key, const std::string& description) {
-  const auto* v = lookup(key, description, "");
+  const auto* v = lookup(key, description, "", true);
   if (!v) fail(key, "required string is missing");
   if (!v->is_string()) fail(key, "must be a string, found " + type_name(*v));
   return v->get<std::string>();
@@ -95,7 +116,7 @@ std::string JsonReader::str(const std::string& key, const std::string& descripti
 
 std::string JsonReader::str(const std::string& key, const std::string& def,
                             const std::string& description) {
-  const auto* v = lookup(key, description, def);
+  const auto* v = lookup(key, description, def, false);
   if (!v) return def;
   if (!v->is_string()) fail(key, "must be a string, found " + type_name(*v));
   return v->get<std::string>();
@@ -113,7 +134,7 @@ std::string JsonReader::choice(const std::string& key, const std::string& def,
 }
 
 bool JsonReader::flag(const std::string& key, bool def, const std::string& description) {
-  const auto* v = lookup(key, description, def ? "true" : "false");
+  const auto* v = lookup(key, description, def ? "true" : "false", false);
   if (!v) return def;
   if (!v->is_boolean()) fail(key, "must be true or false, found " + v->dump());
   return v->get<bool>();
@@ -121,14 +142,14 @@ bool JsonReader::flag(const std::string& key, bool def, const std::string& descr
 
 int64_t JsonReader::integer(const std::string& key, int64_t lo, int64_t hi,
                             const std::string& description) {
-  const auto* v = lookup(key, description, "");
+  const auto* v = lookup(key, description, "", true);
   if (!v) fail(key, "required integer is missing");
   return to_int(key, *v, lo, hi);
 }
 
 int64_t JsonReader::integer(const std::string& key, int64_t def, int64_t lo, int64_t hi,
                             const std::string& description) {
-  const auto* v = lookup(key, description, std::to_string(def));
+  const auto* v = lookup(key, description, std::to_string(def), false);
   if (!v) return def;
   return to_int(key, *v, lo, hi);
 }
@@ -137,21 +158,21 @@ double JsonReader::number(const std::string& key, double def, double lo, double 
                           const std::string& description) {
   std::ostringstream os;
   os << def;
-  const auto* v = lookup(key, description, os.str());
+  const auto* v = lookup(key, description, os.str(), false);
   if (!v) return def;
   return to_number(key, *v, lo, hi);
 }
 
 double JsonReader::number(const std::string& key, double lo, double hi,
                           const std::string& description) {
-  const auto* v = lookup(key, description, "");
+  const auto* v = lookup(key, description, "", true);
   if (!v) fail(key, "required number is missing");
   return to_number(key, *v, lo, hi);
 }
 
 std::vector<int64_t> JsonReader::int_list(const std::string& key, int64_t lo, int64_t hi,
                                           const std::string& description) {
-  const auto* v = lookup(key, description, "");
+  const auto* v = lookup(key, description, "", true);
   if (!v) fail(key, "required list is missing");
   if (!v->is_array()) fail(key, "must be a list, found " + type_name(*v));
   std::vector<int64_t> out;
@@ -162,7 +183,7 @@ std::vector<int64_t> JsonReader::int_list(const std::string& key, int64_t lo, in
 
 std::vector<std::string> JsonReader::str_list(const std::string& key,
                                               const std::string& description) {
-  const auto* v = lookup(key, description, "");
+  const auto* v = lookup(key, description, "", true);
   if (!v) fail(key, "required list is missing");
   if (!v->is_array()) fail(key, "must be a list of strings, found " + type_name(*v));
   std::vector<std::string> out;
@@ -175,19 +196,19 @@ std::vector<std::string> JsonReader::str_list(const std::string& key,
 }
 
 JsonReader JsonReader::child(const std::string& key, const std::string& description) {
-  const auto* v = lookup(key, description, "");
+  const auto* v = lookup(key, description, "", true);
   if (!v) fail(key, "required object is missing");
   return JsonReader(*v, file_, join(path_, key));
 }
 
 JsonReader JsonReader::optional_child(const std::string& key, const std::string& description) {
   static const nlohmann::json empty = nlohmann::json::object();
-  const auto* v = lookup(key, description, "{}");
+  const auto* v = lookup(key, description, "{}", false);
   return JsonReader(v ? *v : empty, file_, join(path_, key));
 }
 
 const nlohmann::json& JsonReader::raw(const std::string& key, const std::string& description) {
-  const auto* v = lookup(key, description, "");
+  const auto* v = lookup(key, description, "", true);
   if (!v) fail(key, "is missing");
   return *v;
 }
@@ -197,7 +218,11 @@ void JsonReader::finish() const {
     if (!read_.count(it.key())) fail(it.key(), "unknown key");
 }
 
-const std::vector<ParamDoc>& JsonReader::docs() { return doc_registry(); }
+std::vector<ParamDoc> JsonReader::docs() {
+  DocRegistry& r = doc_registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  return r.docs;
+}
 
 nlohmann::json read_json_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -17,9 +17,10 @@ namespace shiftsim {
 
 // What a reader learned about one parameter, so that `shiftsim describe` can list them.
 struct ParamDoc {
-  std::string path;
+  std::string path;  // list elements appear once, as "layers[].kernel"
   std::string description;
-  std::string default_value;  // empty when required
+  std::string default_value;  // "" for an optional string whose default is empty
+  bool required = false;
 };
 
 class JsonReader {
@@ -60,11 +61,13 @@ class JsonReader {
   // Throws on the first key that no call above asked for.
   void finish() const;
 
-  static const std::vector<ParamDoc>& docs();
+  // Every parameter any reader has asked for so far, in first-asked order (a copy: readers may
+  // run on several threads).
+  static std::vector<ParamDoc> docs();
 
  private:
   const nlohmann::json* lookup(const std::string& key, const std::string& description,
-                               const std::string& def);
+                               const std::string& def, bool required);
   int64_t to_int(const std::string& key, const nlohmann::json& v, int64_t lo, int64_t hi) const;
   double to_number(const std::string& key, const nlohmann::json& v, double lo, double hi) const;
 

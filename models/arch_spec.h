@@ -12,7 +12,7 @@ enum class OverflowPolicy { saturate, wrap };
 struct DramSpec {
   uint32_t width_bytes = 16;       // data bus width: one beat per cycle
   double peak_gbps = 19.2;         // DRAM peak; beats slow down when width * clock exceeds it
-  double latency_ns = 150.0;       // request to first beat, paid once per burst
+  double latency_ns = 150.0;       // request to first data; paid when a channel starts a stream
   uint32_t max_burst_bytes = 4096; // AXI4: 256 beats; bursts also never cross a 4 KiB boundary
   uint64_t size_mib = 2048;        // address space of the DRAM model
 };
@@ -45,7 +45,6 @@ struct PpuSpec {
 
 struct HostSpec {
   uint32_t reg_access_cycles = 4;  // one AXI-Lite register read or write
-  uint32_t poll_interval_cycles = 64;  // host reads the status register this often
 };
 
 struct ArchSpec {

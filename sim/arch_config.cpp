@@ -31,7 +31,7 @@ models::DramSpec read_dram(JsonReader r) {
                          "DRAM peak bandwidth in GB/s; beats slow down above it");
   if (d.peak_gbps <= 0.0) r.fail("peak_gbps", "must be > 0, found 0");
   d.latency_ns = r.number("latency_ns", d.latency_ns, 0.0, 1e6,
-                          "request to first beat in ns, paid once per burst");
+                          "request to first data in ns; paid when a channel starts a new stream of bursts");
   d.max_burst_bytes = static_cast<uint32_t>(
       r.integer("max_burst_bytes", d.max_burst_bytes, 1, 4096,
                 "longest burst in bytes (AXI4: 256 beats, never crossing 4 KiB); a power of two"));
@@ -91,8 +91,10 @@ models::NumericsSpec read_numerics(JsonReader r, models::ArrayKind kind) {
       "weight_bits", svpe ? 3 : 16, 2, 16,
       "weight width: svpe power-of-two code (sign + magnitude) 2..8; vpe two's complement 2..16"));
   // A power-of-two code with more than 7 magnitude bits would shift past any accumulator.
-  if (svpe && n.weight_bits > 8)
-    r.fail("weight_bits", "must be <= 8 for pe_array.kind svpe (sign + magnitude code), found " +
+  // 5 bits give shifts up to 14: the shifted 16-bit activation still fits the datapath's
+  // 32-bit product, and the weight values fit int16 (quant/ has the same limit).
+  if (svpe && n.weight_bits > 5)
+    r.fail("weight_bits", "must be <= 5 for pe_array.kind svpe (sign + magnitude code), found " +
                               std::to_string(n.weight_bits));
   n.acc_bits =
       static_cast<uint32_t>(r.integer("acc_bits", n.acc_bits, 16, 62, "accumulator width in bits"));
@@ -119,9 +121,6 @@ models::HostSpec read_host(JsonReader r) {
   models::HostSpec h;
   h.reg_access_cycles = static_cast<uint32_t>(r.integer(
       "reg_access_cycles", h.reg_access_cycles, 1, 1000, "one AXI-Lite register read or write"));
-  h.poll_interval_cycles =
-      static_cast<uint32_t>(r.integer("poll_interval_cycles", h.poll_interval_cycles, 1, 1'000'000,
-                                      "cycles between the host's reads of the status register"));
   r.finish();
   return h;
 }
@@ -202,15 +201,13 @@ std::string describe_arch_params() {
   for (const auto* v : {&arch_docs, &dev_docs})
     for (const auto& d : *v) {
       w_path = std::max(w_path, d.path.size());
-      w_def = std::max(w_def, d.default_value.empty() ? 8 : d.default_value.size());
+      w_def = std::max(w_def, d.required ? 8 : std::max<size_t>(2, d.default_value.size()));
     }
-  // ParamDoc spells "required" as an empty default, which an optional string defaulting to ""
-  // also has; `optional_empty` names the one such key in each file.
-  auto table = [&](const std::vector<ParamDoc>& docs, const std::string& optional_empty) {
+  auto table = [&](const std::vector<ParamDoc>& docs) {
     std::string out;
     for (const auto& d : docs) {
-      const std::string def = d.path == optional_empty  ? "\"\""
-                              : d.default_value.empty() ? "required"
+      const std::string def = d.required                ? "required"
+                              : d.default_value.empty() ? "\"\""
                                                         : d.default_value;
       out += "  " + d.path + std::string(w_path - d.path.size() + 2, ' ') + def +
              std::string(w_def - def.size() + 2, ' ') + d.description + "\n";
@@ -218,9 +215,9 @@ std::string describe_arch_params() {
     return out;
   };
   return "Architecture file (configs/arch/*.json); override with --set path=value:\n" +
-         table(arch_docs, "description") +
+         table(arch_docs) +
          "\nDevice file (configs/devices/*.json), named by \"device\":\n" +
-         table(dev_docs, "source");
+         table(dev_docs);
 }
 
 }  // namespace shiftsim::sim

@@ -106,7 +106,6 @@ TEST_CASE("the SVPE machine loads with the paper's design point") {
   CHECK(c.arch.numerics.overflow == OverflowPolicy::saturate);
   CHECK(c.arch.ppu.latency_cycles == 4);
   CHECK(c.arch.host.reg_access_cycles == 4);
-  CHECK(c.arch.host.poll_interval_cycles == 64);
   // The device path is relative to the arch file's directory.
   CHECK(fs::equivalent(c.device_file, kDevice));
   CHECK(c.device.dsp == 2520);
@@ -269,11 +268,11 @@ TEST_CASE("zero, negative and out-of-range values name the file and path") {
       {"buffers", "output_kib", 0, "buffers.output_kib: must be >= 1, found 0"},
       {"numerics", "act_bits", 1, "numerics.act_bits: must be >= 2, found 1"},
       {"numerics", "act_bits", 17, "numerics.act_bits: must be <= 16, found 17"},
-      {"numerics", "weight_bits", 9, "numerics.weight_bits: must be <= 8 for pe_array.kind svpe"},
+      {"numerics", "weight_bits", 6, "numerics.weight_bits: must be <= 5 for pe_array.kind svpe"},
       {"numerics", "acc_bits", 63, "numerics.acc_bits: must be <= 62"},
       {"numerics", "acc_bits", 24, "numerics.acc_bits: must be >= 2 * numerics.act_bits (32)"},
       {"ppu", "latency_cycles", -1, "ppu.latency_cycles: must be >= 0, found -1"},
-      {"host", "poll_interval_cycles", 0, "host.poll_interval_cycles: must be >= 1, found 0"},
+      {"host", "reg_access_cycles", 0, "host.reg_access_cycles: must be >= 1, found 0"},
   };
   int n = 0;
   for (const auto& c : cases) {
@@ -371,7 +370,7 @@ TEST_CASE("describe lists every arch and device parameter with its default") {
   for (const std::string p :
        {"clock_mhz", "dram.width_bytes", "dram.max_burst_bytes", "buffers.input_kib",
         "pe_array.kind", "pe_array.lanes", "pe_array.product_stages", "numerics.acc_bits",
-        "numerics.overflow", "ppu.latency_cycles", "host.poll_interval_cycles", "resources.dsp",
+        "numerics.overflow", "ppu.latency_cycles", "host.reg_access_cycles", "resources.dsp",
         "resources.uram"})
     CHECK_THAT(d, Contains("  " + p + " "));
   CHECK_THAT(d, Contains("required"));
