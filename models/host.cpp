@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <stdexcept>
+#include <string>
 
 #include "models/program.h"
 
@@ -15,33 +16,25 @@ Host::Host(sc_core::sc_module_name name, const CycleTime& clock, sc_core::sc_eve
   SC_THREAD(run);
 }
 
-void Host::write(uint32_t reg, uint32_t value) {
+// One AXI-Lite access; the host waits for it to complete.
+uint32_t Host::access(tlm::tlm_command cmd, uint32_t reg, uint32_t value) {
   tlm::tlm_generic_payload gp;
-  gp.set_command(tlm::TLM_WRITE_COMMAND);
+  gp.set_command(cmd);
   gp.set_address(kRegBase + reg);
   gp.set_data_ptr(reinterpret_cast<unsigned char*>(&value));
   gp.set_data_length(4);
   gp.set_streaming_width(4);
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   socket->b_transport(gp, delay);
-  if (gp.is_response_error()) throw std::runtime_error("host: register write failed");
-  sc_core::wait(delay);
-}
-
-uint32_t Host::read(uint32_t reg) {
-  uint32_t value = 0;
-  tlm::tlm_generic_payload gp;
-  gp.set_command(tlm::TLM_READ_COMMAND);
-  gp.set_address(kRegBase + reg);
-  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&value));
-  gp.set_data_length(4);
-  gp.set_streaming_width(4);
-  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-  socket->b_transport(gp, delay);
-  if (gp.is_response_error()) throw std::runtime_error("host: register read failed");
+  if (gp.is_response_error())
+    throw std::runtime_error("host: register access failed at offset " + std::to_string(reg));
   sc_core::wait(delay);
   return value;
 }
+
+void Host::write(uint32_t reg, uint32_t value) { access(tlm::TLM_WRITE_COMMAND, reg, value); }
+
+uint32_t Host::read(uint32_t reg) { return access(tlm::TLM_READ_COMMAND, reg, 0); }
 
 void Host::run() {
   write(kRegDescLo, uint32_t(desc_addr_));

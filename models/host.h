@@ -23,6 +23,7 @@ class Host : public sc_core::sc_module {
 
  private:
   void run();
+  uint32_t access(tlm::tlm_command cmd, uint32_t reg, uint32_t value);
   void write(uint32_t reg, uint32_t value);
   uint32_t read(uint32_t reg);
 

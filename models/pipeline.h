@@ -82,6 +82,19 @@ struct Pipeline {
     spend(n, [](uint64_t) {});
   }
   LayerStats& current() { return stats.back(); }
+
+  // One DMA job: marks `busy` in the trace, lets `job(pending)` issue its bursts (fast mode:
+  // their delays add up in `pending`, waited for once), adds the job's cycles to `busy_cycles`.
+  template <class F>
+  void dma_job(Sig busy, uint64_t& busy_cycles, F job) {
+    const uint64_t start = clock.now();
+    mark(busy, 1);
+    sc_core::sc_time pending = sc_core::SC_ZERO_TIME;
+    job(pending);
+    if (mode == SimMode::fast) sc_core::wait(pending);
+    mark(busy, 0);
+    busy_cycles += clock.now() - start;
+  }
 };
 
 }  // namespace shiftsim::models

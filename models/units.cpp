@@ -31,13 +31,8 @@ void LoadUnit::run() {
     const uint32_t steps = uint32_t(p_.plan.steps.size());
     for (uint32_t s = 0; s < steps; ++s) {
       p_.steps.wait_until([&](uint64_t done) { return done + 2 > s; });  // its half is free
-      const uint64_t start = p_.clock.now();
-      p_.mark(Sig::dma_rd_busy, 1);
-      sc_core::sc_time pending = sc_core::SC_ZERO_TIME;
-      load_step(s, pending);
-      if (p_.mode == SimMode::fast) sc_core::wait(pending);
-      p_.mark(Sig::dma_rd_busy, 0);
-      p_.current().load_cycles += p_.clock.now() - start;
+      p_.dma_job(Sig::dma_rd_busy, p_.current().load_cycles,
+                 [&](sc_core::sc_time& pending) { load_step(s, pending); });
       p_.loads.advance(s + 1);
     }
   }
@@ -198,13 +193,8 @@ void StoreUnit::run() {
     const auto& tiles = p_.plan.tiles;
     for (uint32_t t = 0; t < tiles.size(); ++t) {
       p_.steps.wait_until([&](uint64_t done) { return done >= tiles[t].first_step + tiles[t].steps; });
-      const uint64_t start = p_.clock.now();
-      p_.mark(Sig::dma_wr_busy, 1);
-      sc_core::sc_time pending = sc_core::SC_ZERO_TIME;
-      store_tile(t, pending);
-      if (p_.mode == SimMode::fast) sc_core::wait(pending);
-      p_.mark(Sig::dma_wr_busy, 0);
-      p_.current().store_cycles += p_.clock.now() - start;
+      p_.dma_job(Sig::dma_wr_busy, p_.current().store_cycles,
+                 [&](sc_core::sc_time& pending) { store_tile(t, pending); });
       p_.stores.advance(t + 1);
     }
   }
