@@ -54,7 +54,6 @@ void Controller::run() {
     const uint64_t t0 = p_.clock.now();
     for (uint32_t i = 0; i < desc_count_; ++i) {
       if (on_layer) on_layer(i, desc_count_);
-      p_.trace.set_layer(i, p_.clock.now());
       p_.stats.emplace_back();
       LayerStats& st = p_.stats.back();
       st.start_cycle = p_.clock.now();
@@ -66,6 +65,7 @@ void Controller::run() {
       if (p_.mode == SimMode::fast) sc_core::wait(pending);
       p_.spend(kDecodeCycles);
       p_.desc = Descriptor::decode(raw.data());
+      p_.trace.set_layer(p_.desc.layer_id, p_.clock.now());
       p_.plan = plan_layer(p_.desc, p_.arch);
       p_.layout.reset();
       if (p_.desc.op == Op::conv) p_.layout.emplace(p_.desc, p_.arch);

@@ -16,7 +16,7 @@ enum class Sig : int {
 
 struct TraceOptions {
   std::string path;               // empty: no trace
-  int64_t layer = -1;             // only this layer (index in the program), -1: all
+  int64_t layer = -1;             // only this network layer (index), -1: all
   uint64_t from_cycle = 0;        // window [from, to)
   uint64_t to_cycle = UINT64_MAX;
   bool clock = false;             // write the clock (cycle mode)

@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
   run->add_option("--report", req.report_json, "write the JSON report here");
   run->add_option("--csv", req.csv, "write the per-layer CSV here");
   run->add_option("--vcd", req.trace.path, "write a VCD trace here (GTKWave)");
-  run->add_option("--vcd-layer", req.trace.layer, "trace only this pass (descriptor index)");
+  run->add_option("--vcd-layer", req.trace_layer, "trace only this layer (name or index)");
   run->add_option("--vcd-from", req.trace.from_cycle, "trace from this cycle");
   run->add_option("--vcd-to", req.trace.to_cycle, "trace up to (not including) this cycle");
   run->add_flag("!--no-check", req.check, "skip the golden comparison");

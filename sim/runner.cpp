@@ -1,6 +1,7 @@
 #include "sim/runner.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -39,6 +40,16 @@ void dump_outputs(const std::string& dir, const quant::QuantizedNetwork& qn,
   for (size_t i = 0; i < outputs.size(); ++i)
     quant::write_npy(dir + "/" + qn.net.layers[i].name + ".npy", outputs[i]);
 }
+// A layer named on the command line, by name or by index.
+int64_t layer_index(const quant::Network& net, const std::string& name) {
+  const int by_name = net.index_of(name);
+  if (by_name >= 0) return by_name;
+  char* end = nullptr;
+  const long idx = std::strtol(name.c_str(), &end, 10);
+  if (!name.empty() && *end == '\0' && idx >= 0 && size_t(idx) < net.layers.size()) return idx;
+  throw InputError("--vcd-layer " + name + ": no such layer in " + net.name + " (give a name or 0.." +
+                   std::to_string(net.layers.size() - 1) + ")");
+}
 }  // namespace
 
 Prepared prepare(const RunRequest& req) {
@@ -68,6 +79,7 @@ RunOutcome execute(const Prepared& p, const RunRequest& req) {
   so.mode = req.mode;
   so.trace = req.trace;
   so.trace.clock = req.mode == models::SimMode::cycle;
+  if (!req.trace_layer.empty()) so.trace.layer = layer_index(p.qn.net, req.trace_layer);
   const uint32_t passes = prog.desc_count;
   if (req.progress)
     so.on_layer = [&](uint32_t i, uint32_t n) {

@@ -22,6 +22,7 @@ struct RunRequest {
   std::string input_npy;          // empty: generated from the seed
   std::string report_json, csv, dump_dir;
   models::TraceOptions trace;
+  std::string trace_layer;        // --vcd-layer: a layer name or index; empty: all
   bool check = true;              // compare with the golden executor
   bool progress = false;          // layer i of N on stderr
 };

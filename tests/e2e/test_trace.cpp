@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <sstream>
 
@@ -86,15 +87,17 @@ TEST_CASE("fast-mode VCD and a cycle window") {
   CHECK(v.times.back() < 3000 * kPeriodPs);
 }
 
-TEST_CASE("a VCD limited to one layer") {
+TEST_CASE("a VCD limited to one layer by name and an unknown layer refused") {
   const std::string dir = scratch_dir("vcd-layer");
   const CliResult r = run_shiftsim({"run", "--arch", kArch, "--net", kNet, "--mode", "cycle",
-                                    "--vcd", dir + "/t.vcd", "--vcd-layer", "2", "--report",
+                                    "--vcd", dir + "/t.vcd", "--vcd-layer", "a1", "--report",
                                     dir + "/r.json"}, dir);
   INFO(r.err);
   REQUIRE(r.code == 0);
   const auto rep = read_json(dir + "/r.json");
-  uint64_t start = 4 * 4;  // the host's four register writes of 4 cycles each
+  // after the host's four register writes of 4 cycles each, the first two layers, and layer 2's
+  // descriptor fetch (150 ns latency = 30 cycles, 160 bytes = 10 beats) and decode (1 cycle)
+  uint64_t start = 4 * 4 + 30 + 10 + 1;
   for (int i = 0; i < 2; ++i) start += rep["layers"][i]["cycles"].get<uint64_t>();
   const uint64_t end = start + rep["layers"][2]["cycles"].get<uint64_t>();
   const Vcd v = parse_vcd(slurp(dir + "/t.vcd"));
@@ -102,6 +105,11 @@ TEST_CASE("a VCD limited to one layer") {
   CHECK(v.times.front() == start * kPeriodPs);
   CHECK(v.times.back() <= end * kPeriodPs);
   for (const auto& [t, layer] : v.changes.at(v.ids.at("layer"))) CHECK(layer == 2);
+  const CliResult bad = run_shiftsim({"run", "--arch", kArch, "--net", kNet, "--vcd",
+                                      dir + "/u.vcd", "--vcd-layer", "nope"}, dir);
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("--vcd-layer nope") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir + "/u.vcd"));
 }
 
 TEST_CASE("same inputs and seed give the same report and output bytes") {
