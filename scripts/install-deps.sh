@@ -2,7 +2,8 @@
 # Installs the Debian packages shiftsim needs (idempotent: does nothing when all are present).
 set -euo pipefail
 packages=(g++ cmake make pkg-config libsystemc-dev catch2 nlohmann-json3-dev libboost-dev
-          libcli11-dev gtkwave)
+          libcli11-dev gtkwave zlib1g-dev libtorch-dev libonnx-dev dataset-fashion-mnist
+          libonnx-testdata yosys gnuplot-nox)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
