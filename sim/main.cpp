@@ -3,6 +3,9 @@
 
 #include <cstdio>
 #include <exception>
+#include <filesystem>
+#include <string>
+#include <vector>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -26,10 +29,26 @@ void add_common(CLI::App* cmd, sim::RunRequest& req) {
 }
 }  // namespace
 
+// `shiftsim train ...` runs build/shiftsim-train, which alone links LibTorch (see
+// CMakeLists.txt: loading it would slow every other command's start).
+int exec_trainer(int argc, char** argv) {
+  std::error_code ec;
+  const auto self = std::filesystem::canonical("/proc/self/exe", ec);
+  const std::string trainer = (ec ? std::filesystem::path(argv[0]) : self).parent_path() / "shiftsim-train";
+  std::vector<char*> args = {const_cast<char*>(trainer.c_str())};
+  for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
+  args.push_back(nullptr);
+  execv(trainer.c_str(), args.data());
+  std::cerr << "shiftsim: error: cannot run " << trainer << " (build it with scripts/build.sh)\n";
+  return 2;
+}
+
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "train") return exec_trainer(argc, argv);
   CLI::App app{"shiftsim: cycle-accurate SystemC/TLM simulator of shift-based (SVPE) and "
                "multiplier-based (VPE) FPGA accelerators"};
   app.require_subcommand(1);
+  app.footer("shiftsim train ...: float or quantization-aware training (see shiftsim train --help)");
   sim::RunRequest req;
   std::string mode = "fast";
 
