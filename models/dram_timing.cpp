@@ -8,21 +8,16 @@ namespace shiftsim::models {
 DramTiming::DramTiming(const DramSpec& spec, double clock_mhz)
     : width_(spec.width_bytes), max_burst_(spec.max_burst_bytes) {
   latency_cycles_ = uint32_t(std::ceil(spec.latency_ns * clock_mhz / 1000.0 - 1e-9));
-  // Peak bytes per accelerator cycle, kept as a rational in 1/1000 byte units.
   const double peak_bytes_per_cycle = spec.peak_gbps * 1000.0 / clock_mhz;
-  if (peak_bytes_per_cycle < double(width_)) {
-    peak_num_ = uint64_t(std::llround(peak_bytes_per_cycle * 1000.0));
-    peak_den_ = 1000;
-  }
+  if (peak_bytes_per_cycle < double(width_)) peak_bytes_per_cycle_ = peak_bytes_per_cycle;
 }
 
 uint64_t DramTiming::data_cycles(uint64_t addr, uint32_t bytes) const {
   if (bytes == 0) return 0;
   const uint64_t beats = (addr + bytes - 1) / width_ - addr / width_ + 1;
-  if (peak_den_ == 0) return beats;
-  // ceil(beats * width / peak), with peak = peak_num / peak_den bytes per cycle
-  const uint64_t scaled = beats * width_ * peak_den_;
-  return (scaled + peak_num_ - 1) / peak_num_;
+  if (peak_bytes_per_cycle_ == 0) return beats;
+  // A relative slack of 1e-12 keeps exact quotients (e.g. 640 / 32) from rounding up.
+  return uint64_t(std::ceil(double(beats * width_) / peak_bytes_per_cycle_ * (1 - 1e-12)));
 }
 
 void DramTiming::split(uint64_t addr, uint64_t bytes, std::vector<Burst>& out) const {

@@ -19,8 +19,8 @@ class DramTiming {
 
   uint32_t latency_cycles() const { return latency_cycles_; }
   uint32_t width_bytes() const { return width_; }
-  // Cycles of the data phase of one burst: its beats on the bus, slowed to the DRAM peak when
-  // the bus is faster than the DRAM.
+  // Cycles of the data phase of one burst: its beats on the bus, or, when the DRAM's peak is
+  // below the bus width, ceil(beats * width / peak_bytes_per_cycle).
   uint64_t data_cycles(uint64_t addr, uint32_t bytes) const;
   // Appends the bursts of one contiguous transfer: at most max_burst_bytes, never crossing a
   // 4 KiB boundary (AXI rule).
@@ -30,8 +30,8 @@ class DramTiming {
   uint32_t width_;
   uint32_t max_burst_;
   uint32_t latency_cycles_;
-  // Bytes per cycle the DRAM sustains, as a fraction num/den of the bus width (den = 0: full).
-  uint64_t peak_num_ = 0, peak_den_ = 0;
+  // Bytes per cycle the DRAM sustains when below the bus width; 0 when the bus is the limit.
+  double peak_bytes_per_cycle_ = 0;
 };
 
 }  // namespace shiftsim::models

@@ -1,5 +1,7 @@
 #include "sim/arch_config.h"
 
+#include "models/program.h"
+
 #include <algorithm>
 #include <filesystem>
 
@@ -27,9 +29,8 @@ models::DramSpec read_dram(JsonReader r) {
                                                   "data bus width in bytes; one beat per cycle"));
   if (!is_pow2(d.width_bytes))
     r.fail("width_bytes", "must be a power of two, found " + std::to_string(d.width_bytes));
-  d.peak_gbps = r.number("peak_gbps", d.peak_gbps, 0.0, 10000.0,
+  d.peak_gbps = r.number("peak_gbps", d.peak_gbps, 0.001, 10000.0,
                          "DRAM peak bandwidth in GB/s; beats slow down above it");
-  if (d.peak_gbps <= 0.0) r.fail("peak_gbps", "must be > 0, found 0");
   d.latency_ns = r.number("latency_ns", d.latency_ns, 0.0, 1e6,
                           "request to first data in ns; paid when a channel starts a new stream of bursts");
   d.max_burst_bytes = static_cast<uint32_t>(
@@ -42,8 +43,10 @@ models::DramSpec read_dram(JsonReader r) {
     r.fail("max_burst_bytes", "must be a multiple of dram.width_bytes (" +
                                   std::to_string(d.width_bytes) + "), found " +
                                   std::to_string(d.max_burst_bytes));
+  // The controller's registers sit at 0xA0000000: DRAM ends below them.
   d.size_mib = static_cast<uint64_t>(r.integer("size_mib", static_cast<int64_t>(d.size_mib), 1,
-                                               int64_t{1} << 20, "DRAM address space in MiB"));
+                                               int64_t(models::kRegBase >> 20),
+                                               "DRAM address space in MiB (below the registers)"));
   r.finish();
   return d;
 }
@@ -141,8 +144,8 @@ models::ArchSpec parse_arch(const nlohmann::json& doc, const std::string& file,
   a.name = r.str("name", "machine name used in reports");
   const std::string desc = r.str("description", "", "where this design point comes from");
   const std::string dev = r.str("device", "device file, relative to this file's directory");
-  a.clock_mhz = r.number("clock_mhz", a.clock_mhz, 0.0, 2000.0, "accelerator clock in MHz");
-  if (a.clock_mhz <= 0.0) r.fail("clock_mhz", "must be > 0, found 0");
+  // 1 MHz keeps the longest simulations far from SystemC's 2^64 ps horizon.
+  a.clock_mhz = r.number("clock_mhz", a.clock_mhz, 1.0, 2000.0, "accelerator clock in MHz");
   a.dram = read_dram(r.optional_child("dram", "off-chip memory and its AXI port"));
   a.buffers = read_buffers(r.optional_child("buffers", "on-chip double buffers"));
   a.pe_array = read_pe_array(r.optional_child("pe_array", "the processing-element array"));
