@@ -199,7 +199,7 @@ TEST_CASE("errors that come from --set say so, with the file and the path") {
       load_error(kSvpe, {"pe_array.lanes=abc"}),
       Contains("--set pe_array.lanes=abc: " + kSvpe + ": pe_array.lanes: must be an integer"));
   CHECK_THAT(load_error(kSvpe, {"clock_mhz=0"}),
-             Contains("--set clock_mhz=0: " + kSvpe + ": clock_mhz: must be > 0"));
+             Contains("--set clock_mhz=0: " + kSvpe + ": clock_mhz: must be >= 1, found 0"));
   // Walking through a value that is not an object.
   CHECK_THAT(load_error(kSvpe, {"pe_array.lanes.x=1"}),
              Contains("--set pe_array.lanes.x=1: " + kSvpe +
@@ -246,8 +246,8 @@ TEST_CASE("zero, negative and out-of-range values name the file and path") {
     std::string message;
   };
   const std::vector<Case> cases = {
-      {"", "clock_mhz", 0, "clock_mhz: must be > 0, found 0"},
-      {"", "clock_mhz", -5, "clock_mhz: must be >= 0"},
+      {"", "clock_mhz", 0, "clock_mhz: must be >= 1, found 0"},
+      {"", "clock_mhz", -5, "clock_mhz: must be >= 1, found -5"},
       {"", "clock_mhz", 2500, "clock_mhz: must be <= 2000"},
       {"pe_array", "lanes", 0, "pe_array.lanes: must be >= 1, found 0"},
       {"pe_array", "vector", -1, "pe_array.vector: must be >= 1, found -1"},
@@ -261,7 +261,8 @@ TEST_CASE("zero, negative and out-of-range values name the file and path") {
       {"dram", "max_burst_bytes", 8,
        "dram.max_burst_bytes: must be a multiple of dram.width_bytes"},
       {"dram", "latency_ns", -1, "dram.latency_ns: must be >= 0"},
-      {"dram", "peak_gbps", 0, "dram.peak_gbps: must be > 0"},
+      {"dram", "peak_gbps", 0, "dram.peak_gbps: must be >= 0.001, found 0"},
+      {"dram", "size_mib", 4096, "dram.size_mib: must be <= 2560, found 4096"},
       {"dram", "size_mib", -1, "dram.size_mib: must be >= 1, found -1"},
       {"buffers", "input_kib", 0, "buffers.input_kib: must be >= 1, found 0"},
       {"buffers", "weight_kib", -64, "buffers.weight_kib: must be >= 1, found -64"},
