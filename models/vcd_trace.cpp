@@ -22,8 +22,7 @@ std::string id_of(int i) { return std::string(1, char('#' + i)); }  // '!' is th
 VcdTrace::VcdTrace(const TraceOptions& opt, uint64_t period_ps)
     : opt_(opt), period_ps_(period_ps), values_(size_t(Sig::count), 0) {
   if (opt_.path.empty()) return;
-  tmp_path_ = opt_.path + ".tmp";
-  out_.open(tmp_path_, std::ios::binary | std::ios::trunc);
+  out_.open(opt_.path, std::ios::binary | std::ios::trunc);
   if (!out_) throw std::runtime_error(opt_.path + ": cannot write the VCD trace");
   out_ << "$date shiftsim $end\n$version shiftsim VCD 1 $end\n$timescale 1ps $end\n"
        << "$scope module accelerator $end\n";
@@ -37,7 +36,7 @@ VcdTrace::VcdTrace(const TraceOptions& opt, uint64_t period_ps)
 VcdTrace::~VcdTrace() {
   if (out_.is_open()) {  // not finished: the run failed, leave nothing behind
     out_.close();
-    std::remove(tmp_path_.c_str());
+    std::remove(opt_.path.c_str());
   }
 }
 
@@ -117,8 +116,6 @@ void VcdTrace::finish(uint64_t total_cycles) {
     emit(int(Sig::cycle));
   }
   out_.close();
-  if (std::rename(tmp_path_.c_str(), opt_.path.c_str()) != 0)
-    throw std::runtime_error(opt_.path + ": cannot move the VCD trace into place");
 }
 
 }  // namespace shiftsim::models

@@ -15,7 +15,7 @@ enum class Sig : int {
 };
 
 struct TraceOptions {
-  std::string path;               // empty: no trace
+  std::string path;               // empty: no trace; the caller moves it into place
   int64_t layer = -1;             // only this network layer (index), -1: all
   uint64_t from_cycle = 0;        // window [from, to)
   uint64_t to_cycle = UINT64_MAX;
@@ -38,7 +38,7 @@ class VcdTrace {
   void tick(uint64_t cycle) {
     if (on()) advance(cycle);
   }
-  // Writes the final cycle count and renames the file into place.
+  // Writes the final cycle count and closes the file (a trace never finished is removed).
   void finish(uint64_t total_cycles);
 
  private:
@@ -50,7 +50,6 @@ class VcdTrace {
   TraceOptions opt_;
   uint64_t period_ps_;
   std::ofstream out_;
-  std::string tmp_path_;
   std::vector<uint64_t> values_;
   int64_t layer_ = -1;
   bool header_done_ = false;

@@ -46,6 +46,12 @@ std::string read_name(JsonReader& r, const Network& net) {
   std::string name = r.str("name", "unique layer name");
   if (name.empty()) r.fail("name", "must not be empty");
   if (name == "input") r.fail("name", "\"input\" is reserved for the network input");
+  // Names become file names (--dump-outputs) and CSV fields: keep them to a safe alphabet.
+  const bool safe = name.size() <= 128 && name[0] != '.' &&
+                    name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                           "0123456789_.-") == std::string::npos;
+  if (!safe)
+    r.fail("name", "\"" + name + "\" must be 1..128 of A-Z a-z 0-9 _ . - and not start with '.'");
   int other = net.index_of(name);
   if (other >= 0)
     r.fail("name", "duplicate layer name \"" + name + "\" (also layers[" +

@@ -1,5 +1,7 @@
 #include "quant/npy.h"
 
+#include "common/atomic_file.h"
+
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -41,24 +43,9 @@ std::string header_for(const char* descr, const Shape& s) {
 
 template <class T>
 void write_atomically(const std::string& path, const char* descr, const Tensor<T>& t) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) fail(path, "cannot open " + tmp + " for writing");
-    const std::string header = header_for(descr, t.shape);
-    out.write(header.data(), std::streamsize(header.size()));
-    out.write(reinterpret_cast<const char*>(t.data.data()), std::streamsize(t.data.size() * sizeof(T)));
-    out.flush();
-    if (!out) {
-      out.close();
-      std::remove(tmp.c_str());
-      fail(path, "write failed");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    fail(path, "cannot rename " + tmp + " into place");
-  }
+  std::string bytes = header_for(descr, t.shape);
+  bytes.append(reinterpret_cast<const char*>(t.data.data()), t.data.size() * sizeof(T));
+  write_file_atomic(path, bytes);
 }
 
 // ---- reading ----

@@ -36,6 +36,11 @@ ShapeCheck conv(const Layer& l, const Shape& in) {
   if (l.out_channels % l.groups != 0)
     return bad("groups", "groups " + std::to_string(l.groups) + " does not divide the " +
                              std::to_string(l.out_channels) + " output channels");
+  // Weights live in memory several times over (float, quantized, DRAM image): keep one layer's
+  // below 2^31 values.
+  const int64_t weights = int64_t(l.out_channels) * (in.c / l.groups) * l.kernel * l.kernel;
+  if (weights > kMaxElements)
+    return bad("", std::to_string(weights) + " weights: more than 2^31 - 1 in one layer");
   return sliding_window(l, in, l.out_channels);
 }
 
@@ -67,7 +72,11 @@ ShapeCheck infer_output_shape(const Layer& l, const std::vector<Shape>& inputs) 
   const Shape& in = inputs.at(0);
   switch (l.type) {
     case LayerType::conv: return conv(l, in);
-    case LayerType::fc: return ok({l.out_channels, 1, 1});
+    case LayerType::fc:
+      if (int64_t(l.out_channels) * in.elements() > kMaxElements)
+        return bad("out_features", std::to_string(int64_t(l.out_channels) * in.elements()) +
+                                       " weights: more than 2^31 - 1 in one layer");
+      return ok({l.out_channels, 1, 1});
     case LayerType::maxpool:
     case LayerType::avgpool: return sliding_window(l, in, in.c);
     case LayerType::relu: return ok(in);

@@ -19,10 +19,19 @@
 using namespace shiftsim;
 
 namespace {
+// CLI11 would wrap "-1" into 2^64-1: seeds and cycles are plain decimal digits.
+std::string check_unsigned(const std::string& text) {
+  if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos)
+    return "must be a non-negative integer (at most 18446744073709551615), found " + text;
+  if (text.size() == 20 && text > "18446744073709551615") return "out of range: " + text;
+  return {};
+}
+
 void add_common(CLI::App* cmd, sim::RunRequest& req) {
   cmd->add_option("--arch", req.arch_path, "architecture JSON (configs/arch/...)")->required();
   cmd->add_option("--net", req.net_path, "network JSON (configs/nets/...)")->required();
-  cmd->add_option("--seed", req.seed, "seed of the generated weights and input");
+  cmd->add_option("--seed", req.seed, "seed of the generated weights and input (0..2^64-1)")
+      ->check(CLI::Validator(check_unsigned, "SEED"));
   cmd->add_option("--input", req.input_npy, "input tensor (.npy: float32/64 or int16, CHW)");
   cmd->add_option("--set", req.sets, "override an arch parameter: path=value (repeatable)");
   cmd->add_option("--dump-outputs", req.dump_dir, "write every layer's output as DIR/<layer>.npy");
@@ -60,8 +69,10 @@ int main(int argc, char** argv) {
   run->add_option("--csv", req.csv, "write the per-layer CSV here");
   run->add_option("--vcd", req.trace.path, "write a VCD trace here (GTKWave)");
   run->add_option("--vcd-layer", req.trace_layer, "trace only this layer (name or index)");
-  run->add_option("--vcd-from", req.trace.from_cycle, "trace from this cycle");
-  run->add_option("--vcd-to", req.trace.to_cycle, "trace up to (not including) this cycle");
+  run->add_option("--vcd-from", req.trace.from_cycle, "trace from this cycle")
+      ->check(CLI::Validator(check_unsigned, "CYCLE"));
+  run->add_option("--vcd-to", req.trace.to_cycle, "trace up to (not including) this cycle")
+      ->check(CLI::Validator(check_unsigned, "CYCLE"));
   run->add_flag("!--no-check", req.check, "skip the golden comparison");
 
   sim::RunRequest golden_req;
@@ -72,7 +83,7 @@ int main(int argc, char** argv) {
   CLI::App* compare = app.add_subcommand("compare", "run one network on several architectures");
   compare->add_option("--arch", cmp.archs, "architecture JSON (repeat)")->required();
   compare->add_option("--net", cmp.net, "network JSON")->required();
-  compare->add_option("--seed", cmp.seed, "seed");
+  compare->add_option("--seed", cmp.seed, "seed")->check(CLI::Validator(check_unsigned, "SEED"));
   compare->add_option("--mode", cmp.mode, "fast or cycle")->check(CLI::IsMember({"fast", "cycle"}));
   compare->add_option("--out", cmp.out_dir, "keep the reports in this directory");
 
@@ -86,7 +97,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    std::cerr << "shiftsim: error: " << e.what() << " (see shiftsim --help)\n";
+    return 2;
   }
   try {
     req.mode = mode == "cycle" ? models::SimMode::cycle : models::SimMode::fast;

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/atomic_file.h"
 #include "common/input_error.h"
 
 namespace shiftsim::sim {
@@ -80,24 +81,6 @@ Report build_report(const Prepared& p, const RunRequest& req, const RunOutcome& 
   r.pe_utilization =
       r.accelerator_cycles ? double(r.macs) / (double(r.accelerator_cycles) * peak_per_cycle) : 0;
   return r;
-}
-
-void write_file_atomic(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw InputError(path + ": cannot open for writing");
-    f << text;
-    f.flush();
-    if (!f) {
-      std::remove(tmp.c_str());
-      throw InputError(path + ": write failed");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw InputError(path + ": cannot move the file into place");
-  }
 }
 
 void write_report_json(const std::string& path, const Report& r) {

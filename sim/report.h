@@ -1,6 +1,6 @@
 #pragma once
 // The run report: one struct, written as versioned JSON, as CSV (one row per layer) and as a
-// readable table. docs/REPORT.md describes every field.
+// readable table. README.md ("Reports") describes the fields.
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -39,9 +39,5 @@ Report build_report(const Prepared& p, const RunRequest& req, const RunOutcome& 
 void write_report_json(const std::string& path, const Report& r);
 void write_report_csv(const std::string& path, const Report& r);
 void print_report_table(std::ostream& os, const Report& r);
-
-// Writes `text` to path + ".tmp" and renames it into place, so that a failure never leaves a
-// half-written file. Throws InputError naming the path.
-void write_file_atomic(const std::string& path, const std::string& text);
 
 }  // namespace shiftsim::sim

@@ -11,6 +11,7 @@
 #include "quant/npy.h"
 #include "quant/quantize.h"
 #include "quant/weights_gen.h"
+#include "sim/output_files.h"
 #include "sim/report.h"
 
 namespace shiftsim::sim {
@@ -34,9 +35,6 @@ quant::QuantOptions quant_options(const models::ArchSpec& a) {
 
 void dump_outputs(const std::string& dir, const quant::QuantizedNetwork& qn,
                   const std::vector<quant::Tensor<int16_t>>& outputs) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw InputError(dir + ": cannot create the output directory: " + ec.message());
   for (size_t i = 0; i < outputs.size(); ++i)
     quant::write_npy(dir + "/" + qn.net.layers[i].name + ".npy", outputs[i]);
 }
@@ -49,6 +47,15 @@ int64_t layer_index(const quant::Network& net, const std::string& name) {
   if (!name.empty() && *end == '\0' && idx >= 0 && size_t(idx) < net.layers.size()) return idx;
   throw InputError("--vcd-layer " + name + ": no such layer in " + net.name + " (give a name or 0.." +
                    std::to_string(net.layers.size() - 1) + ")");
+}
+// Trace options that only make sense together.
+void check_trace_options(const RunRequest& req) {
+  const bool windowed = req.trace.from_cycle != 0 || req.trace.to_cycle != UINT64_MAX;
+  if (req.trace.path.empty() && (windowed || !req.trace_layer.empty()))
+    throw InputError("--vcd-layer, --vcd-from and --vcd-to need --vcd FILE");
+  if (req.trace.from_cycle >= req.trace.to_cycle)
+    throw InputError("--vcd-from " + std::to_string(req.trace.from_cycle) + " must be below --vcd-to " +
+                     std::to_string(req.trace.to_cycle));
 }
 }  // namespace
 
@@ -103,16 +110,24 @@ RunOutcome execute(const Prepared& p, const RunRequest& req) {
   return out;
 }
 
-int run_command(const RunRequest& req) {
+int run_command(const RunRequest& request) {
+  check_trace_options(request);
+  OutputFiles files;  // every output checked now, written under temporary names, moved at the end
+  RunRequest req = request;
+  if (!req.report_json.empty()) req.report_json = files.file(req.report_json, "--report");
+  if (!req.csv.empty()) req.csv = files.file(req.csv, "--csv");
+  if (!req.trace.path.empty()) req.trace.path = files.file(req.trace.path, "--vcd");
+  if (!req.dump_dir.empty()) req.dump_dir = files.directory(req.dump_dir, "--dump-outputs");
   const auto t0 = std::chrono::steady_clock::now();
   const Prepared p = prepare(req);
   const double prep = seconds_since(t0);
   RunOutcome out = execute(p, req);
   out.wall_prepare_s = prep;
-  const Report rep = build_report(p, req, out);
+  const Report rep = build_report(p, request, out);
   if (!req.dump_dir.empty()) dump_outputs(req.dump_dir, p.qn, out.outputs);
   if (!req.report_json.empty()) write_report_json(req.report_json, rep);
   if (!req.csv.empty()) write_report_csv(req.csv, rep);
+  files.commit();
   print_report_table(std::cout, rep);
   if (out.checked && !out.bit_exact) {
     std::cerr << "shiftsim: error: the simulator's outputs differ from the golden executor's\n";
@@ -121,12 +136,16 @@ int run_command(const RunRequest& req) {
   return 0;
 }
 
-int golden_command(const RunRequest& req) {
+int golden_command(const RunRequest& request) {
+  OutputFiles files;
+  RunRequest req = request;
+  if (!req.dump_dir.empty()) req.dump_dir = files.directory(req.dump_dir, "--dump-outputs");
   const Prepared p = prepare(req);
   const auto t0 = std::chrono::steady_clock::now();
   const quant::GoldenRun g = quant::run_golden(p.qn, p.input);
   const double wall = seconds_since(t0);
   if (!req.dump_dir.empty()) dump_outputs(req.dump_dir, p.qn, g.outputs);
+  files.commit();
   uint64_t sat = 0;
   for (uint64_t s : g.saturations) sat += s;
   std::cout << "golden: " << p.net_name << " on " << p.cfg.arch.name << " number formats, "

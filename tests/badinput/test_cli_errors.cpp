@@ -104,7 +104,9 @@ TEST_CASE("bad architecture files") {
 }
 
 TEST_CASE("a layer that cannot fit the buffers is refused with the buffer named") {
-  expect_failure("no-fit", kGoodNet, {"--set", "buffers.weight_kib=0"}, {"buffers.weight_kib"});
+  const char* wide = R"({"name": "n", "input": {"shape": [8, 40, 40]}, "layers": [
+    {"name": "c1", "type": "conv", "out_channels": 8, "kernel": 11, "pad": 5}]})";
+  expect_failure("no-fit", wide, {"--set", "buffers.input_kib=1"}, {"layer c1", "input buffer", "1024 bytes"});
   const char* big = R"({"name": "n", "input": {"shape": [64, 8, 8]}, "layers": [
     {"name": "c1", "type": "conv", "out_channels": 64, "kernel": 11, "pad": 5}]})";
   expect_failure("no-fit2", big, {"--set", "buffers.weight_kib=1"}, {"layer c1", "weight buffer"});
@@ -122,4 +124,65 @@ TEST_CASE("an input file of the wrong shape") {
   npy += header + std::string(8 * 4, '\0');
   write_text(dir + "/x.npy", npy);
   expect_failure("npy-shape", kGoodNet, {"--input", dir + "/x.npy"}, {"x.npy"});
+}
+
+TEST_CASE("a run that fails after computing leaves no output behind") {
+  const std::string dir = scratch_dir("late-failure");
+  write_text(dir + "/net.json", kGoodNet);
+  std::filesystem::create_directories(dir + "/ro");
+  // the report's directory does not exist: refused before any work, nothing written
+  CliResult r = run_shiftsim({"run", "--arch", repo("configs/arch/svpe_zcu102.json"), "--net",
+                              dir + "/net.json", "--dump-outputs", dir + "/dump", "--vcd",
+                              dir + "/t.vcd", "--csv", dir + "/l.csv", "--report",
+                              dir + "/missing/r.json"}, dir);
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--report") != std::string::npos);
+  CHECK(r.err.find("missing") != std::string::npos);
+  // an input file that only fails when read, after the output paths were accepted
+  write_text(dir + "/x.npy", "garbage");
+  r = run_shiftsim({"run", "--arch", repo("configs/arch/svpe_zcu102.json"), "--net",
+                    dir + "/net.json", "--dump-outputs", dir + "/dump", "--vcd", dir + "/t.vcd",
+                    "--csv", dir + "/l.csv", "--report", dir + "/r.json", "--input",
+                    dir + "/x.npy"}, dir);
+  CHECK(r.code == 2);
+  CHECK(r.err.find("x.npy") != std::string::npos);
+  for (const char* left : {"/dump", "/dump.tmp", "/t.vcd", "/t.vcd.tmp", "/l.csv", "/l.csv.tmp",
+                           "/r.json", "/r.json.tmp"})
+    CHECK_FALSE(std::filesystem::exists(dir + left));
+}
+
+TEST_CASE("command-line mistakes exit with code 2 and a message") {
+  const std::string dir = scratch_dir("cli-mistakes");
+  const std::string arch = repo("configs/arch/svpe_zcu102.json");
+  write_text(dir + "/net.json", kGoodNet);
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"run", "--arch", arch}, "--net is required"},
+      {{"run", "--arch", arch, "--net", dir + "/net.json", "--mode", "slow"}, "--mode"},
+      {{"run", "--arch", arch, "--net", dir + "/net.json", "--frobnicate"}, "frobnicate"},
+      {{"run", "--arch", arch, "--net", dir + "/net.json", "--seed", "-1"}, "--seed"},
+      {{"run", "--arch", arch, "--net", dir + "/net.json", "--seed", "99999999999999999999999"}, "--seed"},
+      {{"run", "--arch", arch, "--net", dir + "/net.json", "--vcd-from", "5"}, "need --vcd"},
+      {{"run", "--arch", arch, "--net", dir + "/net.json", "--vcd", dir + "/t.vcd", "--vcd-from",
+        "9", "--vcd-to", "3"}, "must be below --vcd-to"},
+      {{"frobnicate"}, "subcommand"},
+  };
+  for (const auto& [args, fragment] : cases) {
+    const CliResult r = run_shiftsim(args, dir);
+    INFO(args.back() << ": " << r.err);
+    CHECK(r.code == 2);
+    CHECK(r.err.find("shiftsim: error: ") == 0);
+    CHECK(r.err.find(fragment) != std::string::npos);
+  }
+  CHECK_FALSE(std::filesystem::exists(dir + "/t.vcd"));
+}
+
+TEST_CASE("layer names that are not safe file names are refused") {
+  expect_failure("bad-name", R"({"name": "n", "input": {"shape": [3, 8, 8]}, "layers": [
+    {"name": "../escaped", "type": "conv", "out_channels": 4, "kernel": 3}]})", {},
+                 {"layers[0].name", "../escaped"});
+}
+
+TEST_CASE("a layer with too many weights is refused before anything is allocated") {
+  expect_failure("huge", R"({"name": "n", "input": {"shape": [4096, 64, 64]}, "layers": [
+    {"name": "fc", "type": "fc", "out_features": 100000}]})", {}, {"layers[0]", "weights"});
 }
