@@ -40,7 +40,7 @@ struct NumericsSpec {
 };
 
 struct PpuSpec {
-  uint32_t latency_cycles = 4;  // accumulator read -> bias -> shift/round -> clamp/ReLU -> out
+  uint32_t latency_cycles = 4;  // accumulator -> overflow policy -> shift/round -> ReLU/clamp
 };
 
 struct HostSpec {

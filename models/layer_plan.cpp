@@ -20,8 +20,7 @@ uint32_t pe_pipeline_depth(const ArchSpec& arch) {
 namespace {
 uint32_t ceil_div(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
 
-// Lanes of the unit that computes the op: PE lanes for conv, pooling/eltwise lanes otherwise
-// (the post-processing unit has one lane per PE-array lane).
+// Bytes one tile needs in each buffer half.
 struct Need {
   uint64_t input = 0, weight = 0, output = 0;
 };
@@ -39,10 +38,7 @@ Need need_for(const Descriptor& d, const ArchSpec& arch, uint32_t tr, uint32_t t
   }
   n.output = uint64_t(tm) * tr * tc * cb;
   if (d.op == Op::conv) {
-    const uint64_t bits = arch.pe_array.kind == ArrayKind::svpe
-                              ? arch.numerics.weight_bits
-                              : 8 * ((arch.numerics.weight_bits + 7) / 8);
-    n.weight = (uint64_t(tm) * tn * d.kernel * d.kernel * bits + 7) / 8;
+    n.weight = (uint64_t(tm) * tn * d.kernel * d.kernel * weight_element_bits(arch) + 7) / 8;
   }
   return n;
 }

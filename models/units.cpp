@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/act_bytes.h"
+
 namespace shiftsim::models {
 
 namespace {
@@ -11,9 +13,6 @@ void next_layer(Pipeline& p, uint64_t& seen) {
   seen = p.layers.value;
 }
 
-int16_t act_from_bytes(const uint8_t* b, uint32_t ab) {
-  return ab == 1 ? int16_t(int8_t(b[0])) : int16_t(uint16_t(b[0] | (b[1] << 8)));
-}
 }  // namespace
 
 // ---------------------------------------------------------------- load unit
@@ -97,7 +96,7 @@ void LoadUnit::load_window(uint64_t base, const Window& w, int16_t* dst, sc_core
       for (int32_t k = 0; k < chans; ++k)
         for (int32_t r = 0; r < rows; ++r) {
           int16_t* row = dst + (size_t(c + k) * w.ny + (y + r - w.y0)) * w.nx + (xlo - w.x0);
-          for (int32_t x = 0; x < cols; ++x, src += ab) row[x] = act_from_bytes(src, ab);
+          for (int32_t x = 0; x < cols; ++x, src += ab) row[x] = load_act(src, ab);
         }
     }
   }
@@ -229,8 +228,7 @@ void StoreUnit::store_tile(uint32_t t, sc_core::sc_time& pending) {
       bytes_.resize(size_t(rows) * tile.ncol * ab);
       for (uint32_t i = 0; i < rows * tile.ncol; ++i) {
         const int16_t v = ppu_output(out.acc[m * pixels + size_t(r) * tile.ncol + i], op, sat);
-        bytes_[i * ab] = uint8_t(v & 0xFF);
-        if (ab == 2) bytes_[i * ab + 1] = uint8_t((uint16_t(v) >> 8) & 0xFF);
+        store_act(&bytes_[i * ab], v, ab);
       }
       const uint64_t addr = d.out_addr + ((ch * d.out_h + tile.r0 + r) * d.out_w + tile.c0) * ab;
       port_.transfer(tlm::TLM_WRITE_COMMAND, addr, bytes_.data(), bytes_.size(), pending);

@@ -59,6 +59,11 @@ uint32_t pow2_code(int32_t value, uint32_t bits) {
   return (value < 0 ? 1u << (bits - 1) : 0u) | (s + 1);
 }
 
+uint32_t weight_element_bits(const ArchSpec& arch) {
+  return arch.pe_array.kind == ArrayKind::svpe ? arch.numerics.weight_bits
+                                               : 8 * ((arch.numerics.weight_bits + 7) / 8);
+}
+
 int32_t pow2_value(uint32_t code, uint32_t bits) {
   const uint32_t mag = code & ((1u << (bits - 1)) - 1);
   if (mag == 0) return 0;
@@ -75,7 +80,7 @@ WeightLayout::WeightLayout(const Descriptor& d, const ArchSpec& arch)
       pow2_(arch.pe_array.kind == ArrayKind::svpe) {
   mt_ = (mg_ + tm_ - 1) / tm_;
   nt_ = (cg_ + tn_ - 1) / tn_;
-  bits_ = pow2_ ? arch.numerics.weight_bits : 8 * ((arch.numerics.weight_bits + 7) / 8);
+  bits_ = weight_element_bits(arch);
   offsets_.reserve(size_t(d.groups) * mt_ * nt_ + 1);
   uint64_t at = 0;
   for (uint32_t g = 0; g < d.groups; ++g)

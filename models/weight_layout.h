@@ -15,7 +15,9 @@ constexpr uint32_t kBiasBytes = 8;  // one int64 per output channel
 
 // Power-of-two code: sign bit on top, magnitude field below; magnitude 0 is zero and
 // magnitude m > 0 is 2^(m-1), so the product is a left shift by m-1.
-uint32_t pow2_code(int32_t value, uint32_t bits);  // value must be 0 or +-2^s, s <= 2^(bits-1)-2
+uint32_t pow2_code(int32_t value, uint32_t bits);
+// Bits one weight occupies in a block: the code for SVPE, whole bytes for VPE.
+uint32_t weight_element_bits(const ArchSpec& arch);  // value must be 0 or +-2^s, s <= 2^(bits-1)-2
 int32_t pow2_value(uint32_t code, uint32_t bits);
 
 class WeightLayout {

@@ -1,6 +1,6 @@
 #pragma once
 // Fixed-point (uniform, power-of-two scale) quantization of weights, biases and inputs.
-// Per-layer weight formats; the richer calibrated quantizers of DESIGN.md grow here.
+// Per-layer weight formats; the richer calibrated quantizers (docs/QUANTIZATION.md) grow beside it.
 #include <cstdint>
 #include <vector>
 

@@ -1,5 +1,5 @@
 #pragma once
-// The golden integer executor: the definition of shiftsim's arithmetic (DESIGN.md "Numerics").
+// The golden integer executor: the definition of shiftsim's arithmetic (docs/NUMERICS.md).
 // The SystemC datapath must match it bit for bit, and the calibrator uses the same per-layer
 // functions, so every rule below exists exactly once.
 //

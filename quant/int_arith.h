@@ -1,5 +1,5 @@
 #pragma once
-// The integer primitives of the numerics contract (DESIGN.md "Numerics"). The golden executor,
+// The integer primitives of the numerics contract (docs/NUMERICS.md). The golden executor,
 // the quantizers and the SystemC datapath's tests all use these, so each rule is written once.
 #include <cmath>
 #include <cstdint>

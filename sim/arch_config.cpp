@@ -92,8 +92,8 @@ models::NumericsSpec read_numerics(JsonReader r, models::ArrayKind kind) {
       r.integer("act_bits", n.act_bits, 2, 16, "signed activation width in bits"));
   n.weight_bits = static_cast<uint32_t>(r.integer(
       "weight_bits", svpe ? 3 : 16, 2, 16,
-      "weight width: svpe power-of-two code (sign + magnitude) 2..8; vpe two's complement 2..16"));
-  // A power-of-two code with more than 7 magnitude bits would shift past any accumulator.
+      "weight width (default svpe 3, vpe 16): svpe power-of-two code (sign + magnitude) 2..5; "
+      "vpe two's complement 2..16"));
   // 5 bits give shifts up to 14: the shifted 16-bit activation still fits the datapath's
   // 32-bit product, and the weight values fit int16 (quant/ has the same limit).
   if (svpe && n.weight_bits > 5)
@@ -115,7 +115,7 @@ models::PpuSpec read_ppu(JsonReader r) {
   models::PpuSpec p;
   p.latency_cycles = static_cast<uint32_t>(r.integer(
       "latency_cycles", p.latency_cycles, 0, 1000,
-      "post-processing pipeline depth: accumulator -> bias -> shift/round -> clamp/ReLU -> out"));
+      "post-processing pipeline depth: accumulator -> overflow policy -> shift/round -> ReLU/clamp -> out"));
   r.finish();
   return p;
 }

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "common/input_error.h"
+#include "models/act_bytes.h"
 #include "models/layer_plan.h"
 #include "models/weight_layout.h"
 
@@ -30,10 +31,7 @@ class ImageBuilder {
 
 void write_tensor(std::vector<uint8_t>& image, uint64_t addr, const quant::Tensor<int16_t>& t,
                   uint32_t ab) {
-  for (size_t i = 0; i < t.data.size(); ++i) {
-    image[addr + i * ab] = uint8_t(t.data[i] & 0xFF);
-    if (ab == 2) image[addr + i * ab + 1] = uint8_t((uint16_t(t.data[i]) >> 8) & 0xFF);
-  }
+  for (size_t i = 0; i < t.data.size(); ++i) models::store_act(&image[addr + i * ab], t.data[i], ab);
 }
 
 uint32_t checked_shift(int shift, const quant::Layer& l) {
@@ -183,10 +181,7 @@ quant::Tensor<int16_t> read_tensor(const std::vector<uint8_t>& dram, const Tenso
   quant::Tensor<int16_t> t(slot.shape);
   if (slot.addr + t.data.size() * ab > dram.size())
     throw std::runtime_error("read_tensor: tensor lies outside the DRAM image");
-  for (size_t i = 0; i < t.data.size(); ++i) {
-    const uint8_t* b = &dram[slot.addr + i * ab];
-    t.data[i] = ab == 1 ? int16_t(int8_t(b[0])) : int16_t(uint16_t(b[0] | (b[1] << 8)));
-  }
+  for (size_t i = 0; i < t.data.size(); ++i) t.data[i] = models::load_act(&dram[slot.addr + i * ab], ab);
   return t;
 }
 

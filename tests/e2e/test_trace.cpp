@@ -3,6 +3,7 @@
 // same report and output bytes.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -64,7 +65,13 @@ TEST_CASE("cycle-mode VCD opens in GTKWave's reader and its cycle counter ends a
   CHECK(v.times.back() == total * kPeriodPs);
   // the clock toggles every half period: 2 changes per cycle
   CHECK(v.changes.at(v.ids.at("clk")).size() >= 2 * total);
-  // the PE array was busy at some point and the layer counter reached the last pass
+  // the PE array was busy and waited, both DMA channels worked, and the layer counter reached
+  // the last layer
+  for (const char* s : {"pe_busy", "pe_stall", "dma_rd_busy", "dma_wr_busy"}) {
+    INFO(s);
+    const auto& ch = v.changes.at(v.ids.at(s));
+    CHECK(std::any_of(ch.begin(), ch.end(), [](const auto& c) { return c.second == 1; }));
+  }
   CHECK(v.changes.at(v.ids.at("layer")).back().second == 4);
   const std::string cmd = "vcd2fst " + quote(dir + "/t.vcd") + " " + quote(dir + "/t.fst") +
                           " > /dev/null 2>&1 && fst2vcd " + quote(dir + "/t.fst") + " > " +

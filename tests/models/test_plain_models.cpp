@@ -179,6 +179,20 @@ TEST_CASE("descriptors encode and decode every field") {
   d.shift_b = 5;
   d.saturate = 0;
   const auto words = d.encode();
+  // word positions as docs/ARCHITECTURE.md §2 lists them
+  CHECK(words[0] == kDescriptorMagic);
+  CHECK(words[1] == uint32_t(Op::eltwise));
+  CHECK(words[2] == 7);
+  CHECK(words[3] == 0x23456789u);  // in_addr low
+  CHECK(words[4] == 0x1u);         // in_addr high
+  CHECK(words[5] == 42);           // in2_addr
+  CHECK(words[7] == 0xCDEF0123u);  // out_addr low
+  CHECK(words[8] == 0xABu);
+  CHECK(words[13] == 3);           // in_c
+  CHECK(words[18] == 99);          // out_w
+  CHECK(words[30] == 5);           // shift_b
+  CHECK(words[32] == 0);           // saturate
+  for (uint32_t k = 33; k < kDescriptorWords; ++k) CHECK(words[k] == 0);
   std::vector<uint8_t> bytes(kDescriptorBytes);
   std::memcpy(bytes.data(), words.data(), kDescriptorBytes);
   const Descriptor e = Descriptor::decode(bytes.data());
