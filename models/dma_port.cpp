@@ -5,11 +5,10 @@
 
 namespace shiftsim::models {
 
-uint64_t DmaPort::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t bytes,
+void DmaPort::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t bytes,
                            sc_core::sc_time& pending) {
   bursts_.clear();
   timing_.split(addr, bytes, bursts_);
-  uint64_t total = 0;
   for (const Burst& b : bursts_) {
     gp_.set_command(cmd);
     gp_.set_address(b.addr);
@@ -24,14 +23,11 @@ uint64_t DmaPort::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, u
     if (gp_.is_response_error())
       throw std::runtime_error("DMA: " + gp_.get_response_string() + " at address " +
                                std::to_string(b.addr));
-    const uint64_t cycles = pipe_.clock.of(delay - pending);
-    total += cycles;
     if (pipe_.mode == SimMode::fast)
       pending = delay;
     else
-      pipe_.spend(cycles);
+      pipe_.spend(pipe_.clock.of(delay - pending));
   }
-  return total;
 }
 
 }  // namespace shiftsim::models

@@ -17,8 +17,7 @@ class DmaPort {
   DmaPort(tlm::tlm_initiator_socket<>& socket, Pipeline& pipe, const DramTiming& timing)
       : socket_(socket), pipe_(pipe), timing_(timing) {}
 
-  // Returns the cycles the transfer took (fast mode: the cycles added to `pending`).
-  uint64_t transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t bytes,
+  void transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t bytes,
                     sc_core::sc_time& pending);
 
  private:

@@ -9,10 +9,7 @@ Interconnect::Interconnect(sc_core::sc_module_name name)
   targets.register_b_transport(this, &Interconnect::b_transport);
 }
 
-void Interconnect::b_transport(int port, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
-  if (size_t(port) >= transactions_.size()) transactions_.resize(size_t(port) + 1, 0);
-  ++transactions_[size_t(port)];
-  const uint64_t addr = gp.get_address();
+void Interconnect::b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {  const uint64_t addr = gp.get_address();
   if (addr >= kRegBase) {
     gp.set_address(addr - kRegBase);
     to_regs->b_transport(gp, delay);

@@ -3,7 +3,6 @@
 // to `targets`; addresses at or above kRegBase go to the controller's registers, the rest to
 // DRAM. It adds no delay of its own: DRAM and register timing already include the fabric.
 #include <cstdint>
-#include <vector>
 
 #include <systemc>
 #include <tlm>
@@ -19,12 +18,9 @@ class Interconnect : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<Interconnect> to_regs;
 
   explicit Interconnect(sc_core::sc_module_name name);
-  // Transactions seen per initiator port, in bind order.
-  const std::vector<uint64_t>& transactions() const { return transactions_; }
 
  private:
   void b_transport(int port, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
-  std::vector<uint64_t> transactions_;
 };
 
 }  // namespace shiftsim::models

@@ -39,6 +39,11 @@ int compare_command(const CompareRequest& req, const std::string& self) {
     if (rc != 0) {
       std::ifstream in(log);
       std::cerr << in.rdbuf();
+      if (!keep) std::filesystem::remove_all(dir, ec);
+      if (rc == 4) {  // the run itself said why: its outputs differ from the golden executor
+        std::cerr << "shiftsim: error: the run on " << req.archs[i] << " is not bit-exact\n";
+        return 4;
+      }
       throw InputError("the run on " + req.archs[i] + " failed (exit code " + std::to_string(rc) + ")");
     }
     reports.push_back(read_json_file(rep));

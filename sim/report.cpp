@@ -34,6 +34,8 @@ Report build_report(const Prepared& p, const RunRequest& req, const RunOutcome& 
   r.host_cycles = out.sim.total_cycles - out.sim.accelerator_cycles;
   r.dram_read_bytes = out.sim.dram.read_bytes;
   r.dram_write_bytes = out.sim.dram.write_bytes;
+  r.dram_read_bursts = out.sim.dram.read_bursts;
+  r.dram_write_bursts = out.sim.dram.write_bursts;
   r.bit_exact = out.checked ? (out.bit_exact ? 1 : 0) : -1;
   r.wall_prepare_s = out.wall_prepare_s;
   r.wall_golden_s = out.wall_golden_s;
@@ -101,7 +103,8 @@ void write_report_json(const std::string& path, const Report& r) {
   j["conv_gops"] = r.conv_gops;
   j["op_convention"] = "one multiply-accumulate = 2 operations";
   j["pe_utilization"] = r.pe_utilization;
-  j["dram"] = {{"read_bytes", r.dram_read_bytes}, {"write_bytes", r.dram_write_bytes}};
+  j["dram"] = {{"read_bytes", r.dram_read_bytes}, {"write_bytes", r.dram_write_bytes},
+               {"read_bursts", r.dram_read_bursts}, {"write_bursts", r.dram_write_bursts}};
   j["saturations"] = r.saturations;
   j["bit_exact"] = r.bit_exact < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.bit_exact == 1);
   j["wall_seconds"] = {{"prepare", r.wall_prepare_s}, {"golden", r.wall_golden_s},

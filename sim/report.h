@@ -28,7 +28,8 @@ struct Report {
   uint64_t seed = 0;
   uint64_t total_cycles = 0, accelerator_cycles = 0, host_cycles = 0;
   uint64_t macs = 0, conv_macs = 0, conv_cycles = 0;
-  uint64_t dram_read_bytes = 0, dram_write_bytes = 0, saturations = 0;
+  uint64_t dram_read_bytes = 0, dram_write_bytes = 0, dram_read_bursts = 0, dram_write_bursts = 0;
+  uint64_t saturations = 0;
   double seconds = 0, gops = 0, conv_gops = 0, pe_utilization = 0;
   int bit_exact = -1;
   double wall_prepare_s = 0, wall_golden_s = 0, wall_sim_s = 0, wall_sim_conv_s = 0;

@@ -81,7 +81,7 @@ RunOutcome execute(const Prepared& p, const RunRequest& req) {
     out.checked = true;
   }
   out.wall_golden_s = seconds_since(t0);
-  const Program prog = map_network(p.qn, p.input, p.cfg.arch);                   // 6
+  Program prog = map_network(p.qn, p.input, p.cfg.arch);                   // 6
   models::SimOptions so;
   so.mode = req.mode;
   so.trace = req.trace;
@@ -96,7 +96,7 @@ RunOutcome execute(const Prepared& p, const RunRequest& req) {
     };
   std::vector<uint8_t> dram;
   t0 = std::chrono::steady_clock::now();
-  out.sim = models::simulate(p.cfg.arch, prog.image, prog.desc_addr, prog.desc_count, so, dram);  // 7
+  out.sim = models::simulate(p.cfg.arch, std::move(prog.image), prog.desc_addr, prog.desc_count, so, dram);  // 7
   out.wall_sim_s = seconds_since(t0);
   for (const TensorSlot& s : prog.outputs) out.outputs.push_back(read_tensor(dram, s, p.cfg.arch));  // 8
   if (out.checked) {
