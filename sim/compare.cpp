@@ -50,13 +50,18 @@ int compare_command(const CompareRequest& req, const std::string& self) {
   }
   // Per-layer cycles side by side, then the totals.
   char line[256];
-  std::printf("\n%s: cycles per layer\n%-10s", req.net.c_str(), "layer");
-  for (const auto& r : reports) std::printf(" %16s", r["arch"]["name"].get<std::string>().c_str());
+  std::printf("\n%s: cycles and GOP/s (one MAC = 2 ops) per layer\n%-10s", req.net.c_str(), "layer");
+  for (const auto& r : reports) std::printf(" %24s", r["arch"]["name"].get<std::string>().c_str());
   std::printf("\n");
   const auto& layers0 = reports[0]["layers"];
   for (size_t l = 0; l < layers0.size(); ++l) {
     std::printf("%-10s", layers0[l]["name"].get<std::string>().c_str());
-    for (const auto& r : reports) std::printf(" %16llu", (unsigned long long)r["layers"][l]["cycles"].get<uint64_t>());
+    for (const auto& r : reports) {
+      const auto& layer = r["layers"][l];
+      const double cycles = layer["cycles"].get<double>();
+      const double gops = cycles > 0 ? 2.0 * layer["macs"].get<double>() * r["arch"]["clock_mhz"].get<double>() / cycles / 1e3 : 0;
+      std::printf(" %14.0f %9.1f", cycles, gops);
+    }
     std::printf("\n");
   }
   std::printf("\n%-28s", "");
