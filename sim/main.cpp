@@ -14,6 +14,8 @@
 #include "sim/arch_config.h"
 #include "sim/bench.h"
 #include "sim/compare.h"
+#include "sim/eval_command.h"
+#include "sim/quantize_command.h"
 #include "sim/runner.h"
 
 using namespace shiftsim;
@@ -92,6 +94,27 @@ int main(int argc, char** argv) {
   bench->add_option("--root", bench_req.root, "repository root (configs/)");
   bench->add_option("--repeat", bench_req.repeat, "repetitions of the in-process kernels");
 
+  sim::QuantizeRequest qreq;
+  CLI::App* quantize = app.add_subcommand("quantize", "post-training quantization of a float checkpoint");
+  quantize->add_option("--float", qreq.float_path, "float checkpoint (shiftsim train --out)")->required();
+  quantize->add_option("--arch", qreq.arch_path, "architecture JSON: the number formats")->required();
+  quantize->add_option("--set", qreq.sets, "override an arch parameter: path=value (repeatable)");
+  quantize->add_option("--method", qreq.method, "nbq, gsnq (power of two, SVPE) or fixed (VPE)")
+      ->check(CLI::IsMember({"nbq", "gsnq", "fixed"}));
+  quantize->add_option("--bits", qreq.bits, "weight bits (default: the arch's numerics.weight_bits)");
+  quantize->add_option("--thresholds", qreq.thresholds, "n-BQ thresholds: authors or moments")
+      ->check(CLI::IsMember({"authors", "moments"}));
+  quantize->add_option("--calib-images", qreq.calib_images, "Fashion-MNIST training images for calibration");
+  quantize->add_option("--first-last-bits", qreq.first_last_bits,
+                       "first and last layers in B-bit fixed point (accuracy studies only)");
+  quantize->add_option("--out", qreq.out_path, "quantized-model file to write")->required();
+
+  sim::EvalRequest ereq;
+  CLI::App* eval = app.add_subcommand("eval", "accuracy on the Fashion-MNIST test set");
+  eval->add_option("--model", ereq.model_path, "quantized-model file (through the golden executor)");
+  eval->add_option("--float", ereq.float_path, "float checkpoint (float forward pass)");
+  eval->add_option("--limit", ereq.limit, "first N test images (default: all 10,000)");
+
   CLI::App* describe = app.add_subcommand("describe", "list every arch parameter");
 
   try {
@@ -108,6 +131,8 @@ int main(int argc, char** argv) {
     if (*golden) return sim::golden_command(golden_req);
     if (*compare) return sim::compare_command(cmp, argv[0]);
     if (*bench) return sim::bench_command(bench_req, argv[0]);
+    if (*quantize) return sim::quantize_command(qreq);
+    if (*eval) return sim::eval_command(ereq);
     if (*describe) {
       std::cout << sim::describe_arch_params();
       return 0;
