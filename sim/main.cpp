@@ -31,7 +31,7 @@ std::string check_unsigned(const std::string& text) {
 
 void add_common(CLI::App* cmd, sim::RunRequest& req) {
   cmd->add_option("--arch", req.arch_path, "architecture JSON (configs/arch/...)")->required();
-  cmd->add_option("--net", req.net_path, "network JSON (configs/nets/...)")->required();
+  cmd->add_option("--net", req.net_path, "network JSON (configs/nets/...)");
   cmd->add_option("--seed", req.seed, "seed of the generated weights and input (0..2^64-1)")
       ->check(CLI::Validator(check_unsigned, "SEED"));
   cmd->add_option("--input", req.input_npy, "input tensor (.npy: float32/64 or int16, CHW)");
@@ -76,6 +76,8 @@ int main(int argc, char** argv) {
   run->add_option("--vcd-to", req.trace.to_cycle, "trace up to (not including) this cycle")
       ->check(CLI::Validator(check_unsigned, "CYCLE"));
   run->add_flag("!--no-check", req.check, "skip the golden comparison");
+  run->add_option("--model", req.model_path, "a quantized model (shiftsim quantize) instead of --net");
+  run->add_option("--image", req.image, "Fashion-MNIST test image to run with --model (default 0)");
 
   sim::RunRequest golden_req;
   CLI::App* golden = app.add_subcommand("golden", "run the golden integer executor alone");

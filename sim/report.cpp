@@ -19,7 +19,7 @@ Report build_report(const Prepared& p, const RunRequest& req, const RunOutcome& 
   r.arch_file = req.arch_path;
   r.array_kind = a.pe_array.kind == models::ArrayKind::svpe ? "svpe" : "vpe";
   r.net_name = p.net_name;
-  r.net_file = req.net_path;
+  r.net_file = req.net_path.empty() ? req.model_path : req.net_path;
   r.mode = req.mode == models::SimMode::fast ? "fast" : "cycle";
   r.lanes = a.pe_array.lanes;
   r.vector = a.pe_array.vector;

@@ -8,9 +8,11 @@
 
 #include "common/input_error.h"
 #include "quant/fixed_point.h"
+#include "quant/model_file.h"
 #include "quant/npy.h"
 #include "quant/quantize.h"
 #include "quant/weights_gen.h"
+#include "sim/model_input.h"
 #include "sim/output_files.h"
 #include "sim/report.h"
 
@@ -60,8 +62,18 @@ void check_trace_options(const RunRequest& req) {
 }  // namespace
 
 Prepared prepare(const RunRequest& req) {
+  if (req.net_path.empty() == req.model_path.empty())
+    throw InputError("give exactly one of --net N.json and --model FILE");
   Prepared p;
   p.cfg = load_arch(req.arch_path, req.sets);                                     // 1
+  if (!req.model_path.empty()) {  // 2-4 come from the model file
+    p.qn = quant::load_quantized_network(req.model_path);
+    check_model_fits_arch(p.qn, p.cfg.arch, req.model_path);
+    p.net_name = p.qn.net.name;
+    p.input = req.input_npy.empty() ? fashion_mnist_input(p.qn, req.image)
+                                    : quant::read_input_npy(req.input_npy, p.qn.net.input, p.qn.input);
+    return p;
+  }
   const quant::Network net = quant::load_network(req.net_path);                  // 2
   p.net_name = net.name;
   const quant::FloatNetwork fnet = quant::generate_weights(net, req.seed);       // 3

@@ -19,7 +19,9 @@ struct RunRequest {
   std::vector<std::string> sets;  // --set overrides
   models::SimMode mode = models::SimMode::fast;
   uint64_t seed = 1;
-  std::string input_npy;          // empty: generated from the seed
+  std::string input_npy;          // empty: generated from the seed (or a test image with --model)
+  std::string model_path;         // --model: a quantized model instead of generated weights
+  uint64_t image = 0;             // --image: Fashion-MNIST test image for a 1x28x28 model
   std::string report_json, csv, dump_dir;
   models::TraceOptions trace;
   std::string trace_layer;        // --vcd-layer: a layer name or index; empty: all

@@ -156,7 +156,7 @@ TEST_CASE("command-line mistakes exit with code 2 and a message") {
   const std::string arch = repo("configs/arch/svpe_zcu102.json");
   write_text(dir + "/net.json", kGoodNet);
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-      {{"run", "--arch", arch}, "--net is required"},
+      {{"run", "--arch", arch}, "exactly one of --net"},
       {{"run", "--arch", arch, "--net", dir + "/net.json", "--mode", "slow"}, "--mode"},
       {{"run", "--arch", arch, "--net", dir + "/net.json", "--frobnicate"}, "frobnicate"},
       {{"run", "--arch", arch, "--net", dir + "/net.json", "--seed", "-1"}, "--seed"},
