@@ -7,6 +7,7 @@
 
 #include <zlib.h>
 
+#include "common/atomic_file.h"
 #include "common/input_error.h"
 
 namespace shiftsim::quant {
@@ -101,22 +102,7 @@ void write_framed_file(const std::string& path, const char* magic, uint32_t vers
   const uint32_t crc = crc_of(all.data(), all.size());
   for (int i = 0; i < 4; ++i) all.push_back(uint8_t(crc >> (8 * i)));
 
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(path + ": cannot open " + tmp + " for writing");
-    out.write(reinterpret_cast<const char*>(all.data()), std::streamsize(all.size()));
-    out.flush();
-    if (!out) {
-      out.close();
-      std::remove(tmp.c_str());
-      throw InputError(path + ": write failed");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw InputError(path + ": cannot rename " + tmp + " into place");
-  }
+  write_file_atomic(path, std::string(all.begin(), all.end()));
 }
 
 std::vector<uint8_t> read_framed_file(const std::string& path, const char* magic,
