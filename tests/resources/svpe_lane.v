@@ -29,7 +29,7 @@ module svpe_lane #(
       wire [WBITS-2:0] m = w[i*WBITS +: WBITS-1];
       wire s = w[i*WBITS + WBITS - 1];
       // (a << m) >> 1 is a << (m - 1) for m >= 1, without a decrement.
-      wire [PW:0] ax = {{(PW-ABITS){ai[ABITS-1]}}, ai, 1'b0};
+      wire [PW:0] ax = {{(PW+1-ABITS){ai[ABITS-1]}}, ai};
       wire [PW:0] sh2 = ax << m;
       wire [PW-1:0] sh = (m == 0) ? {PW{1'b0}} : sh2[PW:1];
       // Conditional negation as (x ^ s) + s: one carry chain.

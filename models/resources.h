@@ -1,0 +1,145 @@
+#pragma once
+// FPGA resource model: DSP48E2 slices, LUTs, flip-flops, BRAM36 and URAM288 per component of
+// the accelerator (docs/ARCHITECTURE.md), as functions of ArchSpec. Plain C++, no SystemC.
+// Every formula and constant is explained, with its source, in docs/RESOURCES.md; the
+// datapath blocks (products, adder tree, accumulator, PPU lane) are calibrated against Yosys
+// 0.23 `synth_xilinx -family xcup` on the Verilog in tests/resources/, and
+// tests/models/test_resources.cpp holds them within 20% of it.
+//
+// Counting convention (docs/RESOURCES.md "Counting"): `lut` counts LUT1..LUT6, LUT6_2 and
+// INV cells and LUTs used as shift registers (SRL16E/SRLC32E), as Vivado's "CLB LUTs" does;
+// MUXF7/8/9 and CARRY4/8 cells are not LUTs. `ff` counts FDRE/FDSE/FDCE/FDPE. `bram36` counts
+// 36 Kb blocks, a RAMB18 as 0.5 (as Vivado's "Block RAM Tile").
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/arch_spec.h"
+
+namespace shiftsim::models {
+
+struct Resources {
+  double lut = 0, ff = 0, dsp = 0, bram36 = 0, uram = 0;
+
+  Resources& operator+=(const Resources& o) {
+    lut += o.lut;
+    ff += o.ff;
+    dsp += o.dsp;
+    bram36 += o.bram36;
+    uram += o.uram;
+    return *this;
+  }
+  Resources& operator*=(double k) {
+    lut *= k;
+    ff *= k;
+    dsp *= k;
+    bram36 *= k;
+    uram *= k;
+    return *this;
+  }
+  friend Resources operator+(Resources a, const Resources& b) { return a += b; }
+  friend Resources operator*(Resources a, double k) { return a *= k; }
+  friend Resources operator*(double k, Resources a) { return a *= k; }
+};
+
+// Where the PE array's DSP48E2 slices are counted.
+enum class DspCounting {
+  // What synthesis maps: a VPE product is one DSP48E2 (k^2 per convolver), an SVPE product
+  // none; every adder (convolver, adder tree, accumulator) is LUTs and CARRY chains.
+  synthesis,
+  // The n-BQ-NN paper's count (Chen et al., TNNLS 2021, Eqs. 35 and 44): (k^2 + k) DSPs per
+  // VPE convolver, k per SVPE convolver; the k extra DSPs hold the convolver's own adders
+  // (its k^2 products summed to one), which then cost no LUTs or FFs. The adder tree across
+  // the Tn convolvers of a lane and the accumulator stay in LUTs. This is the convention
+  // that gives the paper's 768 DSPs for SVPE (32, 8, 3) and VPE (16, 4, 3).
+  nbqnn_paper,
+};
+
+struct ResourceOptions {
+  DspCounting dsp_counting = DspCounting::synthesis;
+  // Map the three buffers to URAM288 (4K x 72) instead of BRAM36; for devices with URAM.
+  bool buffers_in_uram = false;
+  // Extra accumulator bits above acc_bits for exact accumulation inside the array
+  // (docs/ARCHITECTURE.md §6: ceil(log2(C K^2)) for a layer of C input channels and K x K
+  // kernels; the network decides it, so the caller passes it).
+  uint32_t acc_guard_bits = 0;
+};
+
+// ---- datapath building blocks; each matches a module in tests/resources/ -----------------
+
+// Width of a product entering the adder tree.
+// SVPE: +-(a << (m-1)) with m up to 2^(code_bits-1) - 1: act_bits + 2^(code_bits-1) - 1 bits.
+uint32_t svpe_product_bits(uint32_t act_bits, uint32_t code_bits);
+// VPE: a * w, act_bits + weight_bits bits.
+uint32_t vpe_product_bits(uint32_t act_bits, uint32_t weight_bits);
+
+// One SVPE shift product with `stages` register stages (svpe_lane.v, one element).
+Resources svpe_product(uint32_t act_bits, uint32_t code_bits, uint32_t stages);
+// One VPE product: DSP48E2 slices for an act_bits x weight_bits signed multiply; up to three
+// register stages (A/B, M, P) sit inside the DSP, further ones are fabric FFs.
+Resources vpe_product(uint32_t act_bits, uint32_t weight_bits, uint32_t stages);
+// DSP48E2 slices for one signed multiply (27 x 18 per slice, UG579).
+uint32_t dsp48e2_per_multiply(uint32_t a_bits, uint32_t b_bits);
+
+// Pipelined binary adder tree of `inputs` signed values of `width` bits (adder_tree.v): one
+// register per level, an odd element passing through; pass-through chains of three or more
+// registers become SRLs. `inputs_registered`: the inputs come from fabric registers that a
+// pass-through chain can absorb (true for SVPE products; false for DSP outputs).
+Resources adder_tree(uint32_t inputs, uint32_t width, bool inputs_registered = false);
+// Output width of that tree: width + ceil(log2(inputs)).
+uint32_t adder_tree_bits(uint32_t inputs, uint32_t width);
+
+// Accumulator (accumulator.v): width-bit adder + width-bit register.
+Resources accumulator(uint32_t width);
+
+// One PPU lane (ppu_lane.v): overflow policy on acc_bits + guard_bits, round, shift, ReLU,
+// clamp to act_bits, in `latency` register stages (ppu_lane.v has 4).
+Resources ppu_lane(uint32_t acc_bits, uint32_t guard_bits, uint32_t act_bits,
+                   uint32_t latency = 4);
+
+// LUT6s for one output bit of a function of `inputs` inputs: 1 up to 6 inputs, then one more
+// LUT6 per 5 further inputs (a chain of LUT6s, each taking the previous output).
+uint32_t lut6_for_inputs(uint32_t inputs);
+
+// ---- memories ---------------------------------------------------------------------------
+
+// BRAM36 blocks (RAMB18 = 0.5) for a width x depth memory with one read and one write port,
+// using the UltraScale aspect ratios (UG573): 32Kx1, 16Kx2, 8Kx4, 4Kx9, 2Kx18, 1Kx36,
+// 512x72 (simple dual port) for a RAMB36; half the depth, 512x36 SDP at most, for a RAMB18.
+double bram36_for(uint64_t width_bits, uint64_t depth);
+// URAM288 blocks (4K x 72, no other aspect ratio, UG573) for a width x depth memory.
+double uram_for(uint64_t width_bits, uint64_t depth);
+
+// ---- components of the accelerator -------------------------------------------------------
+
+// One lane's datapath as svpe_lane.v / vpe_lane.v build it: Tn*k*k products, the adder tree
+// and the accumulator (acc_bits + guard bits, at least the tree's output width).
+Resources lane_datapath(const ArchSpec& spec, const ResourceOptions& opt = {});
+
+struct ComponentResources {
+  std::string name;  // pe_array, window, input_buffer, ...
+  Resources use;
+  std::string basis;  // one line: how it is counted (calibrated / structural / rough)
+};
+
+// Every component of the machine with its resources; sum with total().
+std::vector<ComponentResources> estimate_resources(const ArchSpec& spec,
+                                                   const ResourceOptions& opt = {});
+Resources total(const std::vector<ComponentResources>& parts);
+
+// The components one by one.
+Resources pe_array(const ArchSpec& spec, const ResourceOptions& opt = {});
+Resources window_unit(const ArchSpec& spec);  // input banks -> Tn x k x k window registers
+Resources input_buffer(const ArchSpec& spec, const ResourceOptions& opt = {});
+Resources weight_buffer(const ArchSpec& spec, const ResourceOptions& opt = {});
+Resources output_buffer(const ArchSpec& spec, const ResourceOptions& opt = {});
+Resources ppu(const ArchSpec& spec, const ResourceOptions& opt = {});  // Tm PPU lanes
+Resources pool_eltwise(const ArchSpec& spec);                          // Tm lanes
+Resources dma(const ArchSpec& spec);                                   // load + store units
+Resources controller(const ArchSpec& spec);
+Resources interconnect(const ArchSpec& spec);
+
+// Resources of `need` above `budget`, one line each ("lut: need 300000, device has 274080").
+std::vector<std::string> over_budget(const Resources& need, const Resources& budget);
+
+}  // namespace shiftsim::models
