@@ -15,6 +15,7 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <random>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -244,6 +245,124 @@ TEST_CASE("resource model within 20% of Yosys on the calibration Verilog", "[res
   }
   std::ofstream(dir.parent_path() / "resources_yosys.md") << table.str();
   std::cout << table.str();
+  fs::remove_all(dir);
+}
+
+namespace {
+
+// A functional check of a lane's Verilog: Yosys's `sat` evaluates the RTL for `steps`
+// cycles with every input given at every cycle (pure evaluation, no search), and each
+// output is compared with the contract's arithmetic (§2, §6) applied to the inputs D + 1
+// cycles earlier (D = product stages + tree levels). So the calibration Verilog is the
+// datapath it claims to be, pipeline alignment included.
+struct LaneCheck {
+  bool svpe;
+  int tn, k, abits, wbits, acc, steps;
+};
+
+int64_t sext(uint64_t v, int bits) {
+  const int drop = 64 - bits;
+  return int64_t(v << drop) >> drop;
+}
+
+std::string bin(const std::vector<uint64_t>& xs, int bits) {
+  std::string s;
+  for (size_t i = xs.size(); i-- > 0;)
+    for (int b = bits - 1; b >= 0; --b) s += char('0' + ((xs[i] >> b) & 1));
+  return s;
+}
+
+bool check_lane(const LaneCheck& c, const fs::path& dir, int id, std::string& report) {
+  const int n = c.tn * c.k * c.k, levels = int(std::ceil(std::log2(double(n)) - 1e-9));
+  const int d = (c.svpe ? 1 : 3) + std::max(levels, 0);
+  const int wb = c.svpe ? c.wbits : 16;
+  std::mt19937_64 rng(12345 + id);
+  std::vector<std::vector<uint64_t>> a(c.steps), w(c.steps);
+  std::vector<uint64_t> acc_in(c.steps);
+  std::ostringstream sets;
+  for (int t = 0; t < c.steps; ++t) {
+    for (int i = 0; i < n; ++i) {
+      // every third cycle the most negative activation, the shifter's worst case
+      a[t].push_back(t % 3 == 0 ? uint64_t(1) << (c.abits - 1) : rng() & ((1ull << c.abits) - 1));
+      w[t].push_back(rng() & ((1ull << wb) - 1));
+    }
+    acc_in[t] = rng() & ((1ull << c.acc) - 1);
+    sets << " -set-at " << t + 1 << " a " << n * c.abits << "'b" << bin(a[t], c.abits)
+         << " -set-at " << t + 1 << " w " << n * wb << "'b" << bin(w[t], wb) << " -set-at "
+         << t + 1 << " acc_in " << c.acc << "'b" << bin({acc_in[t]}, c.acc);
+  }
+  const std::string top = c.svpe ? "svpe_lane" : "vpe_lane";
+  const fs::path script = dir / ("func" + std::to_string(id) + ".ys");
+  const fs::path out = dir / ("func" + std::to_string(id) + ".txt");
+  {
+    std::ofstream s(script);
+    s << "read_verilog";
+    for (const char* f : {"adder_tree.v", "accumulator.v", "svpe_lane.v", "vpe_lane.v"})
+      s << " " << kVerilogDir << "/" << f;
+    s << "\nchparam -set TN " << c.tn << " -set K " << c.k << " -set ABITS " << c.abits
+      << " -set ACC " << c.acc << (c.svpe ? " -set WBITS " + std::to_string(c.wbits) : " -set DSP_PRIM 0")
+      << " " << top << "\nhierarchy -top " << top << "\nproc\nflatten\nopt -fast\n"
+      << "tee -q -o " << out.string() << " sat -seq " << c.steps << " -set-init-zero"
+      << sets.str() << " -show acc\n";
+  }
+  const std::string cmd = "yosys -q -s " + script.string() + " > /dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0) {
+    report = "yosys failed on " + script.string();
+    return false;
+  }
+  std::map<int, int64_t> got;
+  std::ifstream in(out);
+  const std::regex row(R"(^\s+(\d+)\s+\\acc\s+\S+\s+\S+\s+([01]+)\s*$)");
+  std::string line;
+  std::smatch m;
+  while (std::getline(in, line))
+    if (std::regex_match(line, m, row)) got[std::stoi(m[1])] = sext(std::stoull(m[2], nullptr, 2), c.acc);
+  const auto product = [&](uint64_t av, uint64_t wv) -> int64_t {
+    const int64_t x = sext(av, c.abits);
+    if (!c.svpe) return x * sext(wv, 16);
+    const uint64_t mag = wv & ((1ull << (c.wbits - 1)) - 1);
+    if (mag == 0) return 0;
+    const int64_t p = x * (int64_t(1) << (mag - 1));
+    return (wv >> (c.wbits - 1)) ? -p : p;
+  };
+  int checked = 0;
+  std::ostringstream bad;
+  for (int t = 0; t + d + 2 <= c.steps; ++t) {
+    const int step = t + d + 2;  // inputs at step t + 1; the sum meets acc_in of step - 1
+    int64_t expect = sext(acc_in[step - 2], c.acc);
+    for (int i = 0; i < n; ++i) expect += product(a[t][i], w[t][i]);
+    expect = sext(uint64_t(expect), c.acc);
+    if (!got.count(step) || got[step] != expect)
+      bad << " step " << step << ": got " << (got.count(step) ? std::to_string(got[step]) : "-")
+          << ", expected " << expect << ";";
+    ++checked;
+  }
+  report = top + " TN=" + std::to_string(c.tn) + " K=" + std::to_string(c.k) + ": " +
+           std::to_string(checked) + " cycles checked" + bad.str();
+  return checked > 0 && bad.str().empty();
+}
+
+}  // namespace
+
+TEST_CASE("the calibration lanes compute the contract's arithmetic", "[resources][yosys]") {
+  REQUIRE(yosys_available());
+  const std::vector<LaneCheck> checks = {
+      {true, 2, 3, 16, 3, 48, 14},   // 18 products: pass-through chain in the tree
+      {true, 1, 1, 16, 5, 48, 8},    // 5-bit codes: shifts up to 14
+      {true, 1, 3, 8, 4, 24, 12},    // 8-bit activations, 4-bit codes
+      {false, 1, 3, 16, 16, 48, 12}  // VPE, RTL registers (DSP_PRIM = 0)
+  };
+  const fs::path dir = temp_dir();
+  std::vector<std::string> reports(checks.size());
+  std::vector<int> ok(checks.size(), 0);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < checks.size(); ++i)
+    threads.emplace_back([&, i] { ok[i] = check_lane(checks[i], dir, int(i), reports[i]); });
+  for (std::thread& t : threads) t.join();
+  for (size_t i = 0; i < checks.size(); ++i) {
+    INFO(reports[i]);
+    CHECK(ok[i]);
+  }
   fs::remove_all(dir);
 }
 
