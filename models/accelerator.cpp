@@ -42,7 +42,7 @@ struct Machine {
         load("load_unit", pipe, dram.timing()),
         compute("compute_unit", pipe),
         store("store_unit", pipe, dram.timing()),
-        host("host", pipe.clock, controller.irq, desc_addr, count) {
+        host("host", pipe.clock, controller.irq, desc_addr, count, opt) {
     host.socket.bind(interconnect.targets);
     controller.fetch.bind(interconnect.targets);
     load.socket.bind(interconnect.targets);
@@ -79,6 +79,8 @@ SimResult simulate(const ArchSpec& arch, std::vector<uint8_t> image, uint64_t de
   SimResult r;
   r.total_cycles = m.host.end_cycle();
   r.accelerator_cycles = m.host.accelerator_cycles();
+  r.run_cycles = m.host.run_cycles();
+  r.run_end_cycles = m.host.run_end_cycles();
   r.layers = m.pipe.stats;
   r.dram = m.dram.stats();
   m.trace.finish(r.total_cycles);

@@ -11,6 +11,23 @@ Dram::Dram(sc_core::sc_module_name name, const ArchSpec& arch)
       timing_(arch.dram, arch.clock_mhz),
       capacity_(arch.dram.size_mib << 20) {
   socket.register_b_transport(this, &Dram::b_transport);
+  socket.register_transport_dbg(this, &Dram::transport_dbg);
+}
+
+unsigned Dram::transport_dbg(tlm::tlm_generic_payload& gp) {
+  const uint64_t addr = gp.get_address();
+  const uint32_t len = gp.get_data_length();
+  if (addr + len > capacity_) {
+    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return 0;
+  }
+  if (addr + len > storage_.size()) storage_.resize(addr + len, 0);
+  if (gp.is_write())
+    std::memcpy(storage_.data() + addr, gp.get_data_ptr(), len);
+  else
+    std::memcpy(gp.get_data_ptr(), storage_.data() + addr, len);
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
+  return len;
 }
 
 void Dram::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {

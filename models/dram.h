@@ -32,6 +32,8 @@ class Dram : public sc_core::sc_module {
 
  private:
   void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  // Untimed and uncounted: the host placing the next input or reading results between runs.
+  unsigned transport_dbg(tlm::tlm_generic_payload& gp);
 
   CycleTime clock_;
   DramTiming timing_;

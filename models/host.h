@@ -6,19 +6,24 @@
 #include <systemc>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include <vector>
+
+#include "models/accelerator.h"
 #include "models/cycle_time.h"
 
 namespace shiftsim::models {
 
-class Host : public sc_core::sc_module {
+class Host : public sc_core::sc_module, public HostMemory {
  public:
   tlm_utils::simple_initiator_socket<Host> socket;
 
   Host(sc_core::sc_module_name name, const CycleTime& clock, sc_core::sc_event& irq,
-       uint64_t desc_addr, uint32_t desc_count);
+       uint64_t desc_addr, uint32_t desc_count, const SimOptions& options);
 
   uint64_t end_cycle() const { return end_cycle_; }
-  uint64_t accelerator_cycles() const { return accel_cycles_; }
+  uint64_t accelerator_cycles() const { return run_cycles_.empty() ? 0 : run_cycles_.front(); }
+  const std::vector<uint64_t>& run_cycles() const { return run_cycles_; }
+  const std::vector<uint64_t>& run_end_cycles() const { return run_end_cycles_; }
   bool done() const { return done_; }
 
  private:
@@ -26,12 +31,17 @@ class Host : public sc_core::sc_module {
   uint32_t access(tlm::tlm_command cmd, uint32_t reg, uint32_t value);
   void write(uint32_t reg, uint32_t value);
   uint32_t read(uint32_t reg);
+  void write(uint64_t addr, const uint8_t* data, uint32_t len) override;
+  void read(uint64_t addr, uint8_t* data, uint32_t len) override;
+  void debug(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len);
 
   const CycleTime& clock_;
   sc_core::sc_event& irq_;
   uint64_t desc_addr_;
   uint32_t desc_count_;
-  uint64_t end_cycle_ = 0, accel_cycles_ = 0;
+  const SimOptions& options_;
+  uint64_t end_cycle_ = 0;
+  std::vector<uint64_t> run_cycles_, run_end_cycles_;
   bool done_ = false;
 };
 

@@ -21,6 +21,8 @@ class Interconnect : public sc_core::sc_module {
 
  private:
   void b_transport(int port, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  // The host's untimed access to DRAM between inferences; registers are not reachable this way.
+  unsigned transport_dbg(int port, tlm::tlm_generic_payload& gp);
 };
 
 }  // namespace shiftsim::models

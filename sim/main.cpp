@@ -78,6 +78,10 @@ int main(int argc, char** argv) {
   run->add_flag("!--no-check", req.check, "skip the golden comparison");
   run->add_option("--model", req.model_path, "a quantized model (shiftsim quantize) instead of --net");
   run->add_option("--image", req.image, "Fashion-MNIST test image to run with --model (default 0)");
+  run->add_option("--test-images", req.test_images,
+                  "with --model: the first N Fashion-MNIST test images (10000: all) in one "
+                  "simulation, each checked, and the accuracy through the simulator")
+      ->check(CLI::Validator(check_unsigned, "N"));
 
   sim::RunRequest golden_req;
   CLI::App* golden = app.add_subcommand("golden", "run the golden integer executor alone");

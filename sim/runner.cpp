@@ -15,6 +15,7 @@
 #include "sim/model_input.h"
 #include "sim/output_files.h"
 #include "sim/report.h"
+#include "sim/test_set_run.h"
 
 namespace shiftsim::sim {
 
@@ -58,6 +59,31 @@ void check_trace_options(const RunRequest& req) {
   if (req.trace.from_cycle >= req.trace.to_cycle)
     throw InputError("--vcd-from " + std::to_string(req.trace.from_cycle) + " must be below --vcd-to " +
                      std::to_string(req.trace.to_cycle));
+}
+// --test-images runs many images in one simulation and always checks them all.
+void check_test_set_options(const RunRequest& req) {
+  if (req.test_images == 0) return;
+  std::string clash;
+  if (req.model_path.empty()) clash = "needs --model FILE";
+  else if (!req.input_npy.empty()) clash = "cannot be combined with --input";
+  else if (req.image != 0) clash = "cannot be combined with --image";
+  else if (!req.trace.path.empty()) clash = "cannot be combined with --vcd";
+  else if (!req.dump_dir.empty()) clash = "cannot be combined with --dump-outputs";
+  else if (!req.check) clash = "always checks against the golden executor (drop --no-check)";
+  if (!clash.empty()) throw InputError("--test-images " + clash);
+}
+void print_test_set(const TestSetOutcome& t) {
+  std::printf("test set: %u Fashion-MNIST images, accuracy through the simulator %.2f%% "
+              "(golden executor %.2f%%), %u of %u images bit-exact in every layer, "
+              "accelerator cycles per image %llu..%llu\n",
+              t.images, 100.0 * t.accuracy(), 100.0 * t.golden_accuracy(), t.exact_images,
+              t.images, static_cast<unsigned long long>(t.min_cycles),
+              static_cast<unsigned long long>(t.max_cycles));
+  if (!t.mismatched.empty()) {
+    std::printf("images that differ:");
+    for (uint32_t i : t.mismatched) std::printf(" %u", i);
+    std::printf("\n");
+  }
 }
 }  // namespace
 
@@ -124,6 +150,7 @@ RunOutcome execute(const Prepared& p, const RunRequest& req) {
 
 int run_command(const RunRequest& request) {
   check_trace_options(request);
+  check_test_set_options(request);
   OutputFiles files;  // every output checked now, written under temporary names, moved at the end
   RunRequest req = request;
   if (!req.report_json.empty()) req.report_json = files.file(req.report_json, "--report");
@@ -133,7 +160,10 @@ int run_command(const RunRequest& request) {
   const auto t0 = std::chrono::steady_clock::now();
   const Prepared p = prepare(req);
   const double prep = seconds_since(t0);
-  RunOutcome out = execute(p, req);
+  const bool test_set = req.test_images > 0;
+  TestSetOutcome ts;
+  if (test_set) ts = run_test_set(p, req, req.test_images);
+  RunOutcome out = test_set ? std::move(ts.first) : execute(p, req);
   out.wall_prepare_s = prep;
   const Report rep = build_report(p, request, out);
   if (!req.dump_dir.empty()) dump_outputs(req.dump_dir, p.qn, out.outputs);
@@ -141,6 +171,15 @@ int run_command(const RunRequest& request) {
   if (!req.csv.empty()) write_report_csv(req.csv, rep);
   files.commit();
   print_report_table(std::cout, rep);
+  if (test_set) {
+    std::cout.flush();
+    print_test_set(ts);
+    if (ts.exact_images != ts.images) {
+      std::cerr << "shiftsim: error: the simulator's outputs differ from the golden executor's on "
+                << ts.images - ts.exact_images << " images\n";
+      return 4;
+    }
+  }
   if (out.checked && !out.bit_exact) {
     std::cerr << "shiftsim: error: the simulator's outputs differ from the golden executor's\n";
     return 4;

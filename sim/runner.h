@@ -22,6 +22,7 @@ struct RunRequest {
   std::string input_npy;          // empty: generated from the seed (or a test image with --model)
   std::string model_path;         // --model: a quantized model instead of generated weights
   uint64_t image = 0;             // --image: Fashion-MNIST test image for a 1x28x28 model
+  uint32_t test_images = 0;       // --test-images: the first N test images in one simulation
   std::string report_json, csv, dump_dir;
   models::TraceOptions trace;
   std::string trace_layer;        // --vcd-layer: a layer name or index; empty: all
