@@ -26,9 +26,9 @@ struct QuantizeRequest {
   std::string data_dir = quant::kFashionMnistDir;
 };
 
-// The one place that turns a model path into a FloatNetwork. Float checkpoints
-// (quant/float_model.h) today; the ONNX importer plugs in here by extension (".onnx") when it
-// lands, so every command that takes --float gains it at once.
+// The one place that turns a model path into a FloatNetwork: ".onnx" files through the ONNX
+// importer (quant/onnx_import.h), anything else as a float checkpoint (quant/float_model.h), so
+// every command that takes --float reads both.
 quant::FloatNetwork load_float_model(const std::string& path);
 
 // Prints a per-layer summary and the memory footprint, writes `out_path` atomically. Returns the
