@@ -1,81 +1,228 @@
 #!/usr/bin/env bash
-# Trains and quantizes a network on Fashion-MNIST with every weight quantizer and writes the
-# accuracy table docs/ACCURACY.md (docs/TRAINING.md explains the methods and settings).
+# Trains and quantizes networks on Fashion-MNIST with every weight quantizer, measures each model
+# twice (float activations in the trainer; integer activations through the golden executor,
+# `shiftsim quantize` + `shiftsim eval`) and writes the accuracy tables docs/ACCURACY.md
+# (docs/TRAINING.md explains the methods and settings).
 #
-#   scripts/accuracy.sh [--net lenet5|resnet_fmnist] [--float-epochs N] [--qat-epochs N]
-#                       [--out FILE] [--work DIR] [--bin PATH] [--seed S]
+#   scripts/accuracy.sh [--net NAME[:FLOAT_EPOCHS:QAT_EPOCHS]]...  (default: lenet5)
+#                       [--float-epochs N] [--qat-epochs N]  (for nets given without epochs;
+#                        a QAT_EPOCHS below 1, e.g. 0.5, retrains on that fraction of an epoch)
+#                       [--jobs N] [--build DIR] [--out FILE] [--seed S] [--fresh]
 #                       [--train-limit N --test-limit N]   (a quick smoke run on fewer images)
 #
-# Steps: (1) float training from the seed's weights; (2) from that checkpoint, for 2..5 bits:
+# The build directory (shiftsim and shiftsim-train) is --build, else $SHIFTSIM_BUILD, else build.
+# Per net: (1) float training from the seed's weights; (2) from that checkpoint, for 2..5 bits:
 # n-BQ with the reconstructed gradient, n-BQ with the straight-through estimator, GSNQ
-# incremental retraining, and each quantizer alone without retraining (epochs 0); (3) fixed
-# point 8 and 16 bits (post-training, and 8 bits retrained). Every run writes a checkpoint and a
-# JSON report into the work directory; the table is made from the reports.
-# LeNet-5 with the defaults takes about 25-40 minutes on two shared cores; resnet_fmnist about an
-# hour and a half.
+# incremental retraining (at least 3 epochs: one per partial step), and each quantizer alone
+# without retraining (epochs 0); the authors' n-BQ thresholds at 3 bits; (3) fixed point 8 and 16
+# bits (post-training, and 8 bits retrained one epoch). Each checkpoint is then quantized for the
+# hardware (16-bit activations, 48-bit accumulators, 256 calibration images) and evaluated by the
+# golden executor. Every step writes its files into DIR/accuracy/NET/; a step whose result exists
+# and was made with the same arguments from the same input checkpoint is skipped, so an
+# interrupted run resumes (--fresh starts from nothing). With --jobs N up to N steps run side by side
+# (each with one Torch thread). LeNet-5 with the defaults takes about 30-50 minutes on two shared
+# cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-net=lenet5
+nets=()
 float_epochs=10
 qat_epochs=3
 out=docs/ACCURACY.md
-work=
-bin=build/shiftsim-train
+build=${SHIFTSIM_BUILD:-build}
 seed=1
+jobs=1
+fresh=0
 limits=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --net) net=$2; shift 2 ;;
+    --net) nets+=("$2"); shift 2 ;;
     --float-epochs) float_epochs=$2; shift 2 ;;
     --qat-epochs) qat_epochs=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    --work) work=$2; shift 2 ;;
-    --bin) bin=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
+    --jobs) jobs=$2; shift 2 ;;
+    --fresh) fresh=1; shift ;;
     --train-limit|--test-limit) limits+=("$1" "$2"); shift 2 ;;
     *) echo "accuracy.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-work=${work:-build/accuracy/$net}
-mkdir -p "$work"
-[ -x "$bin" ] || { echo "accuracy.sh: $bin not found (scripts/build.sh builds it)" >&2; exit 2; }
+[ ${#nets[@]} -gt 0 ] || nets=(lenet5)
+train_bin=$build/shiftsim-train
+sim_bin=$build/shiftsim
+for b in "$train_bin" "$sim_bin"; do
+  [ -x "$b" ] || { echo "accuracy.sh: $b not found (build first, or give --build DIR)" >&2; exit 2; }
+done
+test_limit=0
+for ((i = 0; i < ${#limits[@]}; i += 2)); do
+  [ "${limits[i]}" = --test-limit ] && test_limit=${limits[i+1]}
+done
 
 # One Torch thread: on a machine shared with other work it is the fastest setting (TRAINING.md),
-# and the figures below are reproducible with it.
+# and the figures are reproducible with it.
 common=(--threads 1 --seed "$seed" --quiet ${limits[@]+"${limits[@]}"})
+start=$(date +%s)
 
-run() {  # run NAME ARGS...: skip when its report exists (rerun after deleting it)
-  local name=$1; shift
-  if [ -f "$work/$name.json" ]; then echo "  $name: done before"; return; fi
-  echo "  $name: $*"
-  "$bin" "${common[@]}" "$@" --out "$work/$name.ckpt" --report "$work/$name.json" > "$work/$name.log"
+# A step's key: its arguments and the SHA-256 of every file it reads (the --init checkpoint, or
+# the checkpoint it quantizes). A step is skipped only when its result exists and was made with
+# the same key; anything else (other bits, epochs or thresholds, a retrained float network)
+# runs it again. Code changes are not in the key: after changing quant/ or train/, delete
+# the work directory (or pass --fresh).
+key_of() {  # key_of FILE-READ-OR-EMPTY ARGS...
+  local f=$1; shift
+  printf '%s\n' "$*"
+  if [ -n "$f" ]; then sha256sum < "$f"; fi
+}
+current() {  # current RESULT KEYFILE KEY: the result exists and was made with this key
+  [ -f "$1" ] && [ -f "$2" ] && [ "$(cat "$2")" = "$3" ]
 }
 
-echo "accuracy.sh: $net, work directory $work"
-run float --net "configs/nets/$net.json" --epochs "$float_epochs"
-init=(--init "$work/float.ckpt")
-for bits in 2 3 4 5; do
-  run "nbq$bits-ptq" "${init[@]}" --method nbq --bits "$bits" --epochs 0
-  run "nbq$bits" "${init[@]}" --method nbq --bits "$bits" --epochs "$qat_epochs"
-  run "nbq-ste$bits" "${init[@]}" --method nbq-ste --bits "$bits" --epochs "$qat_epochs"
-  run "gsnq$bits-ptq" "${init[@]}" --method gsnq --bits "$bits" --epochs 0
-  run "gsnq$bits" "${init[@]}" --method gsnq --bits "$bits" --epochs "$qat_epochs"
-done
-# The authors' thresholds, at the paper's 3 bits, for comparison with the default (moments).
-run nbq3-authors-ptq "${init[@]}" --method nbq --bits 3 --thresholds authors --epochs 0
-run nbq3-authors "${init[@]}" --method nbq --bits 3 --thresholds authors --epochs "$qat_epochs"
-run fixed8-ptq "${init[@]}" --method fixed --bits 8 --epochs 0
-run fixed8 "${init[@]}" --method fixed --bits 8 --epochs 1
-run fixed16-ptq "${init[@]}" --method fixed --bits 16 --epochs 0
+# train WORK NAME ARGS...: one shiftsim-train run.
+train() {
+  local work=$1 name=$2; shift 2
+  local init= a
+  local prev=
+  for a in "$@"; do [ "$prev" = --init ] && init=$a; prev=$a; done
+  local key
+  key=$(key_of "$init" "${common[@]}" "$@")
+  if current "$work/$name.json" "$work/$name.key" "$key"; then echo "  $work/$name: trained before"; return; fi
+  rm -f "$work/$name.json" "$work/$name.key" "$work/$name.golden"
+  echo "  $work/$name: shiftsim-train $*"
+  "$train_bin" "${common[@]}" "$@" --out "$work/$name.ckpt" --report "$work/$name.tmp.json" \
+    > "$work/$name.log" 2>&1
+  mv "$work/$name.tmp.json" "$work/$name.json"
+  printf '%s\n' "$key" > "$work/$name.key"
+}
 
-python3 - "$work" "$out" "$net" "$float_epochs" "$qat_epochs" "$seed" <<'EOF'
+# golden WORK NAME METHOD BITS THRESHOLDS: the checkpoint quantized for the hardware and its
+# accuracy through the golden integer executor (skipped when NAME.golden exists).
+golden() {
+  local work=$1 name=$2 method=$3 bits=$4 thr=$5
+  local q=(quantize --float "$work/$name.ckpt" --out "$work/$name.ssq" --bits "$bits")
+  case "$method" in
+    nbq|nbq-ste) q+=(--arch configs/arch/svpe_zcu102.json --set "numerics.weight_bits=$bits"
+                     --method nbq --thresholds "$thr") ;;
+    gsnq) q+=(--arch configs/arch/svpe_zcu102.json --set "numerics.weight_bits=$bits" --method gsnq) ;;
+    fixed) q+=(--arch configs/arch/vpe16_zcu102.json --method fixed) ;;
+    *) return ;;
+  esac
+  local e=(eval --model "$work/$name.ssq")
+  [ "$test_limit" != 0 ] && e+=(--limit "$test_limit")
+  local key
+  key=$(key_of "$work/$name.ckpt" "${q[@]}" "${e[@]}")
+  current "$work/$name.golden" "$work/$name.golden.key" "$key" && return
+  rm -f "$work/$name.golden" "$work/$name.golden.key"
+  "$sim_bin" "${q[@]}" > "$work/$name.quantize.log" 2>&1
+  "$sim_bin" "${e[@]}" > "$work/$name.eval.log" 2>&1
+  # "...: accuracy 85.12% (8512 / 10000 Fashion-MNIST test images), 1.03 s"
+  sed -n 's/.*accuracy [0-9.]*% (\([0-9]*\) \/ \([0-9]*\) .*, \([0-9.]*\) s$/\1 \2 \3/p' \
+    "$work/$name.eval.log" > "$work/$name.golden.tmp"
+  [ -s "$work/$name.golden.tmp" ] || { echo "accuracy.sh: no accuracy in $work/$name.eval.log" >&2; return 1; }
+  mv "$work/$name.golden.tmp" "$work/$name.golden"
+  printf '%s\n' "$key" > "$work/$name.golden.key"
+}
+
+# step WORK NAME METHOD BITS THRESHOLDS TRAIN-ARGS...
+step() {
+  local work=$1 name=$2 method=$3 bits=$4 thr=$5; shift 5
+  train "$work" "$name" "$@"
+  golden "$work" "$name" "$method" "$bits" "$thr"
+}
+
+# A small pool: run "$@" in the background once fewer than $jobs are running.
+failed=0
+running=0
+# (Always in the background: `set -e` holds in a background subshell, not in `f || ...`.)
+spawn() {
+  while [ "$running" -ge "$jobs" ]; do
+    wait -n || failed=1
+    running=$((running - 1))
+  done
+  "$@" &
+  running=$((running + 1))
+}
+drain() {
+  while [ "$running" -gt 0 ]; do
+    wait -n || failed=1
+    running=$((running - 1))
+  done
+}
+
+declare -A work_of fe_of qe_of
+for spec in "${nets[@]}"; do
+  IFS=: read -r net fe qe <<< "$spec"
+  work_of[$net]=$build/accuracy/$net
+  fe_of[$net]=${fe:-$float_epochs}
+  qe_of[$net]=${qe:-$qat_epochs}
+  [ "$fresh" = 1 ] && rm -rf "${work_of[$net]}"
+  mkdir -p "${work_of[$net]}"
+  [ -f "configs/nets/$net.json" ] || { echo "accuracy.sh: configs/nets/$net.json not found" >&2; exit 2; }
+done
+
+echo "accuracy.sh: ${nets[*]}, build $build, $jobs job(s)"
+# Float networks first (every other step starts from one).
+for spec in "${nets[@]}"; do
+  net=${spec%%:*}
+  spawn train "${work_of[$net]}" float --net "configs/nets/$net.json" --epochs "${fe_of[$net]}"
+done
+drain
+[ "$failed" = 0 ] || { echo "accuracy.sh: float training failed (see the .log files)" >&2; exit 1; }
+
+for spec in "${nets[@]}"; do
+  net=${spec%%:*}
+  w=${work_of[$net]}
+  qe=${qe_of[$net]}
+  init=(--init "$w/float.ckpt")
+  if [[ $qe == *.* ]]; then
+    # A fraction of an epoch: QE * 60,000 images (the first ones) in one epoch; GSNQ sees as
+    # many images in all, over the 3 epochs of its partial steps; fixed point 8 bits likewise.
+    [ ${#limits[@]} -eq 0 ] || { echo "accuracy.sh: a fractional QAT_EPOCHS takes no --train-limit" >&2; exit 2; }
+    n=$(awk -v f="$qe" 'BEGIN { printf "%d", f * 60000 + 0.5 }')
+    q_args=(--epochs 1 --train-limit "$n")
+    g_args=(--epochs 3 --train-limit $(( (n + 1) / 3 )))
+    f_args=("${q_args[@]}")
+  else
+    q_args=(--epochs "$qe")
+    g_args=(--epochs $((qe < 3 ? 3 : qe)))  # GSNQ retrains after each of its 3 partial steps
+    f_args=(--epochs 1)
+  fi
+  for bits in 3 4 2 5; do  # 3 and 4 first: the rows to compare early
+    spawn step "$w" "nbq$bits-ptq" nbq "$bits" moments "${init[@]}" --method nbq --bits "$bits" --epochs 0
+    spawn step "$w" "nbq$bits" nbq "$bits" moments "${init[@]}" --method nbq --bits "$bits" "${q_args[@]}"
+    spawn step "$w" "nbq-ste$bits" nbq-ste "$bits" moments "${init[@]}" --method nbq-ste --bits "$bits" "${q_args[@]}"
+    spawn step "$w" "gsnq$bits-ptq" gsnq "$bits" - "${init[@]}" --method gsnq --bits "$bits" --epochs 0
+    spawn step "$w" "gsnq$bits" gsnq "$bits" - "${init[@]}" --method gsnq --bits "$bits" "${g_args[@]}"
+  done
+  # The authors' thresholds, at the paper's 3 bits, for comparison with the default (moments).
+  spawn step "$w" nbq3-authors-ptq nbq 3 authors "${init[@]}" --method nbq --bits 3 --thresholds authors --epochs 0
+  spawn step "$w" nbq3-authors nbq 3 authors "${init[@]}" --method nbq --bits 3 --thresholds authors "${q_args[@]}"
+  spawn step "$w" fixed8-ptq fixed 8 - "${init[@]}" --method fixed --bits 8 --epochs 0
+  spawn step "$w" fixed8 fixed 8 - "${init[@]}" --method fixed --bits 8 "${f_args[@]}"
+  spawn step "$w" fixed16-ptq fixed 16 - "${init[@]}" --method fixed --bits 16 --epochs 0
+done
+drain
+[ "$failed" = 0 ] || { echo "accuracy.sh: a step failed (see the .log files)" >&2; exit 1; }
+wall=$(( $(date +%s) - start ))
+
+cmd="scripts/accuracy.sh"
+for spec in "${nets[@]}"; do
+  net=${spec%%:*}
+  cmd+=" --net $net:${fe_of[$net]}:${qe_of[$net]}"
+done
+cmd+=" --jobs $jobs --seed $seed${limits[@]+ ${limits[*]}}"
+[ "$build" = build ] || cmd+=" --build $build"
+args=("$out" "$cmd" "$wall")
+for spec in "${nets[@]}"; do
+  net=${spec%%:*}
+  args+=("$net" "${work_of[$net]}")
+done
+
+python3 - "${args[@]}" <<'EOF'
 import json, os, sys
-work, out, net, fe, qe, seed = sys.argv[1:]
-def rep(name):
-    with open(os.path.join(work, name + ".json")) as f:
-        return json.load(f)
-base = rep("float")
+out, cmd, wall = sys.argv[1:4]
+pairs = sys.argv[4:]
+nets = list(zip(pairs[0::2], pairs[1::2]))
 label = {"float": "float", "nbq": "n-BQ, reconstructed gradient", "nbq-ste": "n-BQ, straight-through",
          "gsnq": "GSNQ, incremental retraining", "fixed": "fixed point, straight-through"}
 plain = {"nbq": "n-BQ", "nbq-ste": "n-BQ", "gsnq": "GSNQ", "fixed": "fixed point"}
@@ -86,41 +233,89 @@ for b in (2, 3, 4, 5):
     rows += [f"nbq{b}-ptq", f"nbq{b}", f"nbq-ste{b}", f"gsnq{b}-ptq", f"gsnq{b}"]
 rows += ["nbq3-authors-ptq", "nbq3-authors", "fixed8-ptq", "fixed8", "fixed16-ptq"]
 lines = [
-    f"# Accuracy: {net} on Fashion-MNIST",
+    "# Accuracy on Fashion-MNIST: float, n-BQ, GSNQ and fixed-point weights",
     "",
-    f"Generated by `scripts/accuracy.sh --net {net} --float-epochs {fe} --qat-epochs {qe} --seed {seed}`;",
-    "docs/TRAINING.md describes the methods, schedules and hyper-parameters. Test accuracy on the",
-    f"{base['test_images']:,} test images ({base['train_images']:,} training images); weights only quantized (activations and biases stay float, as the",
-    "simulator's 16-bit activations nearly are). Weight memory: conv/fc weights at the stated bits.",
+    f"Generated by `{cmd}`",
+    "(`--net NAME:FLOAT_EPOCHS:QAT_EPOCHS`); docs/TRAINING.md describes the methods, schedules and",
+    "hyper-parameters, docs/QUANTIZATION.md the quantizers and the hardware formats.",
+    "",
+    "Two accuracies per row, both on the full test set:",
+    "",
+    "- **test accuracy (float activations)**: the trainer's own measurement: quantized weights,",
+    "  float activations and biases (what the quantization-aware training optimises);",
+    "- **integer (golden) accuracy**: the same checkpoint quantized for the accelerator by",
+    "  `shiftsim quantize` (weights re-quantized losslessly: they already are on the quantizer's",
+    "  grid; 16-bit activations with per-tensor formats calibrated on 256 training images, biases",
+    "  at the accumulator's scale, 48-bit saturating accumulators) and evaluated by `shiftsim eval`",
+    "  through the golden integer executor, i.e. the numbers the simulated SVPE (power of two) or",
+    "  VPE (fixed point) computes. The float row has no integer model of its own: the fixed-point",
+    "  16-bit row is the float checkpoint on the VPE.",
+    "",
+    "First and last layers: quantized like every other conv/fc layer, at the row's bits (no",
+    "8-bit exception). Weight memory: conv/fc weights at the row's bits (biases not counted).",
     "Retrained rows start from the float row's checkpoint; \"none\" rows quantize it as it is.",
-    "",
-    "| method | bits | retraining | test accuracy | vs float | weight memory |",
-    "|---|---:|---|---:|---:|---:|",
 ]
-for name in rows:
-    r = rep(name)
-    m = r["method"]
-    extra = ""
-    if m == "nbq" or m == "nbq-ste":
-        extra = f" ({r['thresholds']} thresholds)"
-    what = label[m]
-    if name == "float":
-        retr = f"{epochs(r['epochs'])} from scratch"
-    elif r["epochs"] == 0:
-        retr = "none"
-        what = plain[m]
-    else:
-        retr = epochs(r["epochs"])
-    acc = 100 * r["test_accuracy"]
-    d = acc - 100 * base["test_accuracy"]
-    delta = "" if name == "float" else f"{d:+.2f}"
-    kb = r["weight_bytes"] / 1024
-    lines.append(f"| {what}{extra} | {r['bits']} | {retr} | {acc:.2f}% | {delta} | {kb:.1f} KiB |")
-stand_in = any(rep(n).get("stand_in_quantizers") for n in rows)
-if stand_in:
-    lines += ["", "Note: quant/nbq.h or quant/gsnq.h was missing; quant/pow2.h's quantizer stood in."]
-secs = sum(rep(n)["seconds"] for n in rows)
-lines += ["", f"Weights: {base['weights']}. Total run time {secs / 60:.0f} min."]
+for net, work in nets:
+    def rep(name):
+        with open(os.path.join(work, name + ".json")) as f:
+            return json.load(f)
+    def gold(name):
+        p = os.path.join(work, name + ".golden")
+        if not os.path.exists(p):
+            return None
+        c, t, s = open(p).read().split()
+        return int(c), int(t), float(s)
+    base = rep("float")
+    lines += ["", f"## {net}", "",
+              f"{base['weights']:,} weights; {base['test_images']:,} test images, {base['train_images']:,} training images (float training).",
+              "",
+              "| method | bits | retraining | test accuracy (float activations) | vs float | integer (golden) accuracy | vs float | weight memory |",
+              "|---|---:|---|---:|---:|---:|---:|---:|"]
+    fa = 100 * base["test_accuracy"]
+    gsecs = []
+    for name in rows:
+        r = rep(name)
+        m = r["method"]
+        extra = ""
+        if m == "nbq" or m == "nbq-ste":
+            extra = f" ({r['thresholds']} thresholds)"
+        what = label[m]
+        if name == "float":
+            retr = f"{epochs(r['epochs'])} from scratch"
+        elif r["epochs"] == 0:
+            retr = "none"
+            what = plain[m]
+        else:
+            retr = epochs(r["epochs"])
+            if r["train_images"] < base["train_images"]:
+                retr += f" on the first {r['train_images']:,} images"
+        acc = 100 * r["test_accuracy"]
+        delta = "" if name == "float" else f"{acc - fa:+.2f}"
+        g = gold(name)
+        if g is None:
+            gacc, gdelta = ("n/a", "") if name == "float" else ("missing", "")
+        else:
+            gsecs.append(g[2])
+            ga = 100 * g[0] / g[1]
+            gacc, gdelta = f"{ga:.2f}%", f"{ga - fa:+.2f}"
+        kb = r["weight_bytes"] / 1024
+        lines.append(f"| {what}{extra} | {r['bits']} | {retr} | {acc:.2f}% | {delta} | {gacc} | {gdelta} | {kb:.1f} KiB |")
+    secs = sum(rep(n)["seconds"] for n in rows)
+    lines += ["", f"Training and trainer evaluation: {secs / 60:.0f} min summed over the runs; golden "
+              f"evaluation of {len(gsecs)} models: {sum(gsecs):.0f} s in all ({max(gsecs) if gsecs else 0:.1f} s at most per model)."]
+    stand_in = any(rep(n).get("stand_in_quantizers") for n in rows)
+    if stand_in:
+        lines += ["", "Note: quant/nbq.h or quant/gsnq.h was missing; quant/pow2.h's quantizer stood in."]
+lines += ["", f"Wall time of the whole command: {int(wall) / 60:.0f} min (steps run before and skipped not counted)."]
+# Hand-written notes below the marker survive regeneration.
+marker = "<!-- notes below this line are kept by scripts/accuracy.sh -->"
+notes = ""
+if os.path.exists(out):
+    old = open(out).read()
+    if marker in old:
+        notes = old[old.index(marker):]
+if notes:
+    lines += ["", notes.rstrip("\n")]
 with open(out, "w") as f:
     f.write("\n".join(lines) + "\n")
 print("accuracy.sh: wrote", out)
