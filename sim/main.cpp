@@ -16,6 +16,7 @@
 #include "sim/compare.h"
 #include "sim/eval_command.h"
 #include "sim/quantize_command.h"
+#include "sim/reproduce.h"
 #include "sim/runner.h"
 
 using namespace shiftsim;
@@ -121,6 +122,17 @@ int main(int argc, char** argv) {
   eval->add_option("--float", ereq.float_path, "float checkpoint (float forward pass)");
   eval->add_option("--limit", ereq.limit, "first N test images (default: all 10,000)");
 
+  sim::ReproduceRequest rep;
+  CLI::App* reproduce = app.add_subcommand(
+      "reproduce", "the n-BQ-NN paper's SVPE-vs-VPE figures, simulated beside the published ones");
+  reproduce->add_option("--out", rep.out_dir, "directory for reproduction.md, CSVs, plots, runs/");
+  reproduce->add_flag("--quick", rep.quick, "a reduced network (the test suite's run)");
+  reproduce->add_option("--figures", rep.figures, "published figures (configs/reproduce/nbqnn_tnnls2021.json)");
+  reproduce->add_option("--experiment2", rep.experiment2, "largest-array experiment (configs/reproduce/largest_zcu102.json)");
+  reproduce->add_option("--mode", rep.mode, "fast or cycle")->check(CLI::IsMember({"fast", "cycle"}));
+  reproduce->add_option("--seed", rep.seed, "seed")->check(CLI::Validator(check_unsigned, "SEED"));
+  reproduce->add_flag("!--no-check", rep.check, "skip the golden comparison of each run");
+
   CLI::App* describe = app.add_subcommand("describe", "list every arch parameter");
 
   try {
@@ -139,6 +151,7 @@ int main(int argc, char** argv) {
     if (*bench) return sim::bench_command(bench_req, argv[0]);
     if (*quantize) return sim::quantize_command(qreq);
     if (*eval) return sim::eval_command(ereq);
+    if (*reproduce) return sim::reproduce_command(rep, argv[0]);
     if (*describe) {
       std::cout << sim::describe_arch_params();
       return 0;
