@@ -3,17 +3,14 @@
 #include <algorithm>
 #include <cmath>
 
-#include <nlohmann/json.hpp>
-
 #include "common/input_error.h"
 #include "quant/binfile.h"
-#include "quant/network_json_write.h"
+#include "quant/embedded_network.h"
 
 namespace shiftsim::quant {
 
 namespace {
 constexpr char kMagic[] = "SHSIMFLT";
-constexpr uint64_t kMaxJson = uint64_t(1) << 26;
 constexpr uint64_t kMaxValues = uint64_t(1) << 31;
 
 void check_values(const std::vector<float>& v, const std::string& where, const Layer& l,
@@ -53,7 +50,7 @@ void check_float_network(const FloatNetwork& f, const std::string& where) {
 void save_float_network(const std::string& path, const FloatNetwork& f) {
   check_float_network(f, path);
   ByteWriter w;
-  w.str(network_to_json(f.net).dump());
+  write_embedded_network(w, f.net);
   w.u64(f.params.size());
   for (const FloatLayerParams& p : f.params) {
     w.u64(p.weights.size());
@@ -71,10 +68,7 @@ FloatNetwork load_float_network(const std::string& path) {
       read_framed_file(path, kMagic, kFloatModelVersion, "float checkpoint", begin, end, version);
   ByteReader r(data, begin, end, path);
   FloatNetwork f;
-  const std::string text = r.str(kMaxJson);
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded()) r.fail("the embedded network JSON does not parse");
-  f.net = parse_network(j, path + " (embedded network)");
+  f.net = read_embedded_network(r);
   const uint64_t layers = r.count("layer count", f.net.layers.size());
   if (layers != f.net.layers.size())
     r.fail("parameters for " + std::to_string(layers) + " layers, network has " +

@@ -1,17 +1,14 @@
 #include "quant/model_file.h"
 
-#include <nlohmann/json.hpp>
-
 #include "common/input_error.h"
 #include "quant/binfile.h"
-#include "quant/network_json_write.h"
+#include "quant/embedded_network.h"
 #include "quant/qnetwork_check.h"
 
 namespace shiftsim::quant {
 
 namespace {
 constexpr char kMagic[] = "SHSIMQNT";
-constexpr uint64_t kMaxJson = uint64_t(1) << 26;
 
 void write_format(ByteWriter& w, const FixedFormat& f) {
   w.i32(f.bits);
@@ -33,7 +30,7 @@ uint8_t read_enum(ByteReader& r, const std::string& field, uint8_t max) {
 void save_quantized_network(const std::string& path, const QuantizedNetwork& qn) {
   check_quantized_network(qn, path);
   ByteWriter w;
-  w.str(network_to_json(qn.net).dump());
+  write_embedded_network(w, qn.net);
   write_format(w, qn.input);
   w.i32(qn.act_bits);
   w.i32(qn.acc_bits);
@@ -59,9 +56,7 @@ QuantizedNetwork load_quantized_network(const std::string& path) {
       read_framed_file(path, kMagic, kModelFileVersion, "quantized model", begin, end, version);
   ByteReader r(data, begin, end, path);
   QuantizedNetwork qn;
-  const nlohmann::json j = nlohmann::json::parse(r.str(kMaxJson), nullptr, false);
-  if (j.is_discarded()) r.fail("the embedded network JSON does not parse");
-  qn.net = parse_network(j, path + " (embedded network)");
+  qn.net = read_embedded_network(r);
   qn.input = read_format(r);
   qn.act_bits = r.i32();
   qn.acc_bits = r.i32();

@@ -10,18 +10,13 @@
 
 using namespace shiftsim::quant;
 using shiftsim::quant::test::input_error_of;
+using shiftsim::quant::test::read_bytes;
+using shiftsim::quant::test::write_bytes;
 using shiftsim::quant::test::TempDir;
 using shiftsim::quant::test::zoo;
 using Catch::Matchers::Contains;
 
 namespace {
-std::vector<uint8_t> read_bytes(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-void write_bytes(const std::string& p, const std::vector<uint8_t>& b) {
-  std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), std::streamsize(b.size()));
-}
 void require_same_network(const Network& a, const Network& b) {
   REQUIRE(a.name == b.name);
   REQUIRE(a.input == b.input);

@@ -16,21 +16,19 @@
 
 using namespace shiftsim::quant;
 using shiftsim::quant::test::input_error_of;
+using shiftsim::quant::test::read_bytes;
+using shiftsim::quant::test::write_bytes;
 using shiftsim::quant::test::TempDir;
 using shiftsim::quant::test::zoo;
 using Catch::Matchers::Contains;
 
 namespace {
-std::vector<uint8_t> read_bytes(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 // Writes `b` with a freshly computed CRC, as a careful hand editor would.
 void write_with_crc(const std::string& p, std::vector<uint8_t> b) {
   const size_t body = b.size() - 4;
   const uint32_t crc = uint32_t(crc32(crc32(0L, Z_NULL, 0), b.data(), uInt(body)));
   for (int i = 0; i < 4; ++i) b[body + size_t(i)] = uint8_t(crc >> (8 * i));
-  std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), std::streamsize(b.size()));
+  write_bytes(p, b);
 }
 void put32(std::vector<uint8_t>& b, size_t at, int32_t v) {
   for (int i = 0; i < 4; ++i) b[at + size_t(i)] = uint8_t(uint32_t(v) >> (8 * i));

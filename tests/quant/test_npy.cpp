@@ -16,7 +16,7 @@ using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
 
 namespace {
-std::string read_bytes(const std::string& path) {
+std::string file_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
@@ -47,7 +47,7 @@ TEST_CASE("npy: int16 file bytes follow the format exactly") {
   const std::string dict = "{'descr': '<i2', 'fortran_order': False, 'shape': (1, 1, 2), }";
   const std::string want = std::string("\x93NUMPY\x01\x00\x76\x00", 10) + dict + std::string(55, ' ') +
                            "\n" + std::string("\x01\x00\xfe\xff", 4);
-  CHECK(read_bytes(dir + "/t.npy") == want);  // header padded to 128 bytes
+  CHECK(file_text(dir + "/t.npy") == want);  // header padded to 128 bytes
   CHECK_FALSE(fs::exists(dir + "/t.npy.tmp"));
 }
 
@@ -75,8 +75,8 @@ TEST_CASE("npy: round trips") {
   Tensor<int32_t> w(Shape{1, 1, 2});
   w.data = {70000, -5};
   write_npy(dir + "/w.npy", w);
-  CHECK(read_bytes(dir + "/w.npy").find("'descr': '<i4'") != std::string::npos);
-  CHECK(read_bytes(dir + "/w.npy").size() == 128 + 8);
+  CHECK(file_text(dir + "/w.npy").find("'descr': '<i4'") != std::string::npos);
+  CHECK(file_text(dir + "/w.npy").size() == 128 + 8);
 
   // Overwriting replaces the file as a whole.
   write_npy(dir + "/a.npy", f);
@@ -160,8 +160,8 @@ TEST_CASE("npy: a failed write leaves neither a partial file nor a temp file") {
   CHECK(fs::is_directory(dir + "/busy.npy/inside"));
   // An existing good file survives a failed replacement.
   write_npy(dir + "/keep.npy", t);
-  const std::string before = read_bytes(dir + "/keep.npy");
+  const std::string before = file_text(dir + "/keep.npy");
   fs::create_directories(dir + "/keep.npy.tmp");  // the temp path cannot be opened
   CHECK_THROWS_AS(write_npy(dir + "/keep.npy", Tensor<int16_t>(Shape{2, 2, 2})), shiftsim::InputError);
-  CHECK(read_bytes(dir + "/keep.npy") == before);
+  CHECK(file_text(dir + "/keep.npy") == before);
 }

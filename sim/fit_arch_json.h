@@ -1,0 +1,18 @@
+#pragma once
+// An ArchSpec written back as an arch file (configs/arch/*.json layout), for `shiftsim fit`'s
+// output. Every parameter is written, so the file does not depend on the reader's defaults;
+// parse_arch reads it back to the same spec (tests/sim/test_fit.cpp).
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "models/arch_spec.h"
+
+namespace shiftsim::sim {
+
+nlohmann::ordered_json arch_to_json(const models::ArchSpec& a, const std::string& description,
+                                    const std::string& device_ref);
+
+// True when every field parse_arch reads is equal (the name included).
+bool same_arch(const models::ArchSpec& x, const models::ArchSpec& y);
+
+}  // namespace shiftsim::sim

@@ -1,0 +1,47 @@
+#pragma once
+// Cycle counts of a network on an architecture without SystemC, for `shiftsim fit`: the
+// schedule of docs/ARCHITECTURE.md §3-§7 replayed job by job in plain C++ (descriptor fetch
+// and decode, the load / compute / store recurrences of §7, DRAM bursts and latency of §4 via
+// models::DramTiming, tiles and steps from models::plan_layer). It is the contract's closed
+// form generalised to every layer, and reproduces the simulator's per-layer cycles exactly;
+// tests/sim/test_fit.cpp checks that against `shiftsim run`.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/arch_spec.h"
+#include "sim/fit_passes.h"
+
+namespace shiftsim::sim {
+
+struct NetworkCycles {
+  std::string problem;                 // non-empty: a layer does not fit the buffers (why)
+  std::vector<uint64_t> layer_cycles;  // per network layer (sum of its passes)
+  std::vector<uint32_t> tile_rows, tile_cols;  // per pass, as choose_tiles picked them
+  uint64_t total = 0;                  // every layer + the host's 7 register accesses
+  uint64_t conv_cycles = 0;            // layers of type conv (the fit's objective)
+  uint64_t conv_macs = 0;
+};
+
+// `conv_only`: time only the conv layers (the objective). A layer's cycles do not depend on
+// the layers before it: its fetch always pays the DRAM latency (the read channel went idle
+// at the previous layer's last load, before its last store) and so does its first store, so
+// skipping the others changes no conv layer's count. The other figures are then partial.
+NetworkCycles network_cycles(const std::vector<FitPass>& passes, size_t layers,
+                             const models::ArchSpec& arch, bool conv_only = false);
+
+// One pass alone, already tiled (desc.tile_rows / tile_cols set), from idle DRAM channels:
+// the cycles from its descriptor fetch to its last store. By the independence above this is
+// its count inside any network; the search memoises it per (pass, tiles).
+uint64_t pass_cycles(const FitPass& tiled, const models::ArchSpec& arch);
+
+// Tiles every pass (choose_tiles) and returns the first refusal, or "" when all fit. Cheap:
+// the fit uses it to tell buffer sizes apart before timing them.
+std::string tile_passes(std::vector<FitPass>& passes, const models::ArchSpec& arch);
+
+// A lower bound on the conv layers' cycles, independent of buffer sizes: each step issues
+// at least its tile's pixels x pieces, and the tiles of one (group, m, n) block cover the
+// output plane once.
+uint64_t conv_cycles_lower_bound(const std::vector<FitPass>& passes, const models::ArchSpec& arch);
+
+}  // namespace shiftsim::sim

@@ -1,0 +1,291 @@
+#include "sim/fit_search.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <tuple>
+
+#include "common/input_error.h"
+#include "models/layer_plan.h"
+#include "models/weight_layout.h"
+
+namespace shiftsim::sim {
+
+namespace {
+
+uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+uint32_t kib_for(uint64_t bytes) { return uint32_t(std::max<uint64_t>(1, ceil_div(bytes, 1024))); }
+uint32_t pow2_at_least(uint32_t x) {
+  uint32_t p = 1;
+  while (p < x) p *= 2;
+  return p;
+}
+
+// The smallest buffer halves (KiB) in which every pass's smallest tile fits: the 1 x 1 tile
+// of docs/ARCHITECTURE.md §5 (models/layer_plan.cpp need_for).
+struct MinBuffers {
+  uint32_t input = 1, weight = 1, output = 1;
+};
+
+MinBuffers min_buffers(const std::vector<FitPass>& passes, const models::ArchSpec& a) {
+  const uint64_t ab = models::act_bytes(a), cb = models::acc_bytes(a);
+  const uint64_t tm = a.pe_array.lanes, tn = a.pe_array.vector;
+  uint64_t in = 0, w = 0;
+  for (const FitPass& p : passes) {
+    const models::Descriptor& d = p.desc;
+    const uint64_t k2 = uint64_t(d.kernel) * d.kernel;
+    if (d.op == models::Op::eltwise)
+      in = std::max(in, uint64_t(d.inputs) * tm * ab);
+    else
+      in = std::max(in, (d.op == models::Op::conv ? tn : tm) * k2 * ab);
+    if (d.op == models::Op::conv)
+      w = std::max(w, ceil_div(tm * tn * k2 * models::weight_element_bits(a), 8));
+  }
+  return {kib_for(in), kib_for(w), kib_for(tm * cb)};
+}
+
+// The resource model with its defaults: DSPs as synthesis maps them, buffers in BRAM36, no
+// guard bits (docs/RESOURCES.md) — the only mapping an arch file can express today.
+models::Resources estimate(const models::ArchSpec& a) {
+  return models::total(models::estimate_resources(a));
+}
+
+// A lower bound on the three buffers' BRAM36, from their widths alone: no BRAM36 or RAMB18
+// configuration stores more than 72 bits of width per block (UG573: 512 x 72, or 512 x 36
+// for half a block), and each buffer has two halves. models::bram36_for finds the exact count
+// by a dynamic program over the width, whose cost grows with it (a 1024 x 1024 x 5 x 5 array's
+// weight buffer is 78 M bits wide); this skips such shapes without calling it.
+double buffer_bram_lower_bound(const models::ArchSpec& a) {
+  const auto& pe = a.pe_array;
+  const double weight = double(pe.lanes) * pe.vector * pe.kernel * pe.kernel * a.numerics.weight_bits;
+  const double input = double(pe.kernel) * pe.kernel * pe.vector * a.numerics.act_bits;  // k^2 banks
+  const double output = double(pe.lanes) * a.numerics.acc_bits;
+  return 2 * (weight + input + output) / 72;
+}
+
+// Tiles of the conv passes: two buffer choices with the same tiles time the same.
+std::vector<uint32_t> conv_signature(std::vector<FitPass>& tiled) {
+  std::vector<uint32_t> sig;
+  for (const FitPass& p : tiled)
+    if (p.conv_layer) {
+      sig.push_back(p.desc.tile_rows);
+      sig.push_back(p.desc.tile_cols);
+    }
+  return sig;
+}
+
+bool better(const FitCandidate& a, const FitCandidate& b) {
+  if (a.cycles.conv_cycles != b.cycles.conv_cycles) return a.cycles.conv_cycles < b.cycles.conv_cycles;
+  return a.max_util < b.max_util;
+}
+
+std::string kib_triple(const models::BufferSpec& b) {
+  return std::to_string(b.input_kib) + "/" + std::to_string(b.weight_kib) + "/" +
+         std::to_string(b.output_kib) + " KiB";
+}
+
+}  // namespace
+
+FitSpace default_fit_space() {
+  FitSpace s;
+  for (uint32_t p = 1; p <= 1024; p *= 2) {
+    s.lanes.push_back(p);
+    if (3 * p <= 1024) s.lanes.push_back(3 * p);
+  }
+  std::sort(s.lanes.begin(), s.lanes.end());
+  s.lanes.erase(std::unique(s.lanes.begin(), s.lanes.end()), s.lanes.end());
+  s.vector = s.lanes;
+  s.kernels = {1, 2, 3, 4, 5};
+  return s;
+}
+
+models::Resources device_budget(const DeviceSpec& d) {
+  models::Resources r;
+  r.lut = double(d.lut);
+  r.ff = double(d.ff);
+  r.dsp = double(d.dsp);
+  r.bram36 = double(d.bram36);
+  r.uram = double(d.uram);
+  return r;
+}
+
+double max_fraction(const models::Resources& need, const DeviceSpec& d) {
+  const models::Resources b = device_budget(d);
+  double m = 0;
+  const auto one = [&m](double n, double have) {
+    if (n <= 0) return;
+    m = std::max(m, have > 0 ? n / have : std::numeric_limits<double>::infinity());
+  };
+  one(need.lut, b.lut);
+  one(need.ff, b.ff);
+  one(need.dsp, b.dsp);
+  one(need.bram36, b.bram36);
+  one(need.uram, b.uram);
+  return m;
+}
+
+std::vector<std::string> over_cap(const models::Resources& need, const DeviceSpec& d, double max_util) {
+  const models::Resources b = device_budget(d);
+  std::vector<std::string> out;
+  const auto one = [&](const char* name, double n, double have) {
+    const double cap = have * max_util;
+    if (n <= cap) return;
+    std::ostringstream s;
+    s << name << ": need " << std::ceil(n) << ", budget " << std::floor(cap);
+    if (max_util < 1) s << " (" << std::lround(100 * max_util) << "% of the device's " << have << ")";
+    out.push_back(s.str());
+  };
+  one("lut", need.lut, b.lut);
+  one("ff", need.ff, b.ff);
+  one("dsp", need.dsp, b.dsp);
+  one("bram36", need.bram36, b.bram36);
+  one("uram", need.uram, b.uram);
+  return out;
+}
+
+FitResult fit_search(const std::vector<FitPass>& passes, size_t layers, const FitOptions& opt) {
+  FitResult res;
+  const double cap = opt.max_util;
+  auto shaped = [&](uint32_t tm, uint32_t tn, uint32_t k) {
+    models::ArchSpec a = opt.base;
+    a.pe_array.lanes = tm;
+    a.pe_array.vector = tn;
+    a.pe_array.kernel = k;
+    const MinBuffers mb = min_buffers(passes, a);
+    a.buffers = {pow2_at_least(mb.input), mb.weight, pow2_at_least(mb.output)};
+    return a;
+  };
+  // Refuse early, naming the resources, when even the smallest design does not fit.
+  {
+    const models::ArchSpec a = shaped(1, 1, 1);
+    const std::vector<std::string> over = over_cap(estimate(a), opt.device, cap);
+    if (!over.empty()) {
+      std::string msg = "device " + opt.device.name + " (" + opt.device.part +
+                        ") is too small for even the smallest " +
+                        (a.pe_array.kind == models::ArrayKind::svpe ? "svpe" : "vpe") +
+                        " array (Tm = Tn = k = 1, buffers " + kib_triple(a.buffers) + ")";
+      if (cap < 1) msg += " within --max-util " + std::to_string(std::lround(100 * cap)) + "%";
+      msg += ": ";
+      for (size_t i = 0; i < over.size(); ++i) msg += (i ? "; " : "") + over[i];
+      throw InputError(msg);
+    }
+  }
+
+  // Every shape with its smallest buffers under the cap, with its lower bound. The weight
+  // buffer stays at its smallest: a step always loads one whole Tm x Tn x K x K block (§5),
+  // so a larger weight buffer changes no tile and no cycle, only the BRAM count.
+  struct Shape {
+    models::ArchSpec arch;
+    uint64_t lower_bound = 0;
+  };
+  std::vector<Shape> shapes;
+  for (uint32_t k : opt.space.kernels)
+    for (uint32_t tm : opt.space.lanes)
+      for (uint32_t tn : opt.space.vector) {
+        ++res.shapes;
+        const models::ArchSpec a = shaped(tm, tn, k);
+        if (buffer_bram_lower_bound(a) > cap * double(opt.device.bram36)) continue;
+        ++res.resource_checks;
+        if (!over_cap(estimate(a), opt.device, cap).empty()) continue;
+        shapes.push_back({a, conv_cycles_lower_bound(passes, a)});
+      }
+  res.shapes_fitting = shapes.size();
+  std::stable_sort(shapes.begin(), shapes.end(),
+                   [](const Shape& x, const Shape& y) { return x.lower_bound < y.lower_bound; });
+
+  std::vector<FitCandidate> found;
+  std::string tiling_problem;
+  for (const Shape& sh : shapes) {
+    // Shapes come in lower-bound order: once the bound passes the top list's slowest, no
+    // later shape can enter it.
+    if (found.size() >= opt.top && sh.lower_bound > found[opt.top - 1].cycles.conv_cycles) break;
+    ++res.shapes_timed;
+    // Input and output halves over powers of two; of the choices that tile the conv layers
+    // the same way (and so time the same), keep the one using the smallest device fraction.
+    struct Choice {
+      models::ArchSpec arch;
+      models::Resources use;
+      double util;
+    };
+    std::map<std::vector<uint32_t>, Choice> by_tiles;
+    // Only the input and output buffers change below: the rest of the machine is costed once,
+    // and each buffer once per size (every estimate_resources component but these two
+    // depends on the shape alone).
+    const models::Resources rest = estimate(sh.arch) + models::input_buffer(sh.arch) * -1.0 +
+                                   models::output_buffer(sh.arch) * -1.0;
+    std::map<uint32_t, models::Resources> in_cost, out_cost;
+    for (uint32_t in = sh.arch.buffers.input_kib; in <= opt.space.max_buffer_kib; in *= 2) {
+      bool any = false;
+      for (uint32_t out = sh.arch.buffers.output_kib; out <= opt.space.max_buffer_kib; out *= 2) {
+        models::ArchSpec a = sh.arch;
+        a.buffers.input_kib = in;
+        a.buffers.output_kib = out;
+        ++res.resource_checks;
+        if (!in_cost.count(in)) in_cost[in] = models::input_buffer(a);
+        if (!out_cost.count(out)) out_cost[out] = models::output_buffer(a);
+        const models::Resources use = rest + in_cost[in] + out_cost[out];
+        if (!over_cap(use, opt.device, cap).empty()) break;  // larger outputs cost more
+        any = true;
+        std::vector<FitPass> tiled = passes;
+        const std::string why = tile_passes(tiled, a);
+        if (!why.empty()) {
+          tiling_problem = why;
+          continue;
+        }
+        const double util = max_fraction(use, opt.device);
+        auto [it, fresh] = by_tiles.try_emplace(conv_signature(tiled), Choice{a, use, util});
+        if (!fresh && util < it->second.util) it->second = Choice{a, use, util};
+      }
+      if (!any) break;  // even the smallest output buffer no longer fits beside this input
+    }
+    bool have = false;
+    FitCandidate best;
+    // A conv pass's cycles depend on its own tiles only (layers are independent, see
+    // fit_cycles.h), and many buffer choices share some layers' tiles: time each once.
+    std::map<std::tuple<size_t, uint32_t, uint32_t>, uint64_t> pass_memo;
+    for (const auto& [sig, c] : by_tiles) {
+      FitCandidate cand;
+      cand.arch = c.arch;
+      // The reported figures come from the whole model again, not the sums above.
+      cand.use = estimate(c.arch);
+      if (!over_cap(cand.use, opt.device, cap).empty()) continue;
+      cand.max_util = max_fraction(cand.use, opt.device);
+      std::vector<FitPass> tiled = passes;
+      tile_passes(tiled, c.arch);
+      NetworkCycles& nc = cand.cycles;
+      nc.layer_cycles.assign(layers, 0);
+      for (size_t i = 0; i < tiled.size(); ++i) {
+        const FitPass& p = tiled[i];
+        nc.tile_rows.push_back(p.desc.tile_rows);
+        nc.tile_cols.push_back(p.desc.tile_cols);
+        if (!p.conv_layer) continue;
+        auto [it, fresh] = pass_memo.try_emplace({i, p.desc.tile_rows, p.desc.tile_cols}, 0);
+        if (fresh) {
+          it->second = pass_cycles(p, c.arch);
+          ++res.timings;
+        }
+        nc.layer_cycles[size_t(p.layer)] += it->second;
+        nc.conv_cycles += it->second;
+        nc.conv_macs += p.macs;
+      }
+      cand.conv_gops = cand.cycles.conv_cycles
+                           ? 2.0 * double(cand.cycles.conv_macs) * c.arch.clock_mhz / double(cand.cycles.conv_cycles) / 1e3
+                           : 0;
+      if (!have || better(cand, best)) best = cand;
+      have = true;
+    }
+    if (!have) continue;
+    found.insert(std::upper_bound(found.begin(), found.end(), best, better), best);
+    if (found.size() > opt.top) found.pop_back();
+  }
+  if (found.empty())
+    throw InputError("no array shape and buffer sizes up to " + std::to_string(opt.space.max_buffer_kib) +
+                     " KiB per half fit device " + opt.device.name + " and hold every layer" +
+                     (tiling_problem.empty() ? std::string() : " (last refusal: " + tiling_problem + ")"));
+  res.best = std::move(found);
+  return res;
+}
+
+}  // namespace shiftsim::sim
