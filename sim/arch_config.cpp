@@ -18,7 +18,7 @@ bool is_pow2(int64_t x) { return x > 0 && (x & (x - 1)) == 0; }
 // registry that every JsonReader shares.
 const std::vector<std::string> kArchKeys = {"name", "description", "device",   "clock_mhz",
                                             "dram", "buffers",     "pe_array", "numerics",
-                                            "ppu",  "host"};
+                                            "ppu",  "host",        "resources", "energy"};
 // Root path under which describe_arch_params() registers the device file's parameters, so they
 // do not collide with the arch file's own "name".
 const std::string kDeviceDocRoot = "<device file>";
@@ -128,6 +128,22 @@ models::HostSpec read_host(JsonReader r) {
   return h;
 }
 
+// The resource model's counting choices (docs/RESOURCES.md): not part of the simulated machine,
+// only of what it is said to cost.
+models::ResourceOptions read_resources(JsonReader r) {
+  models::ResourceOptions o;
+  const std::string dsp = r.choice(
+      "dsp_counting", "synthesis", {"synthesis", "nbqnn_paper"},
+      "synthesis: DSPs as synthesis maps them (VPE products only); nbqnn_paper: the n-BQ-NN "
+      "paper's (k^2+k) per VPE and k per SVPE convolver (Eqs. 35, 44)");
+  o.dsp_counting = dsp == "nbqnn_paper" ? models::DspCounting::nbqnn_paper
+                                        : models::DspCounting::synthesis;
+  o.buffers_in_uram = r.flag("buffers_in_uram", false,
+                             "map the input, weight and output buffers to URAM288 instead of BRAM36");
+  r.finish();
+  return o;
+}
+
 std::string resolve_device(const std::string& arch_file, const std::string& ref) {
   namespace fs = std::filesystem;
   const fs::path p(ref);
@@ -135,10 +151,19 @@ std::string resolve_device(const std::string& arch_file, const std::string& ref)
   return (fs::path(arch_file).parent_path() / p).lexically_normal().string();
 }
 
+// Each device file has an energy table of the same name: configs/devices/zcu102.json ->
+// configs/energy/zcu102.json.
+std::string default_energy_file(const std::string& device_file) {
+  namespace fs = std::filesystem;
+  const fs::path d(device_file);
+  return (d.parent_path() / ".." / "energy" / d.filename()).lexically_normal().string();
+}
+
 }  // namespace
 
 models::ArchSpec parse_arch(const nlohmann::json& doc, const std::string& file,
-                            std::string* device_ref, std::string* description) {
+                            std::string* device_ref, std::string* description,
+                            ArchExtras* extras) {
   JsonReader r(doc, file, "");
   models::ArchSpec a;
   a.name = r.str("name", "machine name used in reports");
@@ -153,7 +178,13 @@ models::ArchSpec parse_arch(const nlohmann::json& doc, const std::string& file,
   a.numerics = read_numerics(r.optional_child("numerics", "number formats"), a.pe_array.kind);
   a.ppu = read_ppu(r.optional_child("ppu", "post-processing unit"));
   a.host = read_host(r.optional_child("host", "host CPU driving the accelerator"));
+  ArchExtras ex;
+  ex.resources = read_resources(r.optional_child("resources", "how the resource model counts"));
+  ex.energy_ref = r.str("energy", "",
+                        "energy table (configs/energy/*.json), relative to this file's "
+                        "directory; default: ../energy/<device file name> beside the device file");
   r.finish();
+  if (extras) *extras = ex;
   if (device_ref) *device_ref = dev;
   if (description) *description = desc;
   return a;
@@ -167,8 +198,12 @@ ArchConfig load_arch(const std::string& path, const std::vector<std::string>& ov
   c.file = path;
   try {
     std::string dev_ref;
-    c.arch = parse_arch(doc, path, &dev_ref, &c.description);
+    ArchExtras ex;
+    c.arch = parse_arch(doc, path, &dev_ref, &c.description, &ex);
     c.device_file = resolve_device(path, dev_ref);
+    c.resources = ex.resources;
+    c.energy_file = ex.energy_ref.empty() ? default_energy_file(c.device_file)
+                                          : resolve_device(path, ex.energy_ref);
     try {
       c.device = load_device(c.device_file);
     } catch (const InputError& e) {

@@ -79,6 +79,8 @@ int main(int argc, char** argv) {
   run->add_flag("!--no-check", req.check, "skip the golden comparison");
   run->add_option("--model", req.model_path, "a quantized model (shiftsim quantize) instead of --net");
   run->add_option("--image", req.image, "Fashion-MNIST test image to run with --model (default 0)");
+  run->add_flag("--allow-over-budget", req.allow_over_budget,
+                "simulate a machine that does not fit its device (marked in the report)");
   run->add_option("--test-images", req.test_images,
                   "with --model: the first N Fashion-MNIST test images (10000: all) in one "
                   "simulation, each checked, and the accuracy through the simulator")

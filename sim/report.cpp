@@ -9,6 +9,7 @@
 
 #include "common/atomic_file.h"
 #include "common/input_error.h"
+#include "sim/report_sections.h"
 
 namespace shiftsim::sim {
 
@@ -82,6 +83,8 @@ Report build_report(const Prepared& p, const RunRequest& req, const RunOutcome& 
   r.conv_gops = conv_s > 0 ? 2.0 * double(r.conv_macs) / conv_s / 1e9 : 0;
   r.pe_utilization =
       r.accelerator_cycles ? double(r.macs) / (double(r.accelerator_cycles) * peak_per_cycle) : 0;
+  r.resources = build_resource_report(p.cfg, req.allow_over_budget);
+  add_energy(r, p, out);
   return r;
 }
 
@@ -105,6 +108,8 @@ void write_report_json(const std::string& path, const Report& r) {
   j["pe_utilization"] = r.pe_utilization;
   j["dram"] = {{"read_bytes", r.dram_read_bytes}, {"write_bytes", r.dram_write_bytes},
                {"read_bursts", r.dram_read_bursts}, {"write_bursts", r.dram_write_bursts}};
+  j["resources"] = resource_report_json(r.resources);
+  j["energy"] = energy_report_json(r.energy);
   j["saturations"] = r.saturations;
   j["bit_exact"] = r.bit_exact < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.bit_exact == 1);
   j["wall_seconds"] = {{"prepare", r.wall_prepare_s}, {"golden", r.wall_golden_s},
@@ -120,7 +125,8 @@ void write_report_json(const std::string& path, const Report& r) {
                   {"tile_cols", l.tile_cols}, {"saturations", l.saturations},
                   {"wall_seconds", l.wall_seconds},
                   {"bit_exact", l.bit_exact < 0 ? nlohmann::ordered_json(nullptr)
-                                                : nlohmann::ordered_json(l.bit_exact == 1)}});
+                                                : nlohmann::ordered_json(l.bit_exact == 1)},
+                  {"energy", layer_energy_json(l)}});
   write_file_atomic(path, j.dump(2) + "\n");
 }
 
@@ -128,14 +134,16 @@ void write_report_csv(const std::string& path, const Report& r) {
   std::ostringstream os;
   os << "layer,type,passes,cycles,compute_cycles,memory_stall_cycles,idle_cycles,macs,"
         "pe_utilization,dram_read_bytes,dram_write_bytes,tiles,steps,tile_rows,tile_cols,"
-        "saturations,bit_exact\n";
+        "saturations,bit_exact"
+     << energy_csv_header() << '\n';
   for (const LayerReport& l : r.layers)
     os << l.name << ',' << l.type << ',' << l.passes << ',' << l.cycles << ','
        << l.compute_cycles << ',' << l.stall_cycles << ',' << l.idle_cycles << ',' << l.macs
        << ',' << std::setprecision(6) << l.pe_utilization << ',' << l.dram_read_bytes << ','
        << l.dram_write_bytes << ',' << l.tiles << ',' << l.steps << ',' << l.tile_rows << ','
        << l.tile_cols << ',' << l.saturations << ','
-       << (l.bit_exact < 0 ? "" : l.bit_exact ? "true" : "false") << '\n';
+       << (l.bit_exact < 0 ? "" : l.bit_exact ? "true" : "false") << energy_csv_columns(l)
+       << '\n';
   write_file_atomic(path, os.str());
 }
 
@@ -166,6 +174,8 @@ void print_report_table(std::ostream& os, const Report& r) {
      << (r.bit_exact < 0 ? "not checked" : r.bit_exact ? "yes" : "NO") << "; saturations: "
      << r.saturations << "; wall: simulation " << r.wall_sim_s << " s, golden "
      << r.wall_golden_s << " s\n";
+  print_resource_table(os, r.resources);
+  print_energy_table(os, r);
 }
 
 }  // namespace shiftsim::sim

@@ -1,16 +1,32 @@
 #pragma once
 // The run report: one struct, written as versioned JSON, as CSV (one row per layer) and as a
 // readable table. README.md ("Reports") describes the fields.
+#include <array>
 #include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "models/activity.h"
+#include "models/resources.h"
 #include "sim/runner.h"
 
 namespace shiftsim::sim {
 
 constexpr int kReportVersion = 1;
+
+// Energy of a layer or a run (sim/report_energy.cpp, docs/ENERGY.md): dynamic per component
+// (models::Component order) and static (the device's static power x time).
+struct EnergyFigures {
+  std::array<double, models::kComponentCount> dynamic_j{};
+  double static_j = 0;
+  double dynamic() const {
+    double s = 0;
+    for (double j : dynamic_j) s += j;
+    return s;
+  }
+  double total() const { return dynamic() + static_j; }
+};
 
 struct LayerReport {
   std::string name, type;
@@ -19,6 +35,34 @@ struct LayerReport {
   uint64_t macs = 0, dram_read_bytes = 0, dram_write_bytes = 0, saturations = 0;
   double pe_utilization = 0, wall_seconds = 0;
   int bit_exact = -1;  // -1 not checked
+  EnergyFigures energy;
+  double power_w = 0, gops = 0, gops_per_w = 0;
+};
+
+// One component's resources (models/resources.h), as the report shows them.
+struct ResourceLine {
+  std::string name, basis;
+  models::Resources use;
+};
+
+// The machine against its device: per component, total, budget (sim/report_resources.cpp).
+struct ResourceReport {
+  std::string device_name, device_part, device_file, dsp_counting;
+  bool buffers_in_uram = false;
+  bool device_has_uram = false;  // URAM columns appear only then (or when URAM is used)
+  std::vector<ResourceLine> components;
+  models::Resources total, budget;
+  std::vector<std::string> over_budget;  // exceeded resources, "DSP 3072 needed, 2520 available"
+  bool allowed_over_budget = false;      // ran anyway (--allow-over-budget)
+};
+
+struct EnergyReport {
+  std::string file, name, device;
+  double static_w = 0;
+  std::vector<std::pair<std::string, double>> constants;  // JSON path -> value, as in the file
+  models::ComponentActions actions{};                      // whole run, per component
+  EnergyFigures total, conv;                               // whole run; conv layers only
+  double power_w = 0, gops_per_w = 0, conv_power_w = 0, conv_gops_per_w = 0;
 };
 
 struct Report {
@@ -34,6 +78,8 @@ struct Report {
   int bit_exact = -1;
   double wall_prepare_s = 0, wall_golden_s = 0, wall_sim_s = 0, wall_sim_conv_s = 0;
   std::vector<LayerReport> layers;
+  ResourceReport resources;
+  EnergyReport energy;
 };
 
 Report build_report(const Prepared& p, const RunRequest& req, const RunOutcome& out);

@@ -16,6 +16,8 @@
 #include "sim/output_files.h"
 #include "sim/report.h"
 #include "sim/test_set_run.h"
+#include "sim/energy_spec.h"
+#include "sim/resource_check.h"
 
 namespace shiftsim::sim {
 
@@ -120,6 +122,7 @@ RunOutcome execute(const Prepared& p, const RunRequest& req) {
   }
   out.wall_golden_s = seconds_since(t0);
   Program prog = map_network(p.qn, p.input, p.cfg.arch);                   // 6
+  out.passes = prog.passes;
   models::SimOptions so;
   so.mode = req.mode;
   so.trace = req.trace;
@@ -158,6 +161,14 @@ int run_command(const RunRequest& request) {
   if (!req.trace.path.empty()) req.trace.path = files.file(req.trace.path, "--vcd");
   if (!req.dump_dir.empty()) req.dump_dir = files.directory(req.dump_dir, "--dump-outputs");
   const auto t0 = std::chrono::steady_clock::now();
+  // A machine its device cannot hold is refused before any work (DESIGN.md "Configuration");
+  // the arch file is read again by prepare(), which is cheap next to quantizing a network.
+  // A bad energy table is refused here too, before the work.
+  {
+    const ArchConfig cfg = load_arch(req.arch_path, req.sets);
+    if (!req.allow_over_budget) require_fit(cfg, estimate_use(cfg));
+    load_energy_spec(cfg.energy_file);
+  }
   const Prepared p = prepare(req);
   const double prep = seconds_since(t0);
   const bool test_set = req.test_images > 0;

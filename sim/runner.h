@@ -28,6 +28,7 @@ struct RunRequest {
   std::string trace_layer;        // --vcd-layer: a layer name or index; empty: all
   bool check = true;              // compare with the golden executor
   bool progress = false;          // layer i of N on stderr
+  bool allow_over_budget = false; // --allow-over-budget: simulate a machine its device cannot hold
 };
 
 struct Prepared {
@@ -42,6 +43,7 @@ struct RunOutcome {
   quant::GoldenRun golden;
   std::vector<quant::Tensor<int16_t>> outputs;  // the simulator's, per layer
   std::vector<bool> layer_exact;                 // per layer, when checked
+  std::vector<models::Descriptor> passes;        // the program's passes (the energy count's input)
   bool checked = false, bit_exact = false;
   double wall_prepare_s = 0, wall_golden_s = 0, wall_sim_s = 0;
 };

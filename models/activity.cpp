@@ -1,0 +1,197 @@
+// Action counts per pass; docs/ENERGY.md "What is counted" gives the same rules in prose.
+// Widths and per-unit LUT/FF counts come from the resource model (models/resources.h), so
+// an action costs what the block that performs it is made of.
+#include "models/activity.h"
+
+#include <algorithm>
+
+#include "models/resources.h"
+#include "models/weight_layout.h"
+
+namespace shiftsim::models {
+
+namespace {
+
+uint32_t clog2(uint64_t n) {
+  uint32_t b = 0;
+  while ((uint64_t(1) << b) < n) ++b;
+  return b;
+}
+
+Actions& at(ComponentActions& a, Component c) { return a[size_t(c)]; }
+
+// Per-unit sizes, from the resource model's synthesis structure (the n-BQ-NN DSP convention
+// changes where adders are counted, not what toggles).
+struct Sizes {
+  uint32_t tm, tn, k2, act, w, acc, lane_acc, product_bits, product_stages;
+  bool svpe;
+  Resources product, tree;
+  double window_mux_luts;  // per window bit
+  Resources ppu_value;     // one PPU lane, which handles one value per cycle
+};
+
+Sizes sizes(const ArchSpec& a) {
+  Sizes s{};
+  const PeArraySpec& pe = a.pe_array;
+  s.tm = pe.lanes;
+  s.tn = pe.vector;
+  s.k2 = pe.kernel * pe.kernel;
+  s.act = a.numerics.act_bits;
+  s.w = a.numerics.weight_bits;
+  s.acc = a.numerics.acc_bits;
+  s.svpe = pe.kind == ArrayKind::svpe;
+  s.product_stages = pe.product_stages;
+  s.product_bits = s.svpe ? svpe_product_bits(s.act, s.w) : vpe_product_bits(s.act, s.w);
+  s.product = s.svpe ? svpe_product(s.act, s.w, pe.product_stages)
+                     : vpe_product(s.act, s.w, pe.product_stages);
+  const bool fabric_regs = s.svpe ? pe.product_stages >= 1 : pe.product_stages > 3;
+  s.tree = adder_tree(s.tn * s.k2, s.product_bits, fabric_regs);
+  s.lane_acc = std::max(s.acc, adder_tree_bits(s.tn * s.k2, s.product_bits));
+  s.window_mux_luts = pe.kernel > 1 ? 2.0 * lut6_for_inputs(pe.kernel + clog2(pe.kernel)) : 0.0;
+  s.ppu_value = ppu_lane(s.acc, 0, s.act, a.ppu.latency_cycles);
+  return s;
+}
+
+// One conv step: the PE array, the window unit, the input, weight and output buffers.
+void conv_step(const Sizes& z, const Descriptor& d, const LayerPlan& plan, const TilePlan& tile,
+               const StepPlan& step, uint32_t weight_elem_bits, ComponentActions& a) {
+  const double pixels = double(tile.nr) * tile.ncol;
+  const double issue = pixels * plan.pieces;  // cycles with products; the rest of C_s is padding
+  const double mc = tile.mc, nc = step.nc;
+  const double products = issue * mc * nc * z.k2;
+  const double active = nc / z.tn;  // share of a lane's adder tree fed with data
+
+  Actions& pe = at(a, Component::pe_array);
+  if (z.svpe) {
+    pe.lut_logic += products * z.product.lut;  // shift and sign select
+    pe.ff_bits += products * z.product.ff;     // the product register
+  } else {
+    pe.dsp_operand_bits += products * (z.act + z.w);
+    pe.ff_bits += products * z.product.ff;  // product stages beyond the DSP's own three
+  }
+  pe.lut_add_bits += issue * mc * active * z.tree.lut;
+  pe.ff_bits += issue * mc * active * z.tree.ff;
+  pe.lut_add_bits += issue * mc * z.lane_acc;  // accumulator add and register
+  pe.ff_bits += issue * mc * z.lane_acc;
+  pe.ff_bits += double(plan.pieces) * mc * nc * z.k2 * z.w;  // next piece's weight registers
+  if (step.loads_bias) pe.ff_bits += mc * z.lane_acc;        // bias registers
+
+  Actions& win = at(a, Component::window);
+  const double window_bits = nc * z.k2 * z.act;
+  win.ff_bits += issue * window_bits;
+  win.lut_logic += issue * window_bits * z.window_mux_luts;
+  win.lut_add_bits += issue * 2.0 * 16 * z.k2;  // per bank, row and column address counters
+  win.ff_bits += issue * 2.0 * 16 * z.k2;
+
+  // Block RAMs read whole words: k^2 banks of Tn activations per cycle, one array weight set
+  // per piece, one Tm-accumulator word read and written back per cycle.
+  at(a, Component::input_buffer).bram_read_bits += issue * z.tn * z.k2 * z.act;
+  at(a, Component::input_buffer).bram_write_bits += double(step.window.elements()) * z.act;
+  Actions& wb = at(a, Component::weight_buffer);
+  wb.bram_read_bits += double(plan.pieces) * z.tm * z.tn * z.k2 * z.w;
+  wb.bram_write_bits += mc * nc * d.kernel * d.kernel * weight_elem_bits;
+  Actions& ob = at(a, Component::output_buffer);
+  ob.bram_read_bits += issue * z.tm * z.acc;
+  ob.bram_write_bits += issue * z.tm * z.acc;
+}
+
+// A tile leaving through the PPU: the output buffer read once, one PPU evaluation per value.
+void store_tile(const Sizes& z, const TilePlan& tile, ComponentActions& a) {
+  const double pixels = double(tile.nr) * tile.ncol, values = pixels * tile.mc;
+  at(a, Component::output_buffer).bram_read_bits += pixels * z.tm * z.acc;
+  Actions& ppu = at(a, Component::ppu);
+  ppu.lut_logic += values * z.ppu_value.lut;
+  ppu.ff_bits += values * z.ppu_value.ff;
+}
+
+// A pooling or element-wise tile on the pooling / element-wise unit (per lane, as the rough
+// resource estimate of pool_eltwise builds it).
+void vector_tile(const Sizes& z, const Descriptor& d, const TilePlan& tile, const StepPlan& step,
+                 ComponentActions& a) {
+  const double pixels = double(tile.nr) * tile.ncol, mc = tile.mc;
+  Actions& pu = at(a, Component::pool_eltwise);
+  Actions& in = at(a, Component::input_buffer);
+  if (d.op == Op::eltwise) {
+    const double inputs = d.inputs;
+    if (d.inputs == 2) {
+      pu.lut_logic += mc * pixels * 4.0 * z.act;     // two alignment shifts
+      pu.lut_add_bits += mc * pixels * (z.act + 1);  // the add
+    }
+    pu.ff_bits += mc * pixels * (z.act + 8);
+    in.bram_read_bits += inputs * mc * pixels * z.act;
+    in.bram_write_bits += inputs * double(step.window.elements()) * z.act;
+  } else {
+    const double cycles = pixels * d.kernel * d.kernel;  // one window element per lane per cycle
+    pu.lut_add_bits += mc * cycles * (z.act + 8);        // compare (max) or add (average)
+    pu.ff_bits += mc * cycles * (z.act + 8);
+    // Average pooling divides by K^2 as a multiply by an 18-bit reciprocal on the lane's DSP.
+    if (d.op == Op::avgpool) pu.dsp_operand_bits += mc * pixels * (z.act + 8 + 18);
+    in.bram_read_bits += mc * cycles * z.act;
+    in.bram_write_bits += double(step.window.elements()) * z.act;
+  }
+  at(a, Component::output_buffer).bram_write_bits += pixels * z.tm * z.acc;
+}
+
+}  // namespace
+
+const char* component_name(Component c) {
+  static const char* names[kComponentCount] = {
+      "pe_array", "window",       "input_buffer", "weight_buffer", "output_buffer", "ppu",
+      "pool_eltwise", "dma",      "controller",   "interconnect",  "dram"};
+  return names[size_t(c)];
+}
+
+Actions& Actions::operator+=(const Actions& o) {
+  dsp_operand_bits += o.dsp_operand_bits;
+  lut_logic += o.lut_logic;
+  lut_add_bits += o.lut_add_bits;
+  ff_bits += o.ff_bits;
+  bram_read_bits += o.bram_read_bits;
+  bram_write_bits += o.bram_write_bits;
+  interconnect_bytes += o.interconnect_bytes;
+  dram_bytes += o.dram_bytes;
+  return *this;
+}
+
+bool Actions::any() const {
+  return dsp_operand_bits > 0 || lut_logic > 0 || lut_add_bits > 0 || ff_bits > 0 ||
+         bram_read_bits > 0 || bram_write_bits > 0 || interconnect_bytes > 0 || dram_bytes > 0;
+}
+
+ComponentActions count_pass_actions(const ArchSpec& arch, const Descriptor& d,
+                                    const LayerPlan& plan, const LayerStats& stats) {
+  ComponentActions a{};
+  const Sizes z = sizes(arch);
+  const uint32_t welem = d.op == Op::conv ? weight_element_bits(arch) : 0;
+  for (const TilePlan& tile : plan.tiles) {
+    for (uint32_t s = tile.first_step; s < tile.first_step + tile.steps; ++s) {
+      if (d.op == Op::conv)
+        conv_step(z, d, plan, tile, plan.steps[s], welem, a);
+      else
+        vector_tile(z, d, tile, plan.steps[s], a);
+    }
+    store_tile(z, tile, a);
+  }
+
+  // Every DRAM byte crosses the interconnect and one DMA engine's realigner (each bus bit a
+  // choice among the bus's bytes, lut6_for_inputs(bytes + log2 bytes) LUTs, and two
+  // registers: docs/RESOURCES.md "DMA"). The descriptor fetch is counted with them.
+  const double bytes = double(stats.dram_read_bytes + stats.dram_write_bytes);
+  const uint32_t bus_bytes = arch.dram.width_bytes;
+  Actions& dma = at(a, Component::dma);
+  dma.lut_logic += bytes * 8 * lut6_for_inputs(bus_bytes + clog2(bus_bytes));
+  dma.ff_bits += bytes * 8 * 2;
+  at(a, Component::interconnect).interconnect_bytes += bytes;
+  at(a, Component::dram).dram_bytes += bytes;
+
+  // Controller: the descriptor into its LUTRAM, then per step its loop counters (twelve of
+  // 32 bits) and address generators (six of 48 bits) advance once (docs/RESOURCES.md).
+  Actions& ctl = at(a, Component::controller);
+  ctl.ff_bits += kDescriptorBytes * 8.0;
+  const double steps = double(plan.steps.size());
+  ctl.lut_add_bits += steps * (12 * 32 + 6 * 48);
+  ctl.ff_bits += steps * (12 * 32 + 6 * 48);
+  return a;
+}
+
+}  // namespace shiftsim::models

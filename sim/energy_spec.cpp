@@ -1,0 +1,68 @@
+#include "sim/energy_spec.h"
+
+#include "common/json_reader.h"
+
+namespace shiftsim::sim {
+
+namespace {
+
+// Bounds that only catch typos: no FPGA action costs a microjoule, no device leaks a kilowatt.
+constexpr double kMaxPj = 1e6;
+constexpr double kMaxWatts = 1000;
+
+// One {"value": v, "source": "..."} entry.
+double entry(JsonReader& parent, const std::string& key, double hi, const std::string& unit,
+             const std::string& description, std::vector<EnergyEntry>& out) {
+  JsonReader r = parent.child(key, description);
+  EnergyEntry e;
+  e.path = r.path();
+  e.value = r.number("value", 0.0, hi, unit);
+  e.source = r.str("source", "where the value comes from (a paper, a data sheet, or 'estimate' and why)");
+  if (e.source.find_first_not_of(" \t") == std::string::npos)
+    r.fail("source", "must name where the value comes from, found an empty string");
+  r.finish();
+  out.push_back(e);
+  return e.value;
+}
+
+}  // namespace
+
+EnergySpec parse_energy_spec(const nlohmann::json& doc, const std::string& file) {
+  JsonReader r(doc, file, "");
+  EnergySpec s;
+  s.file = file;
+  s.name = r.str("name", "what this table is for");
+  s.device = r.str("device", "board the table describes, e.g. ZCU102");
+  s.process = r.str("process", "", "silicon process and core voltage the values are scaled to");
+  s.description = r.str("description", "", "how the values were obtained");
+  models::EnergyTable& t = s.table;
+  JsonReader d = r.child("dynamic", "energy per action, in picojoules");
+  t.dsp_pj_per_operand_bit = entry(d, "dsp_pj_per_operand_bit", kMaxPj, "pJ",
+                                   "DSP multiply-add, per operand bit (a + w)", s.entries);
+  t.lut_logic_pj = entry(d, "lut_logic_pj", kMaxPj, "pJ",
+                         "one LUT evaluating new data (shift, multiplexer)", s.entries);
+  t.lut_add_pj_per_bit = entry(d, "lut_add_pj_per_bit", kMaxPj, "pJ",
+                               "one adder bit, LUT and carry chain", s.entries);
+  t.ff_pj_per_bit = entry(d, "ff_pj_per_bit", kMaxPj, "pJ",
+                          "one flip-flop loaded with new data", s.entries);
+  t.bram_read_pj_per_bit = entry(d, "bram_read_pj_per_bit", kMaxPj, "pJ",
+                                 "one bit read from a block RAM", s.entries);
+  t.bram_write_pj_per_bit = entry(d, "bram_write_pj_per_bit", kMaxPj, "pJ",
+                                  "one bit written to a block RAM", s.entries);
+  t.interconnect_pj_per_byte = entry(d, "interconnect_pj_per_byte", kMaxPj, "pJ",
+                                     "one byte through the on-chip interconnect", s.entries);
+  t.dram_pj_per_byte = entry(d, "dram_pj_per_byte", kMaxPj, "pJ",
+                             "one byte read from or written to DRAM", s.entries);
+  d.finish();
+  JsonReader st = r.child("static", "power drawn whatever the design does");
+  t.static_w = entry(st, "power_w", kMaxWatts, "W", "static power of the device", s.entries);
+  st.finish();
+  r.finish();
+  return s;
+}
+
+EnergySpec load_energy_spec(const std::string& path) {
+  return parse_energy_spec(read_json_file(path), path);
+}
+
+}  // namespace shiftsim::sim

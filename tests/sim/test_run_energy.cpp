@@ -1,0 +1,128 @@
+// Energy in the run report (issue 4, docs/ENERGY.md): energy grows with work, a unit with no
+// work counts nothing, static energy is static power x time exactly, and the shift array
+// spends less than the multiplier array on the same layer. Each run is its own process.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "tests/support/cli.h"
+
+using namespace shiftsim::test;
+
+namespace {
+
+// One convolution of C input and M output channels on an H x H input.
+std::string conv_net(const std::string& dir, const std::string& name, int c, int m, int h) {
+  const std::string path = dir + "/" + name + ".json";
+  write_text(path, R"({"name": ")" + name + R"(", "input": {"shape": [)" + std::to_string(c) + ", " +
+                       std::to_string(h) + ", " + std::to_string(h) + R"(]}, "layers": [
+    {"name": "c1", "type": "conv", "out_channels": )" + std::to_string(m) +
+                       R"(, "kernel": 3, "stride": 1, "pad": 1, "relu": true}]})");
+  return path;
+}
+
+nlohmann::json run_report(const std::string& dir, const std::string& arch, const std::string& net,
+                          const std::string& tag) {
+  const std::string report = dir + "/" + tag + ".json";
+  const CliResult r = run_shiftsim({"run", "--arch", repo(arch), "--net", net, "--report", report}, dir);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  return read_json(report);
+}
+
+double component(const nlohmann::json& energy, const char* name) {
+  return energy["dynamic_by_component_j"][name].get<double>();
+}
+
+}  // namespace
+
+TEST_CASE("dynamic energy grows with the work of a layer") {
+  const std::string dir = scratch_dir("energy-grows");
+  const auto small = run_report(dir, "configs/arch/svpe_zcu102.json", conv_net(dir, "small", 8, 16, 16), "small");
+  const auto big = run_report(dir, "configs/arch/svpe_zcu102.json", conv_net(dir, "big", 16, 32, 32), "big");
+  const auto& es = small["energy"];
+  const auto& eb = big["energy"];
+  CHECK(eb["dynamic_j"].get<double>() > es["dynamic_j"].get<double>());
+  for (const char* c : {"pe_array", "window", "input_buffer", "weight_buffer", "output_buffer", "ppu", "dram"}) {
+    INFO(c);
+    CHECK(component(es, c) > 0);
+    CHECK(component(eb, c) > component(es, c));
+  }
+  // 16x the MACs: the array's energy scales with them (same tile shapes, all lanes active).
+  CHECK(component(eb, "pe_array") / component(es, "pe_array") == Approx(16.0).epsilon(0.05));
+  CHECK(eb["gops_per_w"].get<double>() > 0);
+  CHECK(eb["average_power_w"].get<double>() > eb["static_power_w"].get<double>());
+}
+
+TEST_CASE("a unit with no work has zero dynamic energy") {
+  const std::string dir = scratch_dir("energy-idle");
+  const auto conv_only = run_report(dir, "configs/arch/svpe_zcu102.json", conv_net(dir, "conv", 8, 16, 16), "conv");
+  CHECK(component(conv_only["energy"], "pool_eltwise") == 0.0);
+  CHECK(conv_only["energy"]["actions"]["pool_eltwise"]["lut_add_bits"] == 0.0);
+  // tiny: c1, c2, a1 (add), p1 (maxpool), fc. The PE array is idle in a1 and p1, the
+  // pooling / element-wise unit in c1, c2 and fc.
+  const auto tiny = run_report(dir, "configs/arch/svpe_zcu102.json", repo("configs/nets/tiny.json"), "tiny");
+  for (const auto& l : tiny["layers"]) {
+    INFO(l["name"]);
+    const auto& e = l["energy"];
+    if (l["type"] == "conv" || l["type"] == "fc") {
+      CHECK(component(e, "pe_array") > 0);
+      CHECK(component(e, "pool_eltwise") == 0.0);
+    } else {
+      CHECK(component(e, "pe_array") == 0.0);
+      CHECK(component(e, "window") == 0.0);
+      CHECK(component(e, "weight_buffer") == 0.0);
+      CHECK(component(e, "pool_eltwise") > 0);
+    }
+  }
+}
+
+TEST_CASE("static energy is static power times time exactly") {
+  const std::string dir = scratch_dir("energy-static");
+  const auto rep = run_report(dir, "configs/arch/vpe16_zcu102.json", repo("configs/nets/tiny.json"), "tiny");
+  const auto& e = rep["energy"];
+  const double w = e["static_power_w"].get<double>();
+  CHECK(w == read_json(repo("configs/energy/zcu102.json"))["static"]["power_w"]["value"].get<double>());
+  const double clock_hz = rep["arch"]["clock_mhz"].get<double>() * 1e6;
+  CHECK(e["static_j"].get<double>() ==
+        Approx(w * rep["cycles"]["total"].get<double>() / clock_hz).epsilon(1e-12));
+  CHECK(e["static_j"].get<double>() == Approx(w * rep["seconds"].get<double>()).epsilon(1e-12));
+  for (const auto& l : rep["layers"]) {
+    INFO(l["name"]);
+    CHECK(l["energy"]["static_j"].get<double>() ==
+          Approx(w * l["cycles"].get<double>() / clock_hz).epsilon(1e-12));
+  }
+  CHECK(e["total_j"].get<double>() ==
+        Approx(e["dynamic_j"].get<double>() + e["static_j"].get<double>()).epsilon(1e-12));
+  CHECK(e["average_power_w"].get<double>() ==
+        Approx(e["total_j"].get<double>() / rep["seconds"].get<double>()).epsilon(1e-9));
+}
+
+TEST_CASE("the SVPE array spends less dynamic energy than the VPE array on the same layer") {
+  const std::string dir = scratch_dir("energy-svpe-vpe");
+  const std::string net = conv_net(dir, "layer", 16, 32, 16);
+  const auto s = run_report(dir, "configs/arch/svpe_zcu102.json", net, "svpe");
+  const auto v = run_report(dir, "configs/arch/vpe16_zcu102.json", net, "vpe");
+  REQUIRE(s["macs"] == v["macs"]);
+  const double es = component(s["layers"][0]["energy"], "pe_array");
+  const double ev = component(v["layers"][0]["energy"], "pe_array");
+  CHECK(es > 0);
+  CHECK(es < ev);
+  CHECK(s["energy"]["actions"]["pe_array"]["dsp_operand_bits"] == 0.0);
+  CHECK(v["energy"]["actions"]["pe_array"]["dsp_operand_bits"].get<double>() ==
+        Approx(32.0 * s["macs"].get<double>()));  // 16 + 16 bits per product, K = k
+}
+
+TEST_CASE("the CSV carries energy columns per layer") {
+  const std::string dir = scratch_dir("energy-csv");
+  const CliResult r = run_shiftsim({"run", "--arch", repo("configs/arch/svpe_zcu102.json"), "--net",
+                                    repo("configs/nets/tiny.json"), "--csv", dir + "/r.csv"},
+                                   dir);
+  REQUIRE(r.code == 0);
+  const std::string csv = slurp(dir + "/r.csv");
+  const std::string header = csv.substr(0, csv.find('\n'));
+  for (const char* col : {",energy_j,", ",dynamic_j,", ",static_j,", ",pe_array_j,", ",dram_j,",
+                          ",power_w,", ",gops,", ",gops_per_w"})
+    CHECK(header.find(col) != std::string::npos);
+  CHECK(r.out.find("GOP/s/W") != std::string::npos);
+}
