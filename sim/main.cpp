@@ -1,4 +1,4 @@
-// shiftsim command line: run, golden, compare, bench, describe.
+// shiftsim command line: run, golden, compare, bench, fit, describe.
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,6 +15,7 @@
 #include "sim/bench.h"
 #include "sim/compare.h"
 #include "sim/eval_command.h"
+#include "sim/fit_command.h"
 #include "sim/quantize_command.h"
 #include "sim/reproduce.h"
 #include "sim/runner.h"
@@ -135,6 +136,19 @@ int main(int argc, char** argv) {
   reproduce->add_option("--seed", rep.seed, "seed")->check(CLI::Validator(check_unsigned, "SEED"));
   reproduce->add_flag("!--no-check", rep.check, "skip the golden comparison of each run");
 
+  sim::FitRequest freq;
+  CLI::App* fit = app.add_subcommand("fit", "search the array shape and buffers that fit a device (docs/FIT.md)");
+  fit->add_option("--device", freq.device, "device file or name under configs/devices (zcu102, ...)")->required();
+  fit->add_option("--array", freq.array, "svpe or vpe")->required()->check(CLI::IsMember({"svpe", "vpe"}));
+  fit->add_option("--net", freq.net, "network JSON (default configs/nets/alexnet.json); conv layers are timed");
+  fit->add_option("--out", freq.out, "write the chosen configuration here as an arch JSON");
+  fit->add_option("--clock-mhz", freq.clock_mhz, "clock (default: the base arch file's)");
+  fit->add_option("--weight-bits", freq.weight_bits, "weight bits (default: the base arch file's)");
+  fit->add_option("--max-util", freq.max_util_pct, "percent of each device resource the design may use (default 80)");
+  fit->add_option("--top", freq.top, "candidates to list (default 5)");
+  fit->add_option("--base", freq.base, "arch file for the parameters not searched (default the shipped one)");
+  fit->add_option("--name", freq.name, "machine name in the written file");
+
   CLI::App* describe = app.add_subcommand("describe", "list every arch parameter");
 
   try {
@@ -153,6 +167,7 @@ int main(int argc, char** argv) {
     if (*bench) return sim::bench_command(bench_req, argv[0]);
     if (*quantize) return sim::quantize_command(qreq);
     if (*eval) return sim::eval_command(ereq);
+    if (*fit) return sim::fit_command(freq, argv[0]);
     if (*reproduce) return sim::reproduce_command(rep, argv[0]);
     if (*describe) {
       std::cout << sim::describe_arch_params();
