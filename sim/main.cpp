@@ -135,6 +135,7 @@ int main(int argc, char** argv) {
   reproduce->add_option("--mode", rep.mode, "fast or cycle")->check(CLI::IsMember({"fast", "cycle"}));
   reproduce->add_option("--seed", rep.seed, "seed")->check(CLI::Validator(check_unsigned, "SEED"));
   reproduce->add_flag("!--no-check", rep.check, "skip the golden comparison of each run");
+  reproduce->add_flag("!--no-fit", rep.use_fit, "experiment 2: the hand-sized arrays, not shiftsim fit's");
 
   sim::FitRequest freq;
   CLI::App* fit = app.add_subcommand("fit", "search the array shape and buffers that fit a device (docs/FIT.md)");

@@ -37,7 +37,9 @@ std::string find_config(const std::string& given, const char* default_rel, const
     if (!fs::is_regular_file(given, ec)) throw InputError(option + std::string(" ") + given + ": no such file");
     return given;
   }
-  for (const fs::path& root : {fs::current_path(), fs::path(self).parent_path().parent_path()}) {
+  // Relative to the working directory, kept relative so that the outputs name repository paths.
+  if (fs::is_regular_file(default_rel, ec)) return default_rel;
+  for (const fs::path& root : {fs::path(self).parent_path().parent_path()}) {
     const fs::path p = root / default_rel;
     if (fs::is_regular_file(p, ec)) return p.lexically_normal().string();
   }
@@ -54,7 +56,8 @@ std::string setup_markdown(const PublishedFigures& pub, const ReproduceRequest& 
                            const std::string& net) {
   std::ostringstream os;
   os << "# Reproduction of the n-BQ-NN hardware experiment\n\n"
-     << "Written by `shiftsim reproduce" << (req.quick ? " --quick" : "") << "` (mode " << req.mode
+     << "Written by `shiftsim reproduce" << (req.quick ? " --quick" : "") << (req.use_fit ? "" : " --no-fit")
+     << "` (mode " << req.mode
      << ", seed " << req.seed << ")" << (req.quick ? ": the reduced network, **not the paper's conditions**" : "")
      << ". Published figures: `" << pub.file << "`.\n\n"
      << "**Paper:** " << pub.citation << ". " << pub.pages << ".\n\n**Its setup:**\n\n";
@@ -166,6 +169,7 @@ int reproduce_command(const ReproduceRequest& req, const std::string& argv0) {
   o.seed = req.seed;
   o.quick = req.quick;
   o.check = req.check;
+  o.use_fit = req.use_fit;
   const Exp2Result r2 = run_exp2(exp2, o);
   tables.push_back(exp2_table(exp2, r2));
 

@@ -16,6 +16,7 @@ struct ReproduceRequest {
   std::string mode = "fast";
   uint64_t seed = 1;
   bool check = true;        // each run compared with the golden executor
+  bool use_fit = true;      // experiment 2: size the arrays with `shiftsim fit` when available
 };
 
 int reproduce_command(const ReproduceRequest& req, const std::string& argv0);

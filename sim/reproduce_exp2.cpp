@@ -65,20 +65,20 @@ int run_with_timeout(const std::vector<std::string>& argv, const std::string& lo
   }
 }
 
-// The arrays sized by `shiftsim fit`, when this binary has the command; empty when it has not
-// or the fit fails (the reason goes into `note`).
-std::string try_fit(const Exp2Config& cfg, const Exp2Design& d, const Exp2Options& opt,
-                    std::string& note) {
-  const std::string log = opt.work_dir + "/fit_" + d.array + ".log";
+// The array sized by `shiftsim fit` for one network, when this binary has the command; empty
+// when it has not or the fit fails (the reason goes into `note`).
+std::string try_fit(const Exp2Config& cfg, const Exp2Design& d, const std::string& net,
+                    const Exp2Options& opt, std::string& note) {
+  const std::string log = opt.work_dir + "/fit_" + d.array + "_" + stem(net) + ".log";
   if (run_child({opt.self, "fit", "--help"}, log) != 0) {
     note = "this shiftsim has no `fit` command";
     return "";
   }
-  const std::string out = opt.work_dir + "/fit_" + d.array + ".json";
+  const std::string out = opt.work_dir + "/fit_" + d.array + "_" + stem(net) + ".json";
   char util[32];
   std::snprintf(util, sizeof util, "%g", cfg.max_util_pct);
   const int rc = run_with_timeout({opt.self, "fit", "--device", cfg.device, "--array", d.array,
-                                   "--net", cfg.fit_net, "--base", d.base, "--max-util", util,
+                                   "--net", net, "--base", d.base, "--max-util", util,
                                    "--out", out},
                                   log, cfg.fit_timeout_s);
   if (rc == -1) {
@@ -118,7 +118,6 @@ Exp2Config load_exp2_config(const std::string& path) {
   c.description = r.str("description", "what the experiment is");
   c.device = resolve(path, r.str("device", "device file, relative to this file"));
   c.max_util_pct = r.number("max_util_pct", 1, 100, "share of each device resource a design may use");
-  c.fit_net = resolve(path, r.str("fit_net", "network the fit optimises for"));
   c.fit_timeout_s = r.number("fit_timeout_s", 600, 1, 86400, "give the fit this long, then size by hand");
   for (const std::string& n : r.str_list("nets", "networks run on every design")) c.nets.push_back(resolve(path, n));
   for (const std::string& n : r.str_list("quick_nets", "networks of --quick")) c.quick_nets.push_back(resolve(path, n));
@@ -142,35 +141,42 @@ Exp2Config load_exp2_config(const std::string& path) {
 
 Exp2Result run_exp2(const Exp2Config& cfg, const Exp2Options& opt) {
   Exp2Result res;
-  std::vector<std::pair<std::string, std::string>> archs;  // (arch file, how sized)
-  for (const Exp2Design& d : cfg.designs) {
-    // --quick skips the fit's search (the test suite's run): the hand-sized arrays.
-    std::string why = "--quick uses the hand-sized arrays";
-    std::string arch = opt.quick ? "" : try_fit(cfg, d, opt, why);
-    if (!arch.empty()) {
-      archs.push_back({arch, "shiftsim fit (" + stem(cfg.fit_net) + ")"});
-      continue;
-    }
-    check_hand_sized(cfg, d);
-    archs.push_back({d.hand_sized, "by hand (" + fs::path(d.hand_sized).filename().string() + ")"});
-    res.notes.push_back(d.array + ": sized by hand, checked against the device with the resource "
-                        "model (at most " + std::to_string(int(cfg.max_util_pct)) + "% of each resource): " + why + ".");
-  }
+  for (const Exp2Design& d : cfg.designs) check_hand_sized(cfg, d);
   const std::vector<std::string>& nets = opt.quick ? cfg.quick_nets : cfg.nets;
   for (const std::string& net : nets)
-    for (size_t i = 0; i < cfg.designs.size(); ++i) {
+    for (const Exp2Design& d : cfg.designs) {
       RunPoint p;
-      p.label = "experiment 2: " + stem(net) + " on the largest " + cfg.designs[i].array;
-      p.arch = archs[i].first;
+      p.label = "experiment 2: " + stem(net) + " on the largest " + d.array;
       p.net = net;
-      p.report = opt.work_dir + "/exp2_" + stem(net) + "_" + cfg.designs[i].array + ".json";
-      p.log = opt.work_dir + "/exp2_" + stem(net) + "_" + cfg.designs[i].array + ".log";
+      p.report = opt.work_dir + "/exp2_" + stem(net) + "_" + d.array + ".json";
+      p.log = opt.work_dir + "/exp2_" + stem(net) + "_" + d.array + ".log";
       p.mode = opt.mode;
       p.seed = opt.seed;
       p.check = opt.check;
+      const std::string hand = "by hand (" + fs::path(d.hand_sized).filename().string() + ")";
+      // The fit sizes the array for each network (its search times that network's conv
+      // layers); --quick (the test suite's run) and --no-fit take the hand-sized arrays.
+      std::string why = opt.quick ? "--quick uses the hand-sized arrays" : "--no-fit";
+      const std::string fitted = opt.quick || !opt.use_fit ? "" : try_fit(cfg, d, net, opt, why);
+      if (!fitted.empty()) {
+        p.arch = fitted;
+        std::cerr << "running " << p.label << " (" << p.arch << ") ...\n";
+        try {
+          res.points.push_back({stem(net), d.array, fitted, "shiftsim fit", run_point(opt.self, p)});
+          continue;
+        } catch (const RunFailure& e) {
+          // Refused (exit 2), e.g. a buffer the fit shrank for the conv layers that a pooling
+          // layer needs; anything else (a run that is not bit-exact) stops the reproduction.
+          if (e.exit_code != 2) throw;
+          why = "the fitted array does not run " + stem(net) + ": " + e.log_tail;
+        }
+      }
+      p.arch = d.hand_sized;
       std::cerr << "running " << p.label << " (" << p.arch << ") ...\n";
-      res.points.push_back({stem(net), cfg.designs[i].array, archs[i].first, archs[i].second,
-                            run_point(opt.self, p)});
+      res.points.push_back({stem(net), d.array, d.hand_sized, hand, run_point(opt.self, p)});
+      res.notes.push_back(stem(net) + ", " + d.array + ": sized by hand, checked against the "
+                          "device with the resource model (at most " +
+                          std::to_string(int(cfg.max_util_pct)) + "% of each resource): " + why + ".");
     }
   return res;
 }

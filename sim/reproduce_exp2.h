@@ -17,7 +17,7 @@ struct Exp2Design {
 };
 
 struct Exp2Config {
-  std::string file, description, device, fit_net;
+  std::string file, description, device;
   double max_util_pct = 80;
   double fit_timeout_s = 600;
   std::vector<std::string> nets, quick_nets;
@@ -31,6 +31,7 @@ struct Exp2Options {
   std::string self, work_dir, mode = "fast";
   uint64_t seed = 1;
   bool quick = false, check = true;
+  bool use_fit = true;  // false: the hand-sized arrays
 };
 
 struct Exp2Result {
