@@ -110,6 +110,7 @@ void write_report_json(const std::string& path, const Report& r) {
                {"read_bursts", r.dram_read_bursts}, {"write_bursts", r.dram_write_bursts}};
   j["resources"] = resource_report_json(r.resources);
   j["energy"] = energy_report_json(r.energy);
+  if (r.test_set.images > 0) j["test_set"] = test_set_json(r.test_set);
   j["saturations"] = r.saturations;
   j["bit_exact"] = r.bit_exact < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.bit_exact == 1);
   j["wall_seconds"] = {{"prepare", r.wall_prepare_s}, {"golden", r.wall_golden_s},
@@ -176,6 +177,7 @@ void print_report_table(std::ostream& os, const Report& r) {
      << r.wall_golden_s << " s\n";
   print_resource_table(os, r.resources);
   print_energy_table(os, r);
+  if (r.test_set.images > 0) print_test_set(os, r.test_set);
 }
 
 }  // namespace shiftsim::sim

@@ -65,6 +65,15 @@ struct EnergyReport {
   double power_w = 0, gops_per_w = 0, conv_power_w = 0, conv_gops_per_w = 0;
 };
 
+// `run --test-images`: many images through one simulation (sim/test_set_run.h); the rest of
+// the report describes image 0.
+struct TestSetReport {
+  uint32_t images = 0, sim_correct = 0, golden_correct = 0, exact_images = 0;
+  uint64_t min_cycles = 0, max_cycles = 0;  // accelerator cycles per image
+  uint64_t end_cycle = 0;                   // the host saw the last image done
+  std::vector<uint32_t> mismatched;         // images not bit-exact (the first few)
+};
+
 struct Report {
   std::string arch_name, arch_file, array_kind, net_name, net_file, mode;
   uint32_t lanes = 0, vector = 0, kernel = 0, act_bits = 0, weight_bits = 0, acc_bits = 0;
@@ -80,6 +89,7 @@ struct Report {
   std::vector<LayerReport> layers;
   ResourceReport resources;
   EnergyReport energy;
+  TestSetReport test_set;  // images == 0: a single run
 };
 
 Report build_report(const Prepared& p, const RunRequest& req, const RunOutcome& out);

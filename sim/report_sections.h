@@ -1,6 +1,6 @@
 #pragma once
 // Sections of the run report kept out of report.cpp: resources against the device
-// (report_resources.cpp) and energy (report_energy.cpp). Each builds its part of the Report,
+// (report_resources.cpp), energy (report_energy.cpp) and the test set (report_test_set.cpp). Each builds its part of the Report,
 // writes it as JSON and prints it as a table.
 #include <ostream>
 
@@ -23,5 +23,8 @@ nlohmann::ordered_json layer_energy_json(const LayerReport& l);
 std::string energy_csv_header();
 std::string energy_csv_columns(const LayerReport& l);  // starts with ','
 void print_energy_table(std::ostream& os, const Report& r);
+
+nlohmann::ordered_json test_set_json(const TestSetReport& t);
+void print_test_set(std::ostream& os, const TestSetReport& t);
 
 }  // namespace shiftsim::sim

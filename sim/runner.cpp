@@ -74,19 +74,6 @@ void check_test_set_options(const RunRequest& req) {
   else if (!req.check) clash = "always checks against the golden executor (drop --no-check)";
   if (!clash.empty()) throw InputError("--test-images " + clash);
 }
-void print_test_set(const TestSetOutcome& t) {
-  std::printf("test set: %u Fashion-MNIST images, accuracy through the simulator %.2f%% "
-              "(golden executor %.2f%%), %u of %u images bit-exact in every layer, "
-              "accelerator cycles per image %llu..%llu\n",
-              t.images, 100.0 * t.accuracy(), 100.0 * t.golden_accuracy(), t.exact_images,
-              t.images, static_cast<unsigned long long>(t.min_cycles),
-              static_cast<unsigned long long>(t.max_cycles));
-  if (!t.mismatched.empty()) {
-    std::printf("images that differ:");
-    for (uint32_t i : t.mismatched) std::printf(" %u", i);
-    std::printf("\n");
-  }
-}
 }  // namespace
 
 Prepared prepare(const RunRequest& req) {
@@ -176,20 +163,17 @@ int run_command(const RunRequest& request) {
   if (test_set) ts = run_test_set(p, req, req.test_images);
   RunOutcome out = test_set ? std::move(ts.first) : execute(p, req);
   out.wall_prepare_s = prep;
-  const Report rep = build_report(p, request, out);
+  Report rep = build_report(p, request, out);
+  if (test_set) rep.test_set = ts.summary;
   if (!req.dump_dir.empty()) dump_outputs(req.dump_dir, p.qn, out.outputs);
   if (!req.report_json.empty()) write_report_json(req.report_json, rep);
   if (!req.csv.empty()) write_report_csv(req.csv, rep);
   files.commit();
   print_report_table(std::cout, rep);
-  if (test_set) {
-    std::cout.flush();
-    print_test_set(ts);
-    if (ts.exact_images != ts.images) {
-      std::cerr << "shiftsim: error: the simulator's outputs differ from the golden executor's on "
-                << ts.images - ts.exact_images << " images\n";
-      return 4;
-    }
+  if (test_set && ts.summary.exact_images != ts.summary.images) {
+    std::cerr << "shiftsim: error: the simulator's outputs differ from the golden executor's on "
+              << ts.summary.images - ts.summary.exact_images << " images\n";
+    return 4;
   }
   if (out.checked && !out.bit_exact) {
     std::cerr << "shiftsim: error: the simulator's outputs differ from the golden executor's\n";

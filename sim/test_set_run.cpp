@@ -51,8 +51,10 @@ TestSetOutcome run_test_set(const Prepared& p, const RunRequest& req, uint32_t i
   const std::vector<TensorSlot> out_slots = prog.outputs;
 
   TestSetOutcome r;
-  r.images = images;
-  r.min_cycles = UINT64_MAX;
+  TestSetReport& t = r.summary;
+  t.images = images;
+  t.min_cycles = UINT64_MAX;
+  r.first.passes = prog.passes;
   models::SimOptions so;
   so.mode = req.mode;
   so.runs = images;
@@ -70,10 +72,10 @@ TestSetOutcome run_test_set(const Prepared& p, const RunRequest& req, uint32_t i
       exact = exact && outs.back().data == golden.outputs[l].data;
     }
     const int label = set.labels[run];
-    r.sim_correct += quant::argmax(outs.back().data) == label;
-    r.golden_correct += quant::argmax(golden.outputs.back().data) == label;
-    if (exact) ++r.exact_images;
-    else if (r.mismatched.size() < kMismatchesKept) r.mismatched.push_back(run);
+    t.sim_correct += quant::argmax(outs.back().data) == label;
+    t.golden_correct += quant::argmax(golden.outputs.back().data) == label;
+    if (exact) ++t.exact_images;
+    else if (t.mismatched.size() < kMismatchesKept) t.mismatched.push_back(run);
     if (run == 0) {
       r.first.outputs = std::move(outs);
       r.first.golden = std::move(golden);
@@ -87,10 +89,10 @@ TestSetOutcome run_test_set(const Prepared& p, const RunRequest& req, uint32_t i
       models::simulate(arch, std::move(prog.image), prog.desc_addr, prog.desc_count, so, dram);
   r.first.wall_sim_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (uint64_t c : sim.run_cycles) {
-    r.min_cycles = std::min(r.min_cycles, c);
-    r.max_cycles = std::max(r.max_cycles, c);
-    r.total_cycles += c;
+    t.min_cycles = std::min(t.min_cycles, c);
+    t.max_cycles = std::max(t.max_cycles, c);
   }
+  t.end_cycle = sim.total_cycles;
   // The per-layer report describes image 0: its passes are the first desc_count in the stats,
   // and every image moves the same bytes in the same bursts (the program does not depend on
   // the data), so DRAM totals divide evenly.

@@ -50,5 +50,16 @@ TEST_CASE("a trained model runs the test set bit-exact and reports the accuracy"
     const double sim = percent_after(r.out, "accuracy through the simulator");
     CHECK(sim == percent_after(e.out, "accuracy"));
     CHECK(sim > 50.0);  // one short epoch already learns far above chance (10%)
+    const auto j = read_json(rep);
+    const auto& ts = j["test_set"];
+    CHECK(ts["images"] == 300);
+    CHECK(ts["bit_exact_images"] == 300);
+    CHECK(ts["mismatched_images"].empty());
+    CHECK(ts["accuracy"].get<double>() * 100.0 == Approx(sim).margin(0.005));
+    // every image takes the single run's cycles, back to back (docs/ARCHITECTURE.md section 3)
+    const uint64_t one = j["cycles"]["total"].get<uint64_t>();
+    CHECK(ts["accelerator_cycles_per_image"]["min"] == j["cycles"]["accelerator"]);
+    CHECK(ts["accelerator_cycles_per_image"]["max"] == j["cycles"]["accelerator"]);
+    CHECK(ts["end_cycle"].get<uint64_t>() == 300 * one);
   }
 }
