@@ -161,3 +161,25 @@ TEST_CASE("reproduce refuses a damaged published figures file with the JSON path
     CHECK_FALSE(std::filesystem::exists(out + ".tmp"));
   }
 }
+
+TEST_CASE("reproduce without gnuplot writes the plot scripts and data and warns", "[reproduce]") {
+  const std::string dir = scratch_dir("reproduce-no-gnuplot");
+  const std::string out = dir + "/out";
+  // An empty PATH: the child runs use the binary's own path, gnuplot is not found.
+  const std::string cmd = "PATH=" + quote(dir) + " " + quote(SHIFTSIM_BIN) + " reproduce --quick --out " +
+                          quote(out) + " --figures " + quote(repo(kFigures)) + " --experiment2 " +
+                          quote(repo("configs/reproduce/largest_zcu102.json")) + " > " +
+                          quote(dir + "/stdout.txt") + " 2> " + quote(dir + "/stderr.txt");
+  const int status = std::system(cmd.c_str());
+  const std::string err = slurp(dir + "/stderr.txt");
+  INFO(err);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(err.find("gnuplot not found") != std::string::npos);
+  for (const char* f : {"exp1_layers", "exp1_resources", "exp2_largest"}) {
+    CHECK(std::filesystem::exists(out + "/" + f + ".gp"));
+    CHECK(std::filesystem::exists(out + "/" + f + ".dat"));
+    CHECK_FALSE(std::filesystem::exists(out + "/" + f + ".png"));
+  }
+  CHECK(slurp(out + "/reproduction.md").find("gnuplot not found") != std::string::npos);
+}
