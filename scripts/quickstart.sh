@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds, and runs AlexNet on the ZCU102 SVPE and VPE
-# design points of the n-BQ-NN paper, printing the comparison.
+# The main job: installs what is missing, builds, and reproduces the n-BQ-NN paper's ZCU102
+# experiment (AlexNet's conv layers on the SVPE and VPE design points, simulated beside the
+# published figures, plus the largest arrays on AlexNet, ResNet-18 and a DenseNet). Tables,
+# CSVs and plots go to reproduction/ (about a minute of simulation on this project's 2 cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
-./build/shiftsim compare --net configs/nets/alexnet.json \
-  --arch configs/arch/svpe_zcu102.json --arch configs/arch/vpe16_zcu102.json "$@"
+./build/shiftsim reproduce --out reproduction "$@"
