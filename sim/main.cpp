@@ -117,6 +117,11 @@ int main(int argc, char** argv) {
   quantize->add_option("--calib-images", qreq.calib_images, "Fashion-MNIST training images for calibration");
   quantize->add_option("--first-last-bits", qreq.first_last_bits,
                        "first and last layers in B-bit fixed point (accuracy studies only)");
+  quantize->add_option("--search-tolerance", qreq.search_tolerance,
+                       "search the smallest width of every weight tensor (fixed point 2..16, "
+                       "power of two 2..5) and of the activations within PTS accuracy points of float");
+  quantize->add_option("--search-images", qreq.search_images,
+                       "held-out training images the search measures on (default 2000)");
   quantize->add_option("--out", qreq.out_path, "quantized-model file to write")->required();
 
   sim::EvalRequest ereq;

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "common/input_error.h"
+#include "quant/eval.h"
 #include "quant/float_model.h"
 #include "quant/model_file.h"
 #include "quant/onnx_import.h"
@@ -76,6 +77,44 @@ void print_summary(const quant::QuantizedNetwork& qn) {
               double(fp.quantized_bits) / 8192.0, double(fp.float_bits) / 8192.0, 100.0 * fp.ratio());
 }
 
+// The last `n` training images: calibration takes the first ones, so the search measures
+// accuracy on images it neither calibrates on nor reports (the test set stays for eval).
+quant::ImageSet held_out_training_images(const QuantizeRequest& req) {
+  const quant::ImageSet all = quant::load_fashion_mnist("train", 0, req.data_dir);
+  if (req.search_images == 0 || req.search_images + req.calib_images > all.count())
+    throw InputError("--search-images " + std::to_string(req.search_images) + ": give 1.." +
+                     std::to_string(all.count() - req.calib_images) +
+                     " (the training images after the calibration ones)");
+  quant::ImageSet s;
+  s.rows = all.rows;
+  s.cols = all.cols;
+  const size_t first = all.count() - req.search_images, px = size_t(all.rows) * all.cols;
+  s.pixels.assign(all.pixels.begin() + std::ptrdiff_t(first * px), all.pixels.end());
+  s.labels.assign(all.labels.begin() + std::ptrdiff_t(first), all.labels.end());
+  return s;
+}
+
+// --search-tolerance: the smallest bit width per tensor within the tolerance (quant/ptq.h).
+quant::QuantizedNetwork searched(const QuantizeRequest& req, const quant::FloatNetwork& f,
+                                 const quant::PtqOptions& opts,
+                                 const std::vector<quant::Tensor<float>>& calib) {
+  if (req.search_tolerance > 100)
+    throw InputError("--search-tolerance " + std::to_string(req.search_tolerance) +
+                     ": accuracy points, 0..100");
+  quant::BitSearchOptions s;
+  s.tolerance = req.search_tolerance / 100.0;
+  const quant::ImageSet held_out = held_out_training_images(req);
+  quant::check_classifier(f.net, held_out);
+  const quant::BitSearchResult r =
+      quant::search_bit_widths(f, opts, calib, held_out, held_out.count(), s);
+  std::printf("bit-width search: float %.2f%%, chosen %.2f%% on %zu held-out training images "
+              "(tolerance %.2f points: %s), %d evaluations, activations %d-bit\n",
+              100.0 * r.float_accuracy, 100.0 * r.accuracy, held_out.count(),
+              req.search_tolerance, r.met ? "met" : "NOT met even at the widest formats",
+              r.evaluations, r.act_bits);
+  return r.qn;
+}
+
 }  // namespace
 
 quant::FloatNetwork load_float_model(const std::string& path) {
@@ -91,11 +130,15 @@ int quantize_command(const QuantizeRequest& req) {
   const ArchConfig cfg = load_arch(req.arch_path, req.sets);
   const quant::PtqOptions opts = options_for(req, cfg.arch);
   const quant::FloatNetwork f = load_float_model(req.float_path);
-  const quant::QuantizedNetwork qn = quant::quantize_ptq(f, opts, calibration_set(req, f.net));
+  const std::vector<quant::Tensor<float>> calib = calibration_set(req, f.net);
+  const quant::QuantizedNetwork qn = req.search_tolerance >= 0 ? searched(req, f, opts, calib)
+                                                               : quant::quantize_ptq(f, opts, calib);
   std::cout << "quantize: " << f.net.name << " for " << cfg.arch.name << ", method "
             << req.method << (opts.method == quant::WeightMethod::nbq ? " (" + req.thresholds + " thresholds)" : "")
-            << ", " << opts.weight_bits << "-bit weights, " << opts.act_bits
-            << "-bit activations, " << req.calib_images << " calibration inputs\n";
+            << ", " << (req.search_tolerance >= 0 ? "searched weight and activation widths"
+                                                   : std::to_string(opts.weight_bits) + "-bit weights, " +
+                                                         std::to_string(opts.act_bits) + "-bit activations")
+            << ", " << req.calib_images << " calibration inputs\n";
   print_summary(qn);
   if (opts.first_last_fixed_bits > 0 && opts.method != quant::WeightMethod::fixed)
     std::cout << "note: the first and last layers hold " << opts.first_last_fixed_bits

@@ -3,7 +3,7 @@
 // written as a quantized-model file (quant/model_file.h).
 //   shiftsim quantize --float CKPT --arch A.json --method nbq|gsnq|fixed [--bits N]
 //                     [--thresholds authors|moments] [--calib-images N] [--first-last-bits B]
-//                     --out MODEL
+//                     [--search-tolerance PTS [--search-images N]] --out MODEL
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -22,6 +22,8 @@ struct QuantizeRequest {
   std::string thresholds = "authors"; // --thresholds (nbq only)
   size_t calib_images = 256;          // --calib-images: first N Fashion-MNIST training images
   int first_last_bits = 0;            // --first-last-bits: first/last conv/fc in B-bit fixed point
+  double search_tolerance = -1;       // --search-tolerance: accuracy points; < 0: no search
+  size_t search_images = 2000;        // --search-images: held-out training images it measures on
   std::string out_path;               // --out
   std::string data_dir = quant::kFashionMnistDir;
 };
