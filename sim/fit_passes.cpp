@@ -1,9 +1,10 @@
 #include "sim/fit_passes.h"
 
+#include "sim/layer_passes.h"
+
 namespace shiftsim::sim {
 
 using models::Descriptor;
-using models::Op;
 using quant::LayerType;
 
 std::vector<FitPass> fit_passes(const quant::Network& net) {
@@ -13,64 +14,7 @@ std::vector<FitPass> fit_passes(const quant::Network& net) {
   for (size_t li = 0; li < net.layers.size(); ++li) {
     const quant::Layer& l = net.layers[li];
     if (l.type == LayerType::flatten) continue;
-    const quant::Shape in = shape_of(l.inputs.at(0));
-    Descriptor d;
-    d.layer_id = uint32_t(li);
-    d.in_c = uint32_t(in.c);
-    d.in_h = uint32_t(in.h);
-    d.in_w = uint32_t(in.w);
-    d.out_c = d.out_c_total = uint32_t(l.out_shape.c);
-    d.out_h = uint32_t(l.out_shape.h);
-    d.out_w = uint32_t(l.out_shape.w);
-    d.relu = l.relu ? 1 : 0;
-    std::vector<Descriptor> ds;
-    switch (l.type) {
-      case LayerType::conv:
-      case LayerType::fc:
-        d.op = Op::conv;
-        if (l.type == LayerType::fc) {  // the flattened input: C*H*W channels of 1x1
-          d.in_c = uint32_t(in.elements());
-          d.in_h = d.in_w = 1;
-        } else {
-          d.kernel = uint32_t(l.kernel);
-          d.stride = uint32_t(l.stride);
-          d.pad = uint32_t(l.pad);
-          d.groups = uint32_t(l.groups);
-        }
-        ds.push_back(d);
-        break;
-      case LayerType::maxpool:
-      case LayerType::avgpool:
-        d.op = l.type == LayerType::maxpool ? Op::maxpool : Op::avgpool;
-        d.kernel = uint32_t(l.kernel);
-        d.stride = uint32_t(l.stride);
-        d.pad = uint32_t(l.pad);
-        ds.push_back(d);
-        break;
-      case LayerType::add:
-        d.op = Op::eltwise;
-        d.inputs = 2;
-        ds.push_back(d);
-        break;
-      case LayerType::relu:
-        d.op = Op::eltwise;
-        ds.push_back(d);
-        break;
-      case LayerType::concat: {
-        uint32_t offset = 0;
-        for (int src : l.inputs) {
-          Descriptor part = d;
-          part.op = Op::eltwise;
-          part.in_c = part.out_c = uint32_t(shape_of(src).c);
-          part.out_c_offset = offset;
-          offset += part.in_c;
-          ds.push_back(part);
-        }
-        break;
-      }
-      case LayerType::flatten:
-        break;
-    }
+    const std::vector<Descriptor> ds = layer_pass_shapes(l, uint32_t(li), shape_of);
     for (size_t i = 0; i < ds.size(); ++i) {
       FitPass p;
       p.desc = ds[i];

@@ -7,11 +7,11 @@
 #include "models/act_bytes.h"
 #include "models/layer_plan.h"
 #include "models/weight_layout.h"
+#include "sim/layer_passes.h"
 
 namespace shiftsim::sim {
 
 using models::Descriptor;
-using models::Op;
 using quant::LayerType;
 
 namespace {
@@ -69,87 +69,52 @@ Program map_network(const quant::QuantizedNetwork& qn, const quant::Tensor<int16
       continue;
     }
     prog.outputs[li] = {img.reserve(uint64_t(l.out_shape.elements()) * ab), l.out_shape};
-    Descriptor d;
-    d.layer_id = uint32_t(li);
-    d.in_addr = in.addr;
-    d.out_addr = prog.outputs[li].addr;
-    d.in_c = uint32_t(in.shape.c);
-    d.in_h = uint32_t(in.shape.h);
-    d.in_w = uint32_t(in.shape.w);
-    d.out_c = d.out_c_total = uint32_t(l.out_shape.c);
-    d.out_h = uint32_t(l.out_shape.h);
-    d.out_w = uint32_t(l.out_shape.w);
-    d.relu = l.relu ? 1 : 0;
-    std::vector<Descriptor> ds;
-    switch (l.type) {
-      case LayerType::conv:
-      case LayerType::fc: {
-        d.op = Op::conv;
-        if (l.type == LayerType::fc) {  // the flattened input: C*H*W channels of 1x1
-          d.in_c = uint32_t(in.shape.elements());
-          d.in_h = d.in_w = 1;
-        } else {
-          d.kernel = uint32_t(l.kernel);
-          d.stride = uint32_t(l.stride);
-          d.pad = uint32_t(l.pad);
-          d.groups = uint32_t(l.groups);
+    // The shapes, then what the program adds: addresses, weights, bias and shifts.
+    std::vector<Descriptor> ds = layer_pass_shapes(l, uint32_t(li), [&](int idx) { return slot_of(idx).shape; });
+    for (size_t k = 0; k < ds.size(); ++k) {
+      Descriptor& d = ds[k];
+      d.in_addr = in.addr;
+      d.out_addr = prog.outputs[li].addr;
+      switch (l.type) {
+        case LayerType::conv:
+        case LayerType::fc: {
+          d.saturate = qn.overflow == quant::Overflow::saturate ? 1 : 0;
+          d.shift_right = checked_shift(format_of(l.inputs[0]).frac + q.w_frac - q.out.frac, l);
+          const models::WeightLayout layout(d, arch);
+          d.weight_addr = img.reserve(layout.total_bytes());
+          layout.encode(q.weights, img.image.data() + d.weight_addr);
+          d.bias_addr = img.reserve(uint64_t(d.out_c) * models::kBiasBytes);
+          for (uint32_t m = 0; m < d.out_c; ++m)
+            for (uint32_t b = 0; b < models::kBiasBytes; ++b)
+              img.image[d.bias_addr + m * models::kBiasBytes + b] = uint8_t(uint64_t(q.bias.at(m)) >> (8 * b));
+          break;
         }
-        d.saturate = qn.overflow == quant::Overflow::saturate ? 1 : 0;
-        d.shift_right = checked_shift(format_of(l.inputs[0]).frac + q.w_frac - q.out.frac, l);
-        const models::WeightLayout layout(d, arch);
-        d.weight_addr = img.reserve(layout.total_bytes());
-        layout.encode(q.weights, img.image.data() + d.weight_addr);
-        d.bias_addr = img.reserve(uint64_t(d.out_c) * models::kBiasBytes);
-        for (uint32_t m = 0; m < d.out_c; ++m)
-          for (uint32_t b = 0; b < models::kBiasBytes; ++b)
-            img.image[d.bias_addr + m * models::kBiasBytes + b] = uint8_t(uint64_t(q.bias.at(m)) >> (8 * b));
-        ds.push_back(d);
-        break;
-      }
-      case LayerType::maxpool:
-      case LayerType::avgpool:
-        d.op = l.type == LayerType::maxpool ? Op::maxpool : Op::avgpool;
-        d.kernel = uint32_t(l.kernel);
-        d.stride = uint32_t(l.stride);
-        d.pad = uint32_t(l.pad);
-        d.relu = 0;
-        ds.push_back(d);
-        break;
-      case LayerType::add: {
-        d.op = Op::eltwise;
-        d.inputs = 2;
-        d.in2_addr = slot_of(l.inputs.at(1)).addr;
-        const int fa = format_of(l.inputs[0]).frac, fb = format_of(l.inputs[1]).frac;
-        const int F = std::max(fa, fb);
-        d.shift_a = uint32_t(F - fa);
-        d.shift_b = uint32_t(F - fb);
-        d.shift_right = checked_shift(F - q.out.frac, l);
-        ds.push_back(d);
-        break;
-      }
-      case LayerType::relu:
-        d.op = Op::eltwise;
-        d.relu = 1;
-        ds.push_back(d);
-        break;
-      case LayerType::concat: {
-        uint32_t offset = 0;
-        for (int src : l.inputs) {
-          const TensorSlot s = slot_of(src);
-          Descriptor part = d;
-          part.op = Op::eltwise;
-          part.relu = 0;
-          part.in_addr = s.addr;
-          part.in_c = part.out_c = uint32_t(s.shape.c);
-          part.out_c_offset = offset;
-          part.shift_right = checked_shift(format_of(src).frac - q.out.frac, l);
-          offset += uint32_t(s.shape.c);
-          ds.push_back(part);
+        case LayerType::maxpool:
+        case LayerType::avgpool:
+          d.relu = 0;
+          break;
+        case LayerType::add: {
+          d.in2_addr = slot_of(l.inputs.at(1)).addr;
+          const int fa = format_of(l.inputs[0]).frac, fb = format_of(l.inputs[1]).frac;
+          const int F = std::max(fa, fb);
+          d.shift_a = uint32_t(F - fa);
+          d.shift_b = uint32_t(F - fb);
+          d.shift_right = checked_shift(F - q.out.frac, l);
+          break;
         }
-        break;
+        case LayerType::relu:
+          d.relu = 1;
+          break;
+        case LayerType::concat: {  // one pass per input, in input order
+          const int src = l.inputs[k];
+          d.relu = 0;
+          d.in_addr = slot_of(src).addr;
+          d.shift_right = checked_shift(format_of(src).frac - q.out.frac, l);
+          break;
+        }
+        case LayerType::flatten:
+          break;
       }
-      case LayerType::flatten:
-        break;
     }
     for (Descriptor& x : ds) {
       const std::string why = models::choose_tiles(x, arch);

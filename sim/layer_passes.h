@@ -1,0 +1,22 @@
+#pragma once
+// The passes of one network layer as shapes: the part of the descriptors that the mapper
+// (sim/mapper.cpp), which adds addresses, weights and requantization shifts, and `shiftsim fit`
+// (sim/fit_passes.cpp), which times shapes alone, build alike.
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "models/program.h"
+#include "quant/network.h"
+
+namespace shiftsim::sim {
+
+// The descriptors of layer `l` (index `layer_id`): op, input and output shapes, kernel, stride,
+// pad and groups, relu as the layer says, two inputs for add. fc reads its input flattened
+// (C*H*W channels of 1x1); concat gives one element-wise pass per input (in_c = out_c = that
+// input's channels, out_c_offset where they go); flatten gives none. shape_of(idx) is the
+// shape of layer idx's output, or of the network input for quant::kNetworkInput.
+std::vector<models::Descriptor> layer_pass_shapes(const quant::Layer& l, uint32_t layer_id,
+                                                  const std::function<quant::Shape(int)>& shape_of);
+
+}  // namespace shiftsim::sim
