@@ -2,6 +2,7 @@
 // The tiled schedule of one layer: tiles (one output block each, stored once) made of steps
 // (one load + one compute each). Plain C++: the controller runs it, tests reason about it.
 // docs/ARCHITECTURE.md §5-§7 define every number here.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,6 +19,29 @@ struct Window {
   int32_t ch0 = 0, nch = 0, y0 = 0, ny = 0, x0 = 0, nx = 0;
   int64_t elements() const { return int64_t(nch) * ny * nx; }
 };
+
+// The DRAM reads that bring the part of window `w` inside a d.in_c x d.in_h x d.in_w tensor
+// into the buffer: one read for all its channels when it covers whole channel planes (they
+// are contiguous in CHW), else one per channel when it spans whole rows, else one per row.
+// Calls read(c, chans, y, rows, xlo, cols) for each, in order: channels [ch0 + c, +chans),
+// rows [y, +rows), cols [xlo, +cols) of the tensor; nothing when the window lies outside it.
+template <class Read>
+void for_each_window_read(const Descriptor& d, const Window& w, Read&& read) {
+  const int32_t H = int32_t(d.in_h), W = int32_t(d.in_w);
+  const int32_t ylo = std::max(0, w.y0), yhi = std::min(H, w.y0 + w.ny);
+  const int32_t xlo = std::max(0, w.x0), xhi = std::min(W, w.x0 + w.nx);
+  if (ylo >= yhi || xlo >= xhi) return;
+  const bool whole_rows = xlo == 0 && xhi == W;
+  const bool whole_planes = whole_rows && ylo == 0 && yhi == H;
+  const int32_t cols = xhi - xlo;
+  for (int32_t c = 0; c < w.nch; c = whole_planes ? w.nch : c + 1) {
+    const int32_t chans = whole_planes ? w.nch : 1;
+    for (int32_t y = ylo; y < yhi; y = whole_rows ? yhi : y + 1) {
+      const int32_t rows = whole_rows ? yhi - ylo : 1;
+      read(c, chans, y, rows, xlo, cols);
+    }
+  }
+}
 
 struct StepPlan {
   Window window;            // input block (eltwise: the same block of both inputs)

@@ -71,35 +71,22 @@ void LoadUnit::load_step(uint32_t s, sc_core::sc_time& pending) {
   p_.mark(Sig::w_fill, bytes);
 }
 
-// Reads the part of the window inside the tensor: one transfer for all its channels when it
-// covers whole channel planes (they are contiguous in CHW), else one per channel when it spans
-// whole rows, else one per row.
+// Reads the part of the window inside the tensor (for_each_window_read, models/layer_plan.h).
 void LoadUnit::load_window(uint64_t base, const Window& w, int16_t* dst, sc_core::sc_time& pending) {
   const Descriptor& d = p_.desc;
   const uint32_t ab = act_bytes(p_.arch);
-  const int32_t H = int32_t(d.in_h), W = int32_t(d.in_w);
-  const int32_t ylo = std::max(0, w.y0), yhi = std::min(H, w.y0 + w.ny);
-  const int32_t xlo = std::max(0, w.x0), xhi = std::min(W, w.x0 + w.nx);
-  if (ylo >= yhi || xlo >= xhi) return;
-  const bool whole_rows = xlo == 0 && xhi == W;
-  const bool whole_planes = whole_rows && ylo == 0 && yhi == H;
-  const int32_t cols = xhi - xlo;
-  for (int32_t c = 0; c < w.nch; c = whole_planes ? w.nch : c + 1) {
-    const int32_t chans = whole_planes ? w.nch : 1;
-    for (int32_t y = ylo; y < yhi; y = whole_rows ? yhi : y + 1) {
-      const int32_t rows = whole_rows ? yhi - ylo : 1;
-      bytes_.resize(size_t(chans) * rows * cols * ab);
-      const uint64_t ch = uint64_t(w.ch0 + c);
-      port_.transfer(tlm::TLM_READ_COMMAND, base + ((ch * d.in_h + y) * d.in_w + xlo) * ab,
-                     bytes_.data(), bytes_.size(), pending);
-      const uint8_t* src = bytes_.data();
-      for (int32_t k = 0; k < chans; ++k)
-        for (int32_t r = 0; r < rows; ++r) {
-          int16_t* row = dst + (size_t(c + k) * w.ny + (y + r - w.y0)) * w.nx + (xlo - w.x0);
-          for (int32_t x = 0; x < cols; ++x, src += ab) row[x] = load_act(src, ab);
-        }
-    }
-  }
+  for_each_window_read(d, w, [&](int32_t c, int32_t chans, int32_t y, int32_t rows, int32_t xlo, int32_t cols) {
+    bytes_.resize(size_t(chans) * rows * cols * ab);
+    const uint64_t ch = uint64_t(w.ch0 + c);
+    port_.transfer(tlm::TLM_READ_COMMAND, base + ((ch * d.in_h + y) * d.in_w + xlo) * ab,
+                   bytes_.data(), bytes_.size(), pending);
+    const uint8_t* src = bytes_.data();
+    for (int32_t k = 0; k < chans; ++k)
+      for (int32_t r = 0; r < rows; ++r) {
+        int16_t* row = dst + (size_t(c + k) * w.ny + (y + r - w.y0)) * w.nx + (xlo - w.x0);
+        for (int32_t x = 0; x < cols; ++x, src += ab) row[x] = load_act(src, ab);
+      }
+  });
 }
 
 // ---------------------------------------------------------------- compute unit

@@ -32,26 +32,14 @@ struct Channel {
   }
 };
 
-// The load unit's reads of one window (models/units.cpp LoadUnit::load_window): one transfer
-// for whole channel planes, else one per channel for whole rows, else one per row.
+// The load unit's reads of one window (models/units.cpp LoadUnit::load_window), back to back.
 uint64_t load_window(Channel& ch, uint64_t at, uint64_t base, const Descriptor& d,
                      const models::Window& w, uint32_t ab, std::vector<models::Burst>& tmp) {
-  const int32_t H = int32_t(d.in_h), W = int32_t(d.in_w);
-  const int32_t ylo = std::max(0, w.y0), yhi = std::min(H, w.y0 + w.ny);
-  const int32_t xlo = std::max(0, w.x0), xhi = std::min(W, w.x0 + w.nx);
-  if (ylo >= yhi || xlo >= xhi) return at;
-  const bool whole_rows = xlo == 0 && xhi == W;
-  const bool whole_planes = whole_rows && ylo == 0 && yhi == H;
-  const int32_t cols = xhi - xlo;
-  for (int32_t c = 0; c < w.nch; c = whole_planes ? w.nch : c + 1) {
-    const int32_t chans = whole_planes ? w.nch : 1;
-    for (int32_t y = ylo; y < yhi; y = whole_rows ? yhi : y + 1) {
-      const int32_t rows = whole_rows ? yhi - ylo : 1;
-      const uint64_t c_abs = uint64_t(w.ch0 + c);
-      at = ch.transfer(at, base + ((c_abs * d.in_h + y) * d.in_w + xlo) * ab,
-                       uint64_t(chans) * rows * cols * ab, tmp);
-    }
-  }
+  models::for_each_window_read(d, w, [&](int32_t c, int32_t chans, int32_t y, int32_t rows, int32_t xlo, int32_t cols) {
+    const uint64_t c_abs = uint64_t(w.ch0 + c);
+    at = ch.transfer(at, base + ((c_abs * d.in_h + y) * d.in_w + xlo) * ab,
+                     uint64_t(chans) * rows * cols * ab, tmp);
+  });
   return at;
 }
 
