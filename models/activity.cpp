@@ -5,18 +5,13 @@
 
 #include <algorithm>
 
+#include "models/int_math.h"
 #include "models/resources.h"
 #include "models/weight_layout.h"
 
 namespace shiftsim::models {
 
 namespace {
-
-uint32_t clog2(uint64_t n) {
-  uint32_t b = 0;
-  while ((uint64_t(1) << b) < n) ++b;
-  return b;
-}
 
 Actions& at(ComponentActions& a, Component c) { return a[size_t(c)]; }
 

@@ -1,31 +1,22 @@
-// FPGA resource model. docs/RESOURCES.md explains every formula and gives its source; the
-// comments here name the source of each constant. "Yosys-calibrated" means fitted to or
-// checked against Yosys 0.23 `synth_xilinx -family xcup` on tests/resources/*.v (the test
-// tests/models/test_resources.cpp re-runs that synthesis and holds the model within 20%).
+// FPGA resource model, the components of the accelerator and their total; the datapath
+// building blocks and memories they are made of are in models/resources_blocks.cpp.
+// docs/RESOURCES.md explains every formula and gives its source; the comments here name the
+// source of each constant. "Yosys-calibrated" means fitted to or checked against Yosys 0.23
+// `synth_xilinx -family xcup` on tests/resources/*.v (the test tests/models/test_resources.cpp
+// re-runs that synthesis and holds the model within 20%).
 #include "models/resources.h"
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
-#include <set>
 #include <sstream>
-#include <stdexcept>
+
+#include "models/resources_detail.h"
 
 namespace shiftsim::models {
 
+using namespace resource_detail;
+
 namespace {
-
-uint32_t clog2(uint64_t n) {
-  uint32_t b = 0;
-  while ((uint64_t(1) << b) < n) ++b;
-  return b;
-}
-
-uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
-
-void require(bool ok, const char* what) {
-  if (!ok) throw std::invalid_argument(std::string("resource model: ") + what);
-}
 
 void check_spec(const ArchSpec& s) {
   const PeArraySpec& pe = s.pe_array;
@@ -39,193 +30,6 @@ void check_spec(const ArchSpec& s) {
     require(s.numerics.weight_bits >= 2 && s.numerics.weight_bits <= 32,
             "vpe weight_bits must be 2..32");
 }
-
-// CLB facts (AMD UG574, UltraScale Architecture CLB User Guide): a LUT6 has 6 inputs; an SRL
-// (SRLC32E) is a LUT used as a shift register of up to 32 stages; RAM32M16 is 8 LUTs holding
-// a 32-deep, 14-bit-wide memory with one write and one read port (7 data LUTs of 2 bits each,
-// the eighth the write address).
-constexpr uint32_t kLutInputs = 6;
-constexpr uint32_t kSrlDepth = 32;
-constexpr uint32_t kRam32m16Luts = 8, kRam32m16Width = 14, kRam32m16Depth = 32;
-constexpr uint32_t kSrlMinChain = 3;  // Yosys `xilinx_srl -minlen 3`; Vivado's default shreg_min_size is 3
-
-// LUTRAM with one write and one read port (UG574 RAM32M16).
-double lutram_luts(uint64_t width_bits, uint64_t depth) {
-  return double(kRam32m16Luts * ceil_div(width_bits, kRam32m16Width) *
-                ceil_div(depth, kRam32m16Depth));
-}
-
-}  // namespace
-
-// ---- building blocks ----------------------------------------------------------------------
-
-uint32_t lut6_for_inputs(uint32_t inputs) {
-  if (inputs <= kLutInputs) return 1;
-  return 1 + uint32_t(ceil_div(inputs - kLutInputs, kLutInputs - 1));
-}
-
-uint32_t svpe_product_bits(uint32_t act_bits, uint32_t code_bits) {
-  // magnitude m has code_bits - 1 bits, the largest shift is m_max - 1 = 2^(code_bits-1) - 2;
-  // one more bit for the negation of the most negative activation shifted all the way.
-  const uint32_t max_shift = (1u << (code_bits - 1)) - 2;
-  return act_bits + max_shift + 1;
-}
-
-uint32_t vpe_product_bits(uint32_t act_bits, uint32_t weight_bits) { return act_bits + weight_bits; }
-
-Resources svpe_product(uint32_t act_bits, uint32_t code_bits, uint32_t stages) {
-  require(code_bits >= 2 && code_bits <= 6, "svpe code_bits must be 2..6");
-  const uint32_t mag_bits = code_bits - 1;
-  const uint32_t max_shift = (1u << mag_bits) - 2;
-  const uint32_t pw = svpe_product_bits(act_bits, code_bits);
-  // Output bit j of +-(a << (m-1)) selects among the activation bits a[j-s], s = 0..max_shift
-  // (bits above the top are the sign bit, below bit 0 zero): d_j distinct data inputs, plus
-  // the magnitude field (select, and zero for m = 0) and the sign bit, whose XOR feeds the
-  // carry chain of the negation (x ^ s) + s. One function of d_j + mag_bits + 1 inputs per
-  // bit, in LUT6s (lut6_for_inputs). Yosys-calibrated: Yosys needs one LUT fewer than this
-  // sum at all eight points measured (act 8/16 x code 2..5), within 10% (docs/RESOURCES.md).
-  uint64_t luts = 0;
-  for (uint32_t j = 0; j < pw; ++j) {
-    std::set<uint32_t> src;
-    for (uint32_t s = 0; s <= max_shift && s <= j; ++s) src.insert(std::min(j - s, act_bits - 1));
-    luts += lut6_for_inputs(uint32_t(src.size()) + mag_bits + 1);
-  }
-  Resources r;
-  r.lut = double(luts) - 1;
-  r.ff = double(pw) * stages;  // the product registers
-  return r;
-}
-
-uint32_t dsp48e2_per_multiply(uint32_t a_bits, uint32_t b_bits) {
-  // DSP48E2: a 27 x 18 two's complement multiplier (AMD UG579). Wider products are split into
-  // 27 x 18 pieces whose partial sums use the DSPs' own post-adders and cascade (rough: the
-  // signed pieces lose a bit each, which this ignores).
-  const auto fit = [](uint32_t a, uint32_t b) { return ceil_div(a, 27) * ceil_div(b, 18); };
-  return uint32_t(std::min(fit(a_bits, b_bits), fit(b_bits, a_bits)));
-}
-
-Resources vpe_product(uint32_t act_bits, uint32_t weight_bits, uint32_t stages) {
-  Resources r;
-  r.dsp = dsp48e2_per_multiply(act_bits, weight_bits);
-  // The DSP48E2 holds three register stages of a product: A/B input registers, the M
-  // (multiplier) register and the P (output) register (UG579). Further stages are fabric FFs.
-  // (Yosys 0.23 does not pack registers into a DSP48E2, so vpe_lane.v instantiates the
-  // DSP48E2 with AREG = BREG = MREG = PREG = 1, as Vivado would infer it.)
-  if (stages > 3) r.ff = double(vpe_product_bits(act_bits, weight_bits)) * (stages - 3);
-  return r;
-}
-
-uint32_t adder_tree_bits(uint32_t inputs, uint32_t width) { return width + clog2(inputs); }
-
-Resources adder_tree(uint32_t inputs, uint32_t width, bool inputs_registered) {
-  require(inputs >= 1 && width >= 1, "adder tree needs inputs and width >= 1");
-  // Structure of adder_tree.v: level l adds pairs of level l-1 elements, each sum one bit
-  // wider (W + l) and registered; the odd last element passes through a register.
-  // Costs (UltraScale CLB, UG574; Yosys-checked, exact at every measured point):
-  //   an adder of (W + l - 1)-bit inputs: one LUT per input bit in front of the carry chain,
-  //     W + l output FFs;
-  //   a pass-through register: one FF per distinct bit (sign-extension copies merge);
-  //   a chain of >= 3 registers with nothing else between them (the element's own register
-  //     and its pass-throughs) becomes SRLs: one LUT per bit per 32 stages, no FFs.
-  struct Element {
-    uint32_t bits;   // distinct bits of the value
-    uint32_t chain;  // fabric registers in a row holding it, ending at this level
-    bool counted;    // whether its first register's FFs are already in r.ff
-  };
-  Resources r;
-  std::vector<Element> level(inputs, Element{width, inputs_registered ? 1u : 0u, inputs_registered});
-  const auto settle = [&r](const Element& e) {
-    // The element is consumed: cost its register chain.
-    const uint32_t passes = e.chain - (e.counted ? 1 : 0);
-    if (e.chain >= kSrlMinChain) {
-      r.lut += double(e.bits) * double(ceil_div(e.chain, kSrlDepth));
-      if (e.counted) r.ff -= e.bits;  // the first register went into the SRL too
-    } else {
-      r.ff += double(e.bits) * passes;
-    }
-  };
-  for (uint32_t l = 1; level.size() > 1; ++l) {
-    const uint32_t wp = width + l - 1;  // slot width of level l-1
-    std::vector<Element> next;
-    for (size_t i = 0; 2 * i < level.size(); ++i) {
-      if (2 * i + 1 < level.size()) {
-        settle(level[2 * i]);
-        settle(level[2 * i + 1]);
-        r.lut += wp;
-        r.ff += wp + 1;
-        next.push_back(Element{wp + 1, 1, true});
-      } else {
-        Element e = level[2 * i];
-        ++e.chain;
-        next.push_back(e);
-      }
-    }
-    level.swap(next);
-  }
-  // The output (an adder's register unless inputs == 1) leaves the tree: nothing to settle;
-  // a single input passes through untouched.
-  return r;
-}
-
-Resources accumulator(uint32_t width) {
-  // accumulator.v: acc <= acc_in + x, x sign-extended: one LUT per bit in front of the carry
-  // chain and a width-bit register (UG574; Yosys: exactly this at 16, 32 and 48 bits).
-  Resources r;
-  r.lut = width;
-  r.ff = width;
-  return r;
-}
-
-Resources ppu_lane(uint32_t acc_bits, uint32_t guard_bits, uint32_t act_bits, uint32_t latency) {
-  require(latency >= 1, "ppu latency must be >= 1");
-  Resources r;
-  // Yosys-calibrated on ppu_lane.v at (acc, guard, act) = (48, 0, 16), (32, 0, 8) and
-  // (48, 8, 16), (24, 4, 8): LUT = 31 + 8.25 acc + 1.6 guard, within 3% at all four. The bulk is
-  // the 6-bit right shift (three LUT levels of 4:1 multiplexers per bit), the rounding
-  // adder and the two clamps.
-  r.lut = 31 + 8.25 * acc_bits + 1.6 * guard_bits;
-  // Registers of ppu_lane.v's four stages: acc, acc+1, acc+1 and act bits, plus the shift
-  // amount and flags travelling along (6 + 6 + 3 bits). Another latency adds or removes
-  // acc + 1 bits per stage.
-  const double value_regs = double(acc_bits) + 2.0 * (acc_bits + 1) + act_bits + 15;
-  r.ff = std::max(double(act_bits), value_regs + (double(latency) - 4) * (acc_bits + 1));
-  return r;
-}
-
-// ---- memories -----------------------------------------------------------------------------
-
-double bram36_for(uint64_t width_bits, uint64_t depth) {
-  if (width_bits == 0 || depth == 0) return 0;
-  // UG573 (UltraScale Architecture Memory Resources): RAMB36E2 widths x depths, 512 x 72 in
-  // simple dual port; RAMB18E2 half the depth, 512 x 36 at most in simple dual port. A RAMB18
-  // counts 0.5. Columns of blocks side by side, each column one configuration, chosen to
-  // minimise the count (a dynamic program over the width).
-  struct Cfg {
-    uint32_t width, depth;
-    double cost;
-  };
-  static const Cfg cfgs[] = {
-      {1, 32768, 1.0}, {2, 16384, 1.0}, {4, 8192, 1.0}, {9, 4096, 1.0},
-      {18, 2048, 1.0}, {36, 1024, 1.0}, {72, 512, 1.0}, {1, 16384, 0.5},
-      {2, 8192, 0.5},  {4, 4096, 0.5},  {9, 2048, 0.5}, {18, 1024, 0.5},
-      {36, 512, 0.5}};
-  std::vector<double> best(width_bits + 1, std::numeric_limits<double>::infinity());
-  best[0] = 0;
-  for (uint64_t w = 1; w <= width_bits; ++w)
-    for (const Cfg& c : cfgs) {
-      const uint64_t rest = w > c.width ? w - c.width : 0;
-      best[w] = std::min(best[w], best[rest] + c.cost * double(ceil_div(depth, c.depth)));
-    }
-  return best[width_bits];
-}
-
-double uram_for(uint64_t width_bits, uint64_t depth) {
-  if (width_bits == 0 || depth == 0) return 0;
-  // UG573: URAM288 is 4K x 72, no other aspect ratio.
-  return double(ceil_div(width_bits, 72) * ceil_div(depth, 4096));
-}
-
-namespace {
 
 void memory(uint64_t width_bits, uint64_t depth, bool uram, Resources& r) {
   if (uram)
@@ -473,18 +277,13 @@ Resources total(const std::vector<ComponentResources>& parts) {
 
 std::vector<std::string> over_budget(const Resources& need, const Resources& budget) {
   std::vector<std::string> out;
-  const auto check = [&out](const char* name, double n, double b) {
+  for_each_resource(need, budget, [&out](const char* name, double n, double b) {
     if (n > b) {
       std::ostringstream s;
       s << name << ": need " << std::ceil(n) << ", device has " << b;
       out.push_back(s.str());
     }
-  };
-  check("lut", need.lut, budget.lut);
-  check("ff", need.ff, budget.ff);
-  check("dsp", need.dsp, budget.dsp);
-  check("bram36", need.bram36, budget.bram36);
-  check("uram", need.uram, budget.uram);
+  });
   return out;
 }
 

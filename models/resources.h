@@ -42,6 +42,16 @@ struct Resources {
   friend Resources operator*(double k, Resources a) { return a *= k; }
 };
 
+// Calls f(name, need, have) for each kind of resource, in the order lut, ff, dsp, bram36, uram.
+template <class F>
+void for_each_resource(const Resources& need, const Resources& have, F&& f) {
+  f("lut", need.lut, have.lut);
+  f("ff", need.ff, have.ff);
+  f("dsp", need.dsp, have.dsp);
+  f("bram36", need.bram36, have.bram36);
+  f("uram", need.uram, have.uram);
+}
+
 // Where the PE array's DSP48E2 slices are counted.
 enum class DspCounting {
   // What synthesis maps: a VPE product is one DSP48E2 (k^2 per convolver), an SVPE product

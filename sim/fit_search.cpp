@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "common/input_error.h"
+#include "models/int_math.h"
 #include "models/layer_plan.h"
 #include "models/weight_layout.h"
 
@@ -15,7 +16,7 @@ namespace shiftsim::sim {
 
 namespace {
 
-uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+using models::ceil_div;
 uint32_t kib_for(uint64_t bytes) { return uint32_t(std::max<uint64_t>(1, ceil_div(bytes, 1024))); }
 uint32_t pow2_at_least(uint32_t x) {
   uint32_t p = 1;
@@ -114,34 +115,24 @@ models::Resources device_budget(const DeviceSpec& d) {
 double max_fraction(const models::Resources& need, const DeviceSpec& d) {
   const models::Resources b = device_budget(d);
   double m = 0;
-  const auto one = [&m](double n, double have) {
+  models::for_each_resource(need, b, [&m](const char*, double n, double have) {
     if (n <= 0) return;
     m = std::max(m, have > 0 ? n / have : std::numeric_limits<double>::infinity());
-  };
-  one(need.lut, b.lut);
-  one(need.ff, b.ff);
-  one(need.dsp, b.dsp);
-  one(need.bram36, b.bram36);
-  one(need.uram, b.uram);
+  });
   return m;
 }
 
 std::vector<std::string> over_cap(const models::Resources& need, const DeviceSpec& d, double max_util) {
   const models::Resources b = device_budget(d);
   std::vector<std::string> out;
-  const auto one = [&](const char* name, double n, double have) {
+  models::for_each_resource(need, b, [&](const char* name, double n, double have) {
     const double cap = have * max_util;
     if (n <= cap) return;
     std::ostringstream s;
     s << name << ": need " << std::ceil(n) << ", budget " << std::floor(cap);
     if (max_util < 1) s << " (" << std::lround(100 * max_util) << "% of the device's " << have << ")";
     out.push_back(s.str());
-  };
-  one("lut", need.lut, b.lut);
-  one("ff", need.ff, b.ff);
-  one("dsp", need.dsp, b.dsp);
-  one("bram36", need.bram36, b.bram36);
-  one("uram", need.uram, b.uram);
+  });
   return out;
 }
 
