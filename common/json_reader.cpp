@@ -213,6 +213,11 @@ const nlohmann::json& JsonReader::raw(const std::string& key, const std::string&
   return *v;
 }
 
+void JsonReader::expect_schema(const std::string& kind, int64_t version) {
+  if (str("schema", "file kind") != kind) fail("schema", "must be \"" + kind + "\"");
+  integer("version", version, version, "format version");
+}
+
 void JsonReader::finish() const {
   for (auto it = node_.begin(); it != node_.end(); ++it)
     if (!read_.count(it.key())) fail(it.key(), "unknown key");

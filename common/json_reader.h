@@ -58,6 +58,10 @@ class JsonReader {
   // The raw value of a key the caller interprets itself (marks it as read).
   const nlohmann::json& raw(const std::string& key, const std::string& description);
 
+  // The file kind and format version every shiftsim input file starts with: "schema" must be
+  // `kind` and "version" must be `version`.
+  void expect_schema(const std::string& kind, int64_t version);
+
   // Throws on the first key that no call above asked for.
   void finish() const;
 

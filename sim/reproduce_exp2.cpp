@@ -1,16 +1,9 @@
 #include "sim/reproduce_exp2.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <stdexcept>
-#include <thread>
 #include <iostream>
+#include <stdexcept>
 
 #include "common/input_error.h"
 #include "common/json_reader.h"
@@ -31,40 +24,6 @@ std::string resolve(const std::string& file, const std::string& ref) {
 
 std::string stem(const std::string& path) { return fs::path(path).stem().string(); }
 
-// Like run_child (sim/subprocess.h), but gives up after `timeout_s`: the fit is a search whose
-// time depends on the network and the device, and the reproduction must finish. Returns the
-// exit code, or -1 when the child was stopped (only this child, by its pid).
-int run_with_timeout(const std::vector<std::string>& argv, const std::string& log, double timeout_s) {
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd >= 0) {
-      dup2(fd, 1);
-      dup2(fd, 2);
-      close(fd);
-    }
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  const auto start = std::chrono::steady_clock::now();
-  for (;;) {
-    int status = 0;
-    const pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (done < 0) throw std::runtime_error("waitpid failed");
-    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > timeout_s) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      return -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-}
-
 // The array sized by `shiftsim fit` for one network, when this binary has the command; empty
 // when it has not or the fit fails (the reason goes into `note`).
 std::string try_fit(const Exp2Config& cfg, const Exp2Design& d, const std::string& net,
@@ -77,10 +36,9 @@ std::string try_fit(const Exp2Config& cfg, const Exp2Design& d, const std::strin
   const std::string out = opt.work_dir + "/fit_" + d.array + "_" + stem(net) + ".json";
   char util[32];
   std::snprintf(util, sizeof util, "%g", cfg.max_util_pct);
-  const int rc = run_with_timeout({opt.self, "fit", "--device", cfg.device, "--array", d.array,
-                                   "--net", net, "--base", d.base, "--max-util", util,
-                                   "--out", out},
-                                  log, cfg.fit_timeout_s);
+  const int rc = run_child({opt.self, "fit", "--device", cfg.device, "--array", d.array,
+                            "--net", net, "--base", d.base, "--max-util", util, "--out", out},
+                           log, cfg.fit_timeout_s);
   if (rc == -1) {
     note = "`shiftsim fit` did not finish within " + std::to_string(int(cfg.fit_timeout_s)) +
            " s (fit_timeout_s in " + cfg.file + ")";
@@ -112,9 +70,7 @@ Exp2Config load_exp2_config(const std::string& path) {
   JsonReader r(doc, path, "");
   Exp2Config c;
   c.file = path;
-  if (r.str("schema", "file kind") != "shiftsim.reproduce-experiment")
-    r.fail("schema", "must be \"shiftsim.reproduce-experiment\"");
-  r.integer("version", 1, 1, "format version");
+  r.expect_schema("shiftsim.reproduce-experiment", 1);
   c.description = r.str("description", "what the experiment is");
   c.device = resolve(path, r.str("device", "device file, relative to this file"));
   c.max_util_pct = r.number("max_util_pct", 1, 100, "share of each device resource a design may use");

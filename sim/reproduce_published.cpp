@@ -105,9 +105,7 @@ PublishedFigures load_published_figures(const std::string& path) {
   JsonReader r(doc, path, "");
   PublishedFigures f;
   f.file = path;
-  if (r.str("schema", "file kind") != "shiftsim.published-figures")
-    r.fail("schema", "must be \"shiftsim.published-figures\"");
-  r.integer("version", 1, 1, "format version");
+  r.expect_schema("shiftsim.published-figures", 1);
   {
     JsonReader p = r.child("paper", "the publication");
     f.citation = p.str("citation", "authors, title, venue");

@@ -9,6 +9,9 @@ namespace shiftsim::sim {
 // Runs argv (argv[0] is the executable path), stdout and stderr appended to `log_path`
 // (or inherited when empty). Returns the exit code (128 + signal when killed).
 int run_child(const std::vector<std::string>& argv, const std::string& log_path);
+// The same, but gives up after `timeout_s`: returns -1 when the child was stopped (only this
+// child, by its pid, with SIGKILL).
+int run_child(const std::vector<std::string>& argv, const std::string& log_path, double timeout_s);
 
 // A fresh private directory under $TMPDIR (or /tmp).
 std::string make_temp_dir(const std::string& prefix);
