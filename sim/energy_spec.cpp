@@ -25,6 +25,25 @@ double entry(JsonReader& parent, const std::string& key, double hi, const std::s
   return e.value;
 }
 
+// The "dynamic" entries, in file order: key, field of the table, description.
+struct DynamicEntry {
+  const char* key;
+  double models::EnergyTable::*field;
+  const char* description;
+};
+const DynamicEntry kDynamic[] = {
+    {"dsp_pj_per_operand_bit", &models::EnergyTable::dsp_pj_per_operand_bit,
+     "DSP multiply-add, per operand bit (a + w)"},
+    {"lut_logic_pj", &models::EnergyTable::lut_logic_pj, "one LUT evaluating new data (shift, multiplexer)"},
+    {"lut_add_pj_per_bit", &models::EnergyTable::lut_add_pj_per_bit, "one adder bit, LUT and carry chain"},
+    {"ff_pj_per_bit", &models::EnergyTable::ff_pj_per_bit, "one flip-flop loaded with new data"},
+    {"bram_read_pj_per_bit", &models::EnergyTable::bram_read_pj_per_bit, "one bit read from a block RAM"},
+    {"bram_write_pj_per_bit", &models::EnergyTable::bram_write_pj_per_bit, "one bit written to a block RAM"},
+    {"interconnect_pj_per_byte", &models::EnergyTable::interconnect_pj_per_byte,
+     "one byte through the on-chip interconnect"},
+    {"dram_pj_per_byte", &models::EnergyTable::dram_pj_per_byte, "one byte read from or written to DRAM"},
+};
+
 }  // namespace
 
 EnergySpec parse_energy_spec(const nlohmann::json& doc, const std::string& file) {
@@ -37,22 +56,7 @@ EnergySpec parse_energy_spec(const nlohmann::json& doc, const std::string& file)
   s.description = r.str("description", "", "how the values were obtained");
   models::EnergyTable& t = s.table;
   JsonReader d = r.child("dynamic", "energy per action, in picojoules");
-  t.dsp_pj_per_operand_bit = entry(d, "dsp_pj_per_operand_bit", kMaxPj, "pJ",
-                                   "DSP multiply-add, per operand bit (a + w)", s.entries);
-  t.lut_logic_pj = entry(d, "lut_logic_pj", kMaxPj, "pJ",
-                         "one LUT evaluating new data (shift, multiplexer)", s.entries);
-  t.lut_add_pj_per_bit = entry(d, "lut_add_pj_per_bit", kMaxPj, "pJ",
-                               "one adder bit, LUT and carry chain", s.entries);
-  t.ff_pj_per_bit = entry(d, "ff_pj_per_bit", kMaxPj, "pJ",
-                          "one flip-flop loaded with new data", s.entries);
-  t.bram_read_pj_per_bit = entry(d, "bram_read_pj_per_bit", kMaxPj, "pJ",
-                                 "one bit read from a block RAM", s.entries);
-  t.bram_write_pj_per_bit = entry(d, "bram_write_pj_per_bit", kMaxPj, "pJ",
-                                  "one bit written to a block RAM", s.entries);
-  t.interconnect_pj_per_byte = entry(d, "interconnect_pj_per_byte", kMaxPj, "pJ",
-                                     "one byte through the on-chip interconnect", s.entries);
-  t.dram_pj_per_byte = entry(d, "dram_pj_per_byte", kMaxPj, "pJ",
-                             "one byte read from or written to DRAM", s.entries);
+  for (const DynamicEntry& e : kDynamic) t.*e.field = entry(d, e.key, kMaxPj, "pJ", e.description, s.entries);
   d.finish();
   JsonReader st = r.child("static", "power drawn whatever the design does");
   t.static_w = entry(st, "power_w", kMaxWatts, "W", "static power of the device", s.entries);
