@@ -13,6 +13,16 @@ void check_input(const Tensor<int16_t>& in, const Layer& l) {
     throw std::invalid_argument("layer " + l.name + ": input is " + in.shape.str() +
                                 ", expected " + l.in_shape.str());
 }
+
+// The input rows [y0, y1) and columns [x0, x1) that output (oy, ox) pools over: its window
+// clipped to the input (padding takes no part).
+struct Clipped {
+  int y0, y1, x0, x1;
+};
+Clipped window_at(const Shape& in, const Layer& l, int oy, int ox) {
+  return {std::max(0, oy * l.stride - l.pad), std::min(in.h, oy * l.stride - l.pad + l.kernel),
+          std::max(0, ox * l.stride - l.pad), std::min(in.w, ox * l.stride - l.pad + l.kernel)};
+}
 }  // namespace
 
 Tensor<int16_t> maxpool(const Tensor<int16_t>& in, const Layer& l) {
@@ -22,10 +32,7 @@ Tensor<int16_t> maxpool(const Tensor<int16_t>& in, const Layer& l) {
     for (int oy = 0; oy < out.shape.h; ++oy)
       for (int ox = 0; ox < out.shape.w; ++ox) {
         // Only positions inside the input take part; pad < kernel guarantees there is one.
-        const int y0 = std::max(0, oy * l.stride - l.pad);
-        const int y1 = std::min(in.shape.h, oy * l.stride - l.pad + l.kernel);
-        const int x0 = std::max(0, ox * l.stride - l.pad);
-        const int x1 = std::min(in.shape.w, ox * l.stride - l.pad + l.kernel);
+        const auto [y0, y1, x0, x1] = window_at(in.shape, l, oy, ox);
         int16_t best = in.at(c, y0, x0);
         for (int y = y0; y < y1; ++y)
           for (int x = x0; x < x1; ++x) best = std::max(best, in.at(c, y, x));
@@ -43,10 +50,7 @@ Tensor<int16_t> avgpool(const Tensor<int16_t>& in, const Layer& l) {
   for (int c = 0; c < out.shape.c; ++c)
     for (int oy = 0; oy < out.shape.h; ++oy)
       for (int ox = 0; ox < out.shape.w; ++ox) {
-        const int y0 = std::max(0, oy * l.stride - l.pad);
-        const int y1 = std::min(in.shape.h, oy * l.stride - l.pad + l.kernel);
-        const int x0 = std::max(0, ox * l.stride - l.pad);
-        const int x1 = std::min(in.shape.w, ox * l.stride - l.pad + l.kernel);
+        const auto [y0, y1, x0, x1] = window_at(in.shape, l, oy, ox);
         int64_t sum = 0;
         for (int y = y0; y < y1; ++y)
           for (int x = x0; x < x1; ++x) sum += in.at(c, y, x);
