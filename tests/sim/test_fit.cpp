@@ -43,17 +43,6 @@ CliResult fit(const std::vector<std::string>& extra, const std::string& dir) {
   return run_shiftsim(args, dir);
 }
 
-nlohmann::json run_report(const std::string& arch, const std::string& net, const std::string& dir,
-                          const std::string& tag, bool check = true) {
-  const std::string rep = dir + "/" + tag + ".report.json";
-  std::vector<std::string> args = {"run", "--arch", arch, "--net", net, "--report", rep};
-  if (!check) args.push_back("--no-check");
-  const CliResult r = run_shiftsim(args, dir);
-  INFO(arch << " on " << net << ": " << r.err << r.out);
-  REQUIRE(r.code == 0);
-  return read_json(rep);
-}
-
 // The fit's cycle model on a network, per layer and in total.
 sim::NetworkCycles model_cycles(const std::string& arch_path, const std::string& net_path) {
   const quant::Network net = quant::load_network(net_path);

@@ -21,15 +21,6 @@ std::string conv_net(const std::string& dir, const std::string& name, int c, int
   return path;
 }
 
-nlohmann::json run_report(const std::string& dir, const std::string& arch, const std::string& net,
-                          const std::string& tag) {
-  const std::string report = dir + "/" + tag + ".json";
-  const CliResult r = run_shiftsim({"run", "--arch", repo(arch), "--net", net, "--report", report}, dir);
-  INFO(r.err);
-  REQUIRE(r.code == 0);
-  return read_json(report);
-}
-
 double component(const nlohmann::json& energy, const char* name) {
   return energy["dynamic_by_component_j"][name].get<double>();
 }
@@ -38,8 +29,8 @@ double component(const nlohmann::json& energy, const char* name) {
 
 TEST_CASE("dynamic energy grows with the work of a layer") {
   const std::string dir = scratch_dir("energy-grows");
-  const auto small = run_report(dir, "configs/arch/svpe_zcu102.json", conv_net(dir, "small", 8, 16, 16), "small");
-  const auto big = run_report(dir, "configs/arch/svpe_zcu102.json", conv_net(dir, "big", 16, 32, 32), "big");
+  const auto small = run_report(repo("configs/arch/svpe_zcu102.json"), conv_net(dir, "small", 8, 16, 16), dir, "small");
+  const auto big = run_report(repo("configs/arch/svpe_zcu102.json"), conv_net(dir, "big", 16, 32, 32), dir, "big");
   const auto& es = small["energy"];
   const auto& eb = big["energy"];
   CHECK(eb["dynamic_j"].get<double>() > es["dynamic_j"].get<double>());
@@ -56,12 +47,12 @@ TEST_CASE("dynamic energy grows with the work of a layer") {
 
 TEST_CASE("a unit with no work has zero dynamic energy") {
   const std::string dir = scratch_dir("energy-idle");
-  const auto conv_only = run_report(dir, "configs/arch/svpe_zcu102.json", conv_net(dir, "conv", 8, 16, 16), "conv");
+  const auto conv_only = run_report(repo("configs/arch/svpe_zcu102.json"), conv_net(dir, "conv", 8, 16, 16), dir, "conv");
   CHECK(component(conv_only["energy"], "pool_eltwise") == 0.0);
   CHECK(conv_only["energy"]["actions"]["pool_eltwise"]["lut_add_bits"] == 0.0);
   // tiny: c1, c2, a1 (add), p1 (maxpool), fc. The PE array is idle in a1 and p1, the
   // pooling / element-wise unit in c1, c2 and fc.
-  const auto tiny = run_report(dir, "configs/arch/svpe_zcu102.json", repo("configs/nets/tiny.json"), "tiny");
+  const auto tiny = run_report(repo("configs/arch/svpe_zcu102.json"), repo("configs/nets/tiny.json"), dir, "tiny");
   for (const auto& l : tiny["layers"]) {
     INFO(l["name"]);
     const auto& e = l["energy"];
@@ -79,7 +70,7 @@ TEST_CASE("a unit with no work has zero dynamic energy") {
 
 TEST_CASE("static energy is static power times time exactly") {
   const std::string dir = scratch_dir("energy-static");
-  const auto rep = run_report(dir, "configs/arch/vpe16_zcu102.json", repo("configs/nets/tiny.json"), "tiny");
+  const auto rep = run_report(repo("configs/arch/vpe16_zcu102.json"), repo("configs/nets/tiny.json"), dir, "tiny");
   const auto& e = rep["energy"];
   const double w = e["static_power_w"].get<double>();
   CHECK(w == read_json(repo("configs/energy/zcu102.json"))["static"]["power_w"]["value"].get<double>());
@@ -101,8 +92,8 @@ TEST_CASE("static energy is static power times time exactly") {
 TEST_CASE("the SVPE array spends less dynamic energy than the VPE array on the same layer") {
   const std::string dir = scratch_dir("energy-svpe-vpe");
   const std::string net = conv_net(dir, "layer", 16, 32, 16);
-  const auto s = run_report(dir, "configs/arch/svpe_zcu102.json", net, "svpe");
-  const auto v = run_report(dir, "configs/arch/vpe16_zcu102.json", net, "vpe");
+  const auto s = run_report(repo("configs/arch/svpe_zcu102.json"), net, dir, "svpe");
+  const auto v = run_report(repo("configs/arch/vpe16_zcu102.json"), net, dir, "vpe");
   REQUIRE(s["macs"] == v["macs"]);
   const double es = component(s["layers"][0]["energy"], "pe_array");
   const double ev = component(v["layers"][0]["energy"], "pe_array");

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 namespace shiftsim::test {
@@ -64,5 +65,18 @@ inline void write_text(const std::string& path, const std::string& text) {
 }
 
 inline nlohmann::json read_json(const std::string& path) { return nlohmann::json::parse(slurp(path)); }
+
+// Runs `shiftsim run --arch arch --net net --report dir/<tag>.report.json` (with --no-check
+// unless `check`), requires it to succeed and returns the report.
+inline nlohmann::json run_report(const std::string& arch, const std::string& net, const std::string& dir,
+                                 const std::string& tag, bool check = true) {
+  const std::string rep = dir + "/" + tag + ".report.json";
+  std::vector<std::string> args = {"run", "--arch", arch, "--net", net, "--report", rep};
+  if (!check) args.push_back("--no-check");
+  const CliResult r = run_shiftsim(args, dir);
+  INFO(arch << " on " << net << ": " << r.err << r.out);
+  REQUIRE(r.code == 0);
+  return read_json(rep);
+}
 
 }  // namespace shiftsim::test
