@@ -66,6 +66,25 @@ std::string load_error(const std::string& path, const std::vector<std::string>& 
   return "";
 }
 
+// One bad value: where it goes in the SVPE machine's JSON and the message it must produce.
+struct BadValue {
+  std::string section, key;  // section "" for a top-level key
+  nlohmann::json value;
+  std::string message;
+};
+
+// Writes each edited machine as <prefix><n>.json and checks its error names the file and path.
+void check_bad_values(const std::vector<BadValue>& cases, const std::string& prefix) {
+  int n = 0;
+  for (const auto& c : cases) {
+    nlohmann::json j = svpe_json();
+    (c.section.empty() ? j : j[c.section])[c.key] = c.value;
+    const std::string f = write_json(prefix + std::to_string(n++) + ".json", j);
+    INFO(c.message);
+    CHECK_THAT(load_error(f), Contains(f + ": " + c.message));
+  }
+}
+
 }  // namespace
 
 TEST_CASE("the ZCU102 device file holds the DS891 figures") {
@@ -240,12 +259,7 @@ TEST_CASE("unknown keys are errors at every level") {
 }
 
 TEST_CASE("zero, negative and out-of-range values name the file and path") {
-  struct Case {
-    std::string section, key;
-    nlohmann::json value;
-    std::string message;
-  };
-  const std::vector<Case> cases = {
+  check_bad_values({
       {"", "clock_mhz", 0, "clock_mhz: must be >= 1, found 0"},
       {"", "clock_mhz", -5, "clock_mhz: must be >= 1, found -5"},
       {"", "clock_mhz", 2500, "clock_mhz: must be <= 2000"},
@@ -274,15 +288,7 @@ TEST_CASE("zero, negative and out-of-range values name the file and path") {
       {"numerics", "acc_bits", 24, "numerics.acc_bits: must be >= 2 * numerics.act_bits (32)"},
       {"ppu", "latency_cycles", -1, "ppu.latency_cycles: must be >= 0, found -1"},
       {"host", "reg_access_cycles", 0, "host.reg_access_cycles: must be >= 1, found 0"},
-  };
-  int n = 0;
-  for (const auto& c : cases) {
-    nlohmann::json j = svpe_json();
-    (c.section.empty() ? j : j[c.section])[c.key] = c.value;
-    const std::string f = write_json("range_" + std::to_string(n++) + ".json", j);
-    INFO(c.message);
-    CHECK_THAT(load_error(f), Contains(f + ": " + c.message));
-  }
+  }, "range_");
 }
 
 TEST_CASE("the weight width's range depends on the array kind") {
@@ -296,12 +302,7 @@ TEST_CASE("the weight width's range depends on the array kind") {
 }
 
 TEST_CASE("wrong types and bad choices name the file and path") {
-  struct Case {
-    std::string section, key;
-    nlohmann::json value;
-    std::string message;
-  };
-  const std::vector<Case> cases = {
+  check_bad_values({
       {"pe_array", "lanes", "32", "pe_array.lanes: must be an integer, found string"},
       {"pe_array", "lanes", 3.5, "pe_array.lanes: must be an integer"},
       {"pe_array", "kind", "spve", "pe_array.kind: must be one of {svpe, vpe}, found \"spve\""},
@@ -312,15 +313,7 @@ TEST_CASE("wrong types and bad choices name the file and path") {
       {"", "name", 7, "name: must be a string"},
       {"", "device", nlohmann::json::array(), "device: must be a string"},
       {"", "pe_array", 5, "pe_array: must be a JSON object, found number"},
-  };
-  int n = 0;
-  for (const auto& c : cases) {
-    nlohmann::json j = svpe_json();
-    (c.section.empty() ? j : j[c.section])[c.key] = c.value;
-    const std::string f = write_json("type_" + std::to_string(n++) + ".json", j);
-    INFO(c.message);
-    CHECK_THAT(load_error(f), Contains(f + ": " + c.message));
-  }
+  }, "type_");
 }
 
 TEST_CASE("required keys are reported when missing") {
