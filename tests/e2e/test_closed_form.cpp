@@ -181,7 +181,7 @@ TEST_CASE("memory-bound fully connected layer follows the pipeline rules and sta
     for (uint64_t s = 0; s < per_tile; ++s) {
       // 4 input channels of one 2-byte element (8 bytes, one beat), a 16 x 4 block of 16-bit
       // weights (128 bytes: 8 beats), and on a tile's first step 16 biases (128 bytes: 8 beats)
-      loads.push_back({1 + 8 + (s == 0 ? 8 : 0)});
+      loads.push_back({uint64_t{1 + 8} + (s == 0 ? 8u : 0u)});
       compute.push_back(depth);  // max(1 pixel x 1 piece, D)
     }
   // a tile's 16 outputs: 16 channels of one element, one 2-byte transfer (one beat) each
