@@ -8,6 +8,7 @@
 #                       [--float-epochs N] [--qat-epochs N]  (for nets given without epochs;
 #                        a QAT_EPOCHS below 1, e.g. 0.5, retrains on that fraction of an epoch)
 #                       [--jobs N] [--build DIR] [--out FILE] [--seed S] [--fresh]
+#                       [--table-only]  (no runs: the table from the results there are)
 #                       [--train-limit N --test-limit N]   (a quick smoke run on fewer images)
 #
 # The build directory (shiftsim and shiftsim-train) is --build, else $SHIFTSIM_BUILD, else build.
@@ -33,6 +34,7 @@ build=${SHIFTSIM_BUILD:-build}
 seed=1
 jobs=1
 fresh=0
+table_only=0
 limits=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -44,6 +46,7 @@ while [ $# -gt 0 ]; do
     --seed) seed=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     --fresh) fresh=1; shift ;;
+    --table-only) table_only=1; shift ;;
     --train-limit|--test-limit) limits+=("$1" "$2"); shift 2 ;;
     *) echo "accuracy.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -123,11 +126,17 @@ golden() {
   printf '%s\n' "$key" > "$work/$name.golden.key"
 }
 
-# step WORK NAME METHOD BITS THRESHOLDS TRAIN-ARGS...
+# step WORK NAME METHOD BITS THRESHOLDS TRAIN-ARGS... (left alone while another instance of the
+# script runs it: NAME.pid names a live process)
 step() {
   local work=$1 name=$2 method=$3 bits=$4 thr=$5; shift 5
+  if [ -f "$work/$name.pid" ] && kill -0 "$(cat "$work/$name.pid")" 2> /dev/null; then
+    echo "  $work/$name: running in process $(cat "$work/$name.pid"), left to it"; return 0
+  fi
+  echo "$BASHPID" > "$work/$name.pid"
   train "$work" "$name" "$@"
   golden "$work" "$name" "$method" "$bits" "$thr"
+  rm -f "$work/$name.pid"
 }
 
 # A small pool: run "$@" in the background once fewer than $jobs are running.
@@ -135,6 +144,7 @@ failed=0
 running=0
 # (Always in the background: `set -e` holds in a background subshell, not in `f || ...`.)
 spawn() {
+  [ "$table_only" = 1 ] && return 0
   while [ "$running" -ge "$jobs" ]; do
     wait -n || failed=1
     running=$((running - 1))
@@ -169,8 +179,9 @@ done
 drain
 [ "$failed" = 0 ] || { echo "accuracy.sh: float training failed (see the .log files)" >&2; exit 1; }
 
-for spec in "${nets[@]}"; do
-  net=${spec%%:*}
+# set_net NET: the work directory, init checkpoint and retraining arguments of NET.
+set_net() {
+  net=$1
   w=${work_of[$net]}
   qe=${qe_of[$net]}
   init=(--init "$w/float.ckpt")
@@ -187,23 +198,34 @@ for spec in "${nets[@]}"; do
     g_args=(--epochs $((qe < 3 ? 3 : qe)))  # GSNQ retrains after each of its 3 partial steps
     f_args=(--epochs 1)
   fi
-  for bits in 3 4 2 5; do  # 3 and 4 first: the rows to compare early
+}
+
+# The steps, one bit width at a time, taking the nets in turn (so that with --jobs every net
+# advances).
+for stage in 4 2 5 3 other; do
+  for spec in "${nets[@]}"; do
+    set_net "${spec%%:*}"
+    if [ "$stage" = other ]; then
+      # The authors' thresholds, at the paper's 3 bits, for comparison with the default (moments).
+      spawn step "$w" nbq3-authors-ptq nbq 3 authors "${init[@]}" --method nbq --bits 3 --thresholds authors --epochs 0
+      spawn step "$w" nbq3-authors nbq 3 authors "${init[@]}" --method nbq --bits 3 --thresholds authors "${q_args[@]}"
+      spawn step "$w" fixed8-ptq fixed 8 - "${init[@]}" --method fixed --bits 8 --epochs 0
+      spawn step "$w" fixed8 fixed 8 - "${init[@]}" --method fixed --bits 8 "${f_args[@]}"
+      spawn step "$w" fixed16-ptq fixed 16 - "${init[@]}" --method fixed --bits 16 --epochs 0
+      continue
+    fi
+    bits=$stage
     spawn step "$w" "nbq$bits-ptq" nbq "$bits" moments "${init[@]}" --method nbq --bits "$bits" --epochs 0
     spawn step "$w" "nbq$bits" nbq "$bits" moments "${init[@]}" --method nbq --bits "$bits" "${q_args[@]}"
     spawn step "$w" "nbq-ste$bits" nbq-ste "$bits" moments "${init[@]}" --method nbq-ste --bits "$bits" "${q_args[@]}"
     spawn step "$w" "gsnq$bits-ptq" gsnq "$bits" - "${init[@]}" --method gsnq --bits "$bits" --epochs 0
     spawn step "$w" "gsnq$bits" gsnq "$bits" - "${init[@]}" --method gsnq --bits "$bits" "${g_args[@]}"
   done
-  # The authors' thresholds, at the paper's 3 bits, for comparison with the default (moments).
-  spawn step "$w" nbq3-authors-ptq nbq 3 authors "${init[@]}" --method nbq --bits 3 --thresholds authors --epochs 0
-  spawn step "$w" nbq3-authors nbq 3 authors "${init[@]}" --method nbq --bits 3 --thresholds authors "${q_args[@]}"
-  spawn step "$w" fixed8-ptq fixed 8 - "${init[@]}" --method fixed --bits 8 --epochs 0
-  spawn step "$w" fixed8 fixed 8 - "${init[@]}" --method fixed --bits 8 "${f_args[@]}"
-  spawn step "$w" fixed16-ptq fixed 16 - "${init[@]}" --method fixed --bits 16 --epochs 0
 done
 drain
 [ "$failed" = 0 ] || { echo "accuracy.sh: a step failed (see the .log files)" >&2; exit 1; }
 wall=$(( $(date +%s) - start ))
+[ "$table_only" = 1 ] && wall=-
 
 cmd="scripts/accuracy.sh"
 for spec in "${nets[@]}"; do
@@ -257,7 +279,10 @@ lines = [
 ]
 for net, work in nets:
     def rep(name):
-        with open(os.path.join(work, name + ".json")) as f:
+        p = os.path.join(work, name + ".json")
+        if not os.path.exists(p):
+            return None
+        with open(p) as f:
             return json.load(f)
     def gold(name):
         p = os.path.join(work, name + ".golden")
@@ -273,8 +298,12 @@ for net, work in nets:
               "|---|---:|---|---:|---:|---:|---:|---:|"]
     fa = 100 * base["test_accuracy"]
     gsecs = []
+    missing = [n for n in rows if rep(n) is None]
     for name in rows:
         r = rep(name)
+        if r is None:
+            lines.append(f"| {name} (not run) | | | | | | | |")
+            continue
         m = r["method"]
         extra = ""
         if m == "nbq" or m == "nbq-ste":
@@ -300,13 +329,17 @@ for net, work in nets:
             gacc, gdelta = f"{ga:.2f}%", f"{ga - fa:+.2f}"
         kb = r["weight_bytes"] / 1024
         lines.append(f"| {what}{extra} | {r['bits']} | {retr} | {acc:.2f}% | {delta} | {gacc} | {gdelta} | {kb:.1f} KiB |")
-    secs = sum(rep(n)["seconds"] for n in rows)
+    secs = sum(rep(n)["seconds"] for n in rows if rep(n))
     lines += ["", f"Training and trainer evaluation: {secs / 60:.0f} min summed over the runs; golden "
               f"evaluation of {len(gsecs)} models: {sum(gsecs):.0f} s in all ({max(gsecs) if gsecs else 0:.1f} s at most per model)."]
-    stand_in = any(rep(n).get("stand_in_quantizers") for n in rows)
+    if missing:
+        lines += ["", f"Not run: {', '.join(missing)} (names as in the work directory: nbqB, nbq-steB, gsnqB "
+                  "retrained, -ptq without retraining)."]
+    stand_in = any(rep(n).get("stand_in_quantizers") for n in rows if rep(n))
     if stand_in:
         lines += ["", "Note: quant/nbq.h or quant/gsnq.h was missing; quant/pow2.h's quantizer stood in."]
-lines += ["", f"Wall time of the whole command: {int(wall) / 60:.0f} min (steps run before and skipped not counted)."]
+if wall != "-":
+    lines += ["", f"Wall time of the command: {int(wall) / 60:.0f} min (steps it found done before not counted)."]
 # Hand-written notes below the marker survive regeneration.
 marker = "<!-- notes below this line are kept by scripts/accuracy.sh -->"
 notes = ""
