@@ -222,6 +222,7 @@ std::string describe_arch_params() {
   parse_arch(arch, "(describe)");
   const nlohmann::json dev = {{"name", "example"},
                               {"part", "example"},
+                              {"source", "example"},
                               {"resources", {{"lut", 0}, {"ff", 0}, {"dsp", 0}, {"bram36", 0}}}};
   parse_device(dev, "(describe)", kDeviceDocRoot);
 

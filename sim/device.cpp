@@ -15,7 +15,9 @@ DeviceSpec parse_device(const nlohmann::json& doc, const std::string& file,
   DeviceSpec d;
   d.name = r.str("name", "board name, e.g. ZCU102");
   d.part = r.str("part", "FPGA part number, e.g. XCZU9EG");
-  d.source = r.str("source", "", "data sheet the resource figures come from");
+  d.source = r.str("source", "data sheet the resource figures come from");
+  if (d.source.find_first_not_of(" \t") == std::string::npos)
+    r.fail("source", "name the data sheet the figures come from (every figure carries its source)");
   JsonReader res = r.child("resources", "resource budget of the part");
   d.lut = res.integer("lut", 0, kMaxResource, "6-input LUTs");
   d.ff = res.integer("ff", 0, kMaxResource, "flip-flops");

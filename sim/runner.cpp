@@ -154,7 +154,11 @@ int run_command(const RunRequest& request) {
   {
     const ArchConfig cfg = load_arch(req.arch_path, req.sets);
     if (!req.allow_over_budget) require_fit(cfg, estimate_use(cfg));
-    load_energy_spec(cfg.energy_file);
+    const EnergySpec energy = load_energy_spec(cfg.energy_file);
+    if (energy.device != cfg.device.name)
+      throw InputError(cfg.energy_file + ": device: the table describes " + energy.device + ", but " +
+                       req.arch_path + " runs on " + cfg.device.name +
+                       " (give its table with the arch key \"energy\")");
   }
   const Prepared p = prepare(req);
   const double prep = seconds_since(t0);

@@ -79,3 +79,15 @@ TEST_CASE("a run with a bad energy table fails at start and writes nothing") {
   CHECK(missing.code == 2);
   CHECK_THAT(missing.err, Contains("nope.json"));
 }
+
+TEST_CASE("an energy table of another device is refused at start") {
+  const std::string dir = scratch_dir("energy-other-device");
+  const CliResult r = run_shiftsim({"run", "--arch", repo("configs/arch/svpe_zcu102.json"), "--net",
+                                    repo("configs/nets/tiny.json"), "--set",
+                                    "energy=" + repo("configs/energy/ultra96.json"), "--report",
+                                    dir + "/r.json"},
+                                   dir);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("ultra96.json: device: the table describes Ultra96") && Contains("ZCU102"));
+  CHECK_FALSE(std::filesystem::exists(dir + "/r.json"));
+}

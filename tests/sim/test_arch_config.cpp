@@ -353,6 +353,16 @@ TEST_CASE("a missing or bad device file names the device file and the arch path"
   CHECK_THAT(load_error(f4),
              Contains(f4 + ": device: " + unk_dev + ": resources.luts: unknown key"));
 
+  dev = nlohmann::json::parse(std::ifstream(kDevice));
+  dev.erase("source");
+  const std::string no_source = write_json("dev_no_source.json", dev);
+  j["device"] = no_source;
+  const std::string f6 = write_json("dev_no_source_arch.json", j);
+  CHECK_THAT(load_error(f6), Contains(f6 + ": device: " + no_source + ": source: required string is missing"));
+  dev["source"] = " ";
+  write_json("dev_no_source.json", dev);
+  CHECK_THAT(load_error(f6), Contains(no_source + ": source: name the data sheet"));
+
   const std::string garbled = write_text("dev_garbled.json", "{\"name\": ");
   j["device"] = garbled;
   const std::string f5 = write_json("dev_garbled_arch.json", j);

@@ -162,7 +162,7 @@ TEST_CASE("fit on AlexNet conv layers is at least as fast as the shipped ZCU102 
 TEST_CASE("fit refuses a device too small for the smallest array and names the resource") {
   const std::string dir = scratch_dir("fit_tiny_device");
   const std::string dev = dir + "/tiny_fpga.json";
-  write_text(dev, R"({"name": "TinyFPGA", "part": "XC0", "resources":
+  write_text(dev, R"({"name": "TinyFPGA", "part": "XC0", "source": "a made-up part", "resources":
       {"lut": 100, "ff": 1000, "dsp": 10, "bram36": 10, "uram": 0}})");
   for (const std::string array : {"svpe", "vpe"}) {
     const CliResult r = fit({"--device", dev, "--array", array}, dir);
