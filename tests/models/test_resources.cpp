@@ -1,7 +1,9 @@
 // The resource model (models/resources.h) against Yosys: the Verilog in tests/resources/ is
 // synthesized here by Yosys (`synth_xilinx -family xcup`, the Debian package) at a few
 // parameter points, and the model's LUT and FF estimates must lie within 20% of Yosys's
-// counts, its DSP count exactly. Plus structural checks of the model. docs/RESOURCES.md
+// counts, its DSP count exactly (one documented gap on a 28 x 20 product). Points are
+// calibration (they set a model constant), held out (they set none) or DSP (a product Yosys
+// infers, DSP count only). Plus structural checks of the model. docs/RESOURCES.md
 // holds the comparison table this test writes to $SHIFTSIM_TEST_TMP/resources_yosys.md. The
 // Yosys runs themselves are in tests/models/yosys_runner.cpp.
 #include <catch2/catch.hpp>
@@ -48,24 +50,60 @@ Point svpe(int tn, int k, int wb, int acc, int abits = 16) {
           {{"TN", tn}, {"K", k}, {"ABITS", abits}, {"WBITS", wb}, {"ACC", acc}},
           lane_datapath(lane_spec(ArrayKind::svpe, tn, k, wb, acc, abits))};
 }
-Point vpe(int tn, int k, int acc) {
+Point vpe(int tn, int k, int acc, int bits = 16) {
+  if (bits == 16)  // the calibration points keep their original labels
+    return {"vpe_lane",
+            {{"TN", tn}, {"K", k}, {"ACC", acc}},
+            lane_datapath(lane_spec(ArrayKind::vpe, tn, k, 16, acc))};
   return {"vpe_lane",
-          {{"TN", tn}, {"K", k}, {"ACC", acc}},
-          lane_datapath(lane_spec(ArrayKind::vpe, tn, k, 16, acc))};
+          {{"TN", tn}, {"K", k}, {"ABITS", bits}, {"WBITS", bits}, {"ACC", acc}},
+          lane_datapath(lane_spec(ArrayKind::vpe, tn, k, uint32_t(bits), acc, uint32_t(bits)))};
+}
+// One a x w signed product that Yosys infers from `*` (vpe_lane.v with DSP_PRIM = 0, a single
+// product): only its DSP count is compared with dsp48e2_per_multiply. Yosys 0.23 leaves the
+// A/B, M and P registers in the fabric (docs/RESOURCES.md), so its LUT/FF are not the model's.
+Point mult(int a, int w, double known_yosys_dsp = -1) {
+  Point p{"vpe_lane",
+          {{"TN", 1}, {"K", 1}, {"ABITS", a}, {"WBITS", w}, {"ACC", a + w}, {"DSP_PRIM", 0}},
+          Resources{}};
+  p.model.dsp = dsp48e2_per_multiply(uint32_t(a), uint32_t(w));
+  p.role = "DSP";
+  p.dsp_only = true;
+  p.known_yosys_dsp = known_yosys_dsp;
+  return p;
+}
+Point held_out(Point p) {
+  p.role = "held out";
+  return p;
 }
 Point ppu_pt(int acc, int g, int a) {
   return {"ppu_lane", {{"ACC", acc}, {"G", g}, {"ABITS", a}}, ppu_lane(acc, g, a)};
 }
 
 // The calibration points: vector lengths 1..16, k = 1 and 3, products of 3-, 4- and 5-bit
-// codes on 16- and 8-bit activations and 16x16 multiplies, accumulators of 16..48 bits.
+// codes on 16- and 8-bit activations and 16x16 multiplies, accumulators of 16..48 bits. The
+// SVPE product's "-1 LUT" and the PPU's linear LUT fit were set on these (or on single
+// products / PPU runs that include them), so they check the fit, not a prediction.
+// The held-out points set no constant of the model: an SVPE lane with 12-bit activations and
+// 4-bit codes at k = 3 (36 products), one with 2-bit codes, an 8-bit VPE lane and PPU lanes
+// at accumulator widths the fit never saw. Same 20% bound.
+// The DSP points: products Yosys infers from `*`, checked on their DSP count alone.
 // Small enough that the whole synthesis takes well under a minute.
 std::vector<Point> points() {
-  return {tree(4, 16),         tree(9, 19),        tree(16, 32),
-          accu(16, 12),        accu(48, 36),       svpe(4, 1, 3, 32),
-          svpe(16, 1, 3, 48),  svpe(1, 3, 3, 48),  svpe(8, 1, 5, 48),
-          svpe(2, 3, 4, 24, 8), vpe(4, 1, 48),     vpe(16, 1, 48),
-          vpe(1, 3, 48),       ppu_pt(48, 8, 16),  ppu_pt(32, 0, 8)};
+  return {tree(4, 16),          tree(9, 19),         tree(16, 32),
+          accu(16, 12),         accu(48, 36),        svpe(4, 1, 3, 32),
+          svpe(16, 1, 3, 48),   svpe(1, 3, 3, 48),   svpe(8, 1, 5, 48),
+          svpe(2, 3, 4, 24, 8), vpe(4, 1, 48),       vpe(16, 1, 48),
+          vpe(1, 3, 48),        ppu_pt(48, 8, 16),   ppu_pt(32, 0, 8),
+          held_out(svpe(4, 3, 4, 32, 12)),           held_out(svpe(8, 1, 2, 24, 8)),
+          held_out(vpe(4, 1, 32, 8)),                held_out(ppu_pt(40, 0, 16)),
+          held_out(ppu_pt(56, 6, 12)),
+          mult(16, 16),         mult(8, 8),          mult(27, 18),
+          mult(32, 32),
+          // Yosys's mul2dsp puts the wider operand on the 27-bit port: 28 = 26 + 2 and
+          // 20 = 17 + 3 give 2 x 2 pieces; the model's other orientation (20 on the 27-bit
+          // port, 28 = 17 + 11 on the 18-bit one) needs 2. A known gap (docs/RESOURCES.md).
+          mult(28, 20, 4)};
 }
 
 double err_pct(double model, double yosys) {
@@ -118,9 +156,9 @@ TEST_CASE("resource model within 20% of Yosys on the calibration Verilog", "[res
   for (const auto& r : results) cells.insert(r.begin(), r.end());
 
   std::ostringstream table;
-  table << "| point | LUT model | LUT Yosys | err | FF model | FF Yosys | err | DSP model | DSP Yosys "
-           "| CARRY4 | MUXF7/8/9 |\n"
-        << "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  table << "| point | role | LUT model | LUT Yosys | err | FF model | FF Yosys | err | DSP model "
+           "| DSP Yosys | CARRY4 | MUXF7/8/9 |\n"
+        << "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (size_t i = 0; i < pts.size(); ++i) {
     const Point& p = pts[i];
     INFO(p.label());
@@ -128,13 +166,24 @@ TEST_CASE("resource model within 20% of Yosys on the calibration Verilog", "[res
     const Counted y = count(cells.at(i));
     CHECK(y.unknown.empty());
     const Resources& m = p.model;
-    table << "| " << p.label() << " | " << m.lut << " | " << y.lut << " | "
-          << fmt_err(err_pct(m.lut, y.lut)) << " | " << m.ff << " | " << y.ff << " | "
-          << fmt_err(err_pct(m.ff, y.ff)) << " | " << m.dsp << " | " << y.dsp << " | " << y.carry
-          << " | " << y.muxf << " |\n";
-    CHECK(std::abs(m.lut - y.lut) <= 0.2 * y.lut);
-    CHECK(std::abs(m.ff - y.ff) <= 0.2 * y.ff);
-    CHECK(m.dsp == y.dsp);
+    table << "| " << p.label() << " | " << p.role << " | ";
+    if (p.dsp_only)  // registers in the fabric under Yosys: LUT/FF not the model's
+      table << "- | " << y.lut << " | - | - | " << y.ff << " | - | ";
+    else
+      table << m.lut << " | " << y.lut << " | " << fmt_err(err_pct(m.lut, y.lut)) << " | " << m.ff
+            << " | " << y.ff << " | " << fmt_err(err_pct(m.ff, y.ff)) << " | ";
+    table << m.dsp << " | " << y.dsp << (p.known_yosys_dsp >= 0 ? " (known gap)" : "") << " | "
+          << y.carry << " | " << y.muxf << " |\n";
+    if (!p.dsp_only) {
+      CHECK(std::abs(m.lut - y.lut) <= 0.2 * y.lut);
+      CHECK(std::abs(m.ff - y.ff) <= 0.2 * y.ff);
+    }
+    if (p.known_yosys_dsp >= 0) {
+      CHECK(y.dsp == p.known_yosys_dsp);  // the documented gap, unchanged
+      CHECK(m.dsp != y.dsp);              // if the model or Yosys closes it, update the doc
+    } else {
+      CHECK(m.dsp == y.dsp);
+    }
   }
   std::ofstream(dir.parent_path() / "resources_yosys.md") << table.str();
   std::cout << table.str();

@@ -21,6 +21,14 @@ struct Point {
   std::string module;                               // Verilog module in tests/resources/
   std::vector<std::pair<std::string, int>> params;  // chparam values
   models::Resources model;                          // the model's estimate
+  // What the point is for (docs/RESOURCES.md): "calibration" (the model's constants were
+  // fitted or chosen on it), "held out" (never used to set a constant) or "DSP" (only the
+  // DSP count is compared: a multiply Yosys infers, its registers left in the fabric).
+  std::string role = "calibration";
+  bool dsp_only = false;
+  // >= 0: a documented gap, Yosys is expected to give this DSP count instead of the model's
+  // (docs/RESOURCES.md explains why from the structure).
+  double known_yosys_dsp = -1;
   std::string label() const {
     std::ostringstream s;
     s << module;

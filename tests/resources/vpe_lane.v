@@ -1,12 +1,15 @@
 // One VPE lane (docs/ARCHITECTURE.md §6): TN elements of K x K multipliers (ABITS x WBITS,
-// signed, ABITS <= 27, WBITS <= 18), an adder tree over the TN*K*K products and an
+// signed; ABITS <= 27, WBITS <= 18 for DSP_PRIM = 1, any width for DSP_PRIM = 0), an adder tree over the TN*K*K products and an
 // accumulator. A product is registered three times (product_stages = 3): inputs (A/B
 // registers), product (M register) and output (P register).
 //   DSP_PRIM = 1: each product is an instantiated DSP48E2 with AREG = BREG = MREG = PREG = 1,
 //     so the three stages sit inside the DSP, as Vivado places them when it infers one.
 //   DSP_PRIM = 0: the same registers written as RTL around a `*`. Yosys 0.23 maps the
 //     multiply to a DSP48E2 but does not pack registers into it for xcu/xcup (its xilinx_dsp
-//     pass packs DSP48E1/DSP48A1 only), so the stages stay in fabric flip-flops.
+//     pass packs DSP48E1/DSP48A1 only), so the stages stay in fabric flip-flops. The test
+//     uses single products (TN = K = 1) of this form to check the model's DSP count per
+//     product against Yosys's own multiplier mapping (mul2dsp), including products wider
+//     than 27 x 18.
 // Part of the resource-model calibration (docs/RESOURCES.md, tests/models/test_resources.cpp).
 module vpe_lane #(
   parameter TN = 4,
