@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -74,6 +75,36 @@ std::pair<std::string, std::string> layers_plot(const Table& t) {
      << "     '' using 5 title 'SVPE published' lc rgb '#843c0c', \\\n"
      << "     '' using 6 title 'SVPE simulated, MAC = 2 ops' lc rgb '#ed7d31', \\\n"
      << "     '' using 7 title 'SVPE simulated, MAC = 4 ops' lc rgb '#f8cbad'\n";
+  return {dat.str(), gp.str()};
+}
+
+// Per-layer simulated cycles of both arrays (the GOP/s plot's denominators). Log scale when
+// the largest and smallest bars are more than a factor 20 apart.
+std::pair<std::string, std::string> cycles_plot(const Table& t) {
+  // exp1_layers columns: 0 layer, 1 design, 9 cycles
+  std::map<std::string, std::map<std::string, double>> by;  // layer -> design -> cycles
+  std::vector<std::string> order;
+  double lo = 0, hi = 0;
+  for (const auto& row : t.rows) {
+    if (!by.count(row[0].text)) order.push_back(row[0].text);
+    const double c = value(row[9]);
+    by[row[0].text][row[1].text] = c;
+    if (c > 0) {
+      lo = lo > 0 ? std::min(lo, c) : c;
+      hi = std::max(hi, c);
+    }
+  }
+  std::ostringstream dat;
+  dat << "# layer vpe_cycles svpe_cycles (simulated)\n";
+  for (const std::string& l : order) dat << l << ' ' << by[l]["vpe"] << ' ' << by[l]["svpe"] << '\n';
+  const bool log = lo > 0 && hi / lo > 20;
+  std::ostringstream gp;
+  gp << kTerminal << "set output 'exp1_cycles.png'\n"
+     << "set title 'AlexNet conv layers: simulated cycles per layer" << (log ? " (log scale)" : "") << "'\n"
+     << "set ylabel 'cycles'\n" << kHistogram
+     << (log ? "set logscale y\n" : "set yrange [0:*]\n")
+     << "plot 'exp1_cycles.dat' using 2:xtic(1) title 'VPE' lc rgb '#5b9bd5', \\\n"
+     << "     '' using 3 title 'SVPE' lc rgb '#ed7d31'\n";
   return {dat.str(), gp.str()};
 }
 
@@ -160,6 +191,7 @@ std::pair<std::string, std::string> exp2_plot(const Table& t) {
 std::vector<std::string> write_plots(const std::string& dir, const PlotInput& in) {
   std::vector<std::pair<std::string, std::pair<std::string, std::string>>> plots;
   if (in.layers) plots.push_back({"exp1_layers", layers_plot(*in.layers)});
+  if (in.layers) plots.push_back({"exp1_cycles", cycles_plot(*in.layers)});
   if (in.resources) plots.push_back({"exp1_resources", resources_plot(*in.resources)});
   std::vector<std::string> warnings;
   if (!in.energy_designs.empty())
