@@ -36,6 +36,7 @@ struct Import {
   std::string where;   // the file, for messages
   int64_t opset = 0;   // of the default ("" / "ai.onnx") domain
   int64_t batch = 0;   // the graph input's leading dimension; 0 when symbolic
+  bool fold_batch_norm = true;
   FloatNetwork f;
   std::map<std::string, Value> values;
   std::map<std::string, Constant> constants;

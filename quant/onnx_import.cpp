@@ -121,9 +121,11 @@ void import_graph(Import& im, const onnx::ModelProto& m) {
 
 }  // namespace
 
-FloatNetwork import_onnx_model(const onnx::ModelProto& model, const std::string& where) {
+FloatNetwork import_onnx_model(const onnx::ModelProto& model, const std::string& where,
+                               const OnnxImportOptions& options) {
   Import im;
   im.where = where;
+  im.fold_batch_norm = options.fold_batch_norm;
   try {
     import_graph(im, model);
   } catch (const InputError&) {
@@ -140,7 +142,7 @@ FloatNetwork import_onnx_model(const onnx::ModelProto& model, const std::string&
   return f;
 }
 
-FloatNetwork import_onnx(const std::string& path) {
+FloatNetwork import_onnx(const std::string& path, const OnnxImportOptions& options) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     throw InputError(path + ": cannot read the ONNX model: " +
@@ -157,7 +159,7 @@ FloatNetwork import_onnx(const std::string& path) {
   if (!m.ParseFromString(bytes))
     throw InputError(path + ": not a valid ONNX model (the protobuf does not parse: truncated "
                             "or corrupted)");
-  return import_onnx_model(m, path);
+  return import_onnx_model(m, path, options);
 }
 
 }  // namespace shiftsim::quant

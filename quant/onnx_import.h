@@ -23,10 +23,17 @@ class ModelProto;
 
 namespace shiftsim::quant {
 
+struct OnnxImportOptions {
+  // true: a BatchNormalization folds into the conv/fc before it where it can (bn_fold.h);
+  // false: every one stays a layer of its own (a 1x1 depthwise conv), to see what folding saves.
+  bool fold_batch_norm = true;
+};
+
 // Reads and imports the file at `path`.
-FloatNetwork import_onnx(const std::string& path);
+FloatNetwork import_onnx(const std::string& path, const OnnxImportOptions& options = {});
 
 // Imports an already parsed model; `where` names it in messages (tests build models in memory).
-FloatNetwork import_onnx_model(const onnx::ModelProto& model, const std::string& where);
+FloatNetwork import_onnx_model(const onnx::ModelProto& model, const std::string& where,
+                               const OnnxImportOptions& options = {});
 
 }  // namespace shiftsim::quant

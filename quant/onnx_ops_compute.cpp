@@ -121,7 +121,7 @@ void batch_norm(const Node& n) {
              std::to_string(c) + "] for the channels of X " + dims_str(x.dims));
     *fields[k] = to_float(t.v);
   }
-  int target = foldable_layer(n, x);
+  int target = n.im.fold_batch_norm ? foldable_layer(n, x) : -1;
   if (target < 0) {
     // Nothing to fold into: the same arithmetic as a 1x1 depthwise conv, weights 1 and bias 0
     // before the fold.

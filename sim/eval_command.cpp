@@ -23,7 +23,7 @@ int eval_command(const EvalRequest& req) {
     r = quant::evaluate_quantized(qn, test, 0, req.threads);
     what = req.model_path + " (" + qn.net.name + ", golden executor)";
   } else {
-    const quant::FloatNetwork f = load_float_model(req.float_path);
+    const quant::FloatNetwork f = load_float_model(req.float_path, req.fold_batch_norm);
     r = quant::evaluate_float(f, test, 0, req.threads);
     what = req.float_path + " (" + f.net.name + ", float)";
   }

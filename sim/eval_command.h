@@ -14,6 +14,7 @@ struct EvalRequest {
   std::string float_path;  // --float: float checkpoint (exactly one of the two)
   size_t limit = 0;        // --limit: first N test images; 0 = all 10,000
   int threads = 2;
+  bool fold_batch_norm = true;  // --no-bn-fold (ONNX only)
   std::string data_dir = quant::kFashionMnistDir;
 };
 

@@ -123,12 +123,16 @@ int main(int argc, char** argv) {
   quantize->add_option("--search-images", qreq.search_images,
                        "held-out training images the search measures on (default 2000)");
   quantize->add_option("--out", qreq.out_path, "quantized-model file to write")->required();
+  quantize->add_flag("!--no-bn-fold", qreq.fold_batch_norm,
+                     "ONNX: keep every BatchNormalization as a layer of its own (a 1x1 depthwise conv)");
 
   sim::EvalRequest ereq;
   CLI::App* eval = app.add_subcommand("eval", "accuracy on the Fashion-MNIST test set");
   eval->add_option("--model", ereq.model_path, "quantized-model file (through the golden executor)");
   eval->add_option("--float", ereq.float_path, "float checkpoint (float forward pass)");
   eval->add_option("--limit", ereq.limit, "first N test images (default: all 10,000)");
+  eval->add_flag("!--no-bn-fold", ereq.fold_batch_norm,
+                 "ONNX: keep every BatchNormalization as a layer of its own (a 1x1 depthwise conv)");
 
   sim::ReproduceRequest rep;
   CLI::App* reproduce = app.add_subcommand(

@@ -117,10 +117,14 @@ quant::QuantizedNetwork searched(const QuantizeRequest& req, const quant::FloatN
 
 }  // namespace
 
-quant::FloatNetwork load_float_model(const std::string& path) {
+quant::FloatNetwork load_float_model(const std::string& path, bool fold_batch_norm) {
   // By extension: a float checkpoint has its own magic and a clear error of its own, so a
   // mistyped extension still gets a message naming the file.
-  if (ends_with(path, ".onnx") || ends_with(path, ".ONNX")) return quant::import_onnx(path);
+  if (ends_with(path, ".onnx") || ends_with(path, ".ONNX")) {
+    quant::OnnxImportOptions o;
+    o.fold_batch_norm = fold_batch_norm;
+    return quant::import_onnx(path, o);
+  }
   return quant::load_float_network(path);
 }
 
@@ -129,7 +133,7 @@ int quantize_command(const QuantizeRequest& req) {
   const auto t0 = std::chrono::steady_clock::now();
   const ArchConfig cfg = load_arch(req.arch_path, req.sets);
   const quant::PtqOptions opts = options_for(req, cfg.arch);
-  const quant::FloatNetwork f = load_float_model(req.float_path);
+  const quant::FloatNetwork f = load_float_model(req.float_path, req.fold_batch_norm);
   const std::vector<quant::Tensor<float>> calib = calibration_set(req, f.net);
   const quant::QuantizedNetwork qn = req.search_tolerance >= 0 ? searched(req, f, opts, calib)
                                                                : quant::quantize_ptq(f, opts, calib);

@@ -25,13 +25,15 @@ struct QuantizeRequest {
   double search_tolerance = -1;       // --search-tolerance: accuracy points; < 0: no search
   size_t search_images = 2000;        // --search-images: held-out training images it measures on
   std::string out_path;               // --out
+  bool fold_batch_norm = true;        // --no-bn-fold: ONNX batch norms stay layers of their own
   std::string data_dir = quant::kFashionMnistDir;
 };
 
 // The one place that turns a model path into a FloatNetwork: ".onnx" files through the ONNX
 // importer (quant/onnx_import.h), anything else as a float checkpoint (quant/float_model.h), so
 // every command that takes --float reads both.
-quant::FloatNetwork load_float_model(const std::string& path);
+// fold_batch_norm: ONNX BatchNormalization folds into the layer before it (see OnnxImportOptions).
+quant::FloatNetwork load_float_model(const std::string& path, bool fold_batch_norm = true);
 
 // Prints a per-layer summary and the memory footprint, writes `out_path` atomically. Returns the
 // exit code (0); bad input throws InputError.

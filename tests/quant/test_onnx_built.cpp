@@ -92,6 +92,33 @@ TEST_CASE("onnx import folds batch norm into the conv before it and fuses the re
   CHECK(mismatch(run_one(f, x), want) == "");
 }
 
+TEST_CASE("onnx import keeps batch norm as its own layer when folding is off") {
+  OnnxBuilder b("x", {1, 2, 5, 5});
+  const std::vector<float> w = values(54, 1), bias = values(3, 2);
+  b.init("W", {3, 2, 3, 3}, w);
+  b.init("B", {3}, bias);
+  b.init("g", {3}, {1.5f, -0.5f, 2.0f});
+  b.init("be", {3}, {0.1f, 0.2f, -0.3f});
+  b.init("mu", {3}, {0.05f, -0.1f, 0.2f});
+  b.init("var", {3}, {0.5f, 2.0f, 0.25f});
+  OnnxBuilder::attr(b.node("Conv", {"x", "W", "B"}, "c", "conv1"), "pads", {1, 1, 1, 1});
+  b.node("BatchNormalization", {"c", "g", "be", "mu", "var"}, "n", "bn1");
+  b.node("Relu", {"n"}, "y", "relu1");
+  b.output("y");
+  OnnxImportOptions keep;
+  keep.fold_batch_norm = false;
+  const FloatNetwork folded = import_onnx_model(b.model(), "built.onnx");
+  const FloatNetwork kept = import_onnx_model(b.model(), "built.onnx", keep);
+  REQUIRE(folded.net.layers.size() == 1);
+  REQUIRE(kept.net.layers.size() == 2);
+  CHECK_FALSE(kept.net.layers[0].relu);
+  CHECK(kept.net.layers[1].groups == 3);  // 1x1 depthwise: the normalisation per channel
+  CHECK(kept.net.layers[1].relu);
+  CHECK(kept.params[0].weights == w);  // the conv keeps its own weights
+  const std::vector<float> x = values(50, 3);
+  CHECK(mismatch(run_one(kept, x), run_one(folded, x)) == "");
+}
+
 TEST_CASE("onnx batch norm that cannot fold becomes a depthwise 1x1 conv") {
   // The conv's output is also read by the Add, so folding would change what the Add sees.
   OnnxBuilder b("x", {1, 2, 4, 4});
