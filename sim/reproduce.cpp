@@ -202,7 +202,7 @@ int reproduce_command(const ReproduceRequest& req, const std::string& argv0) {
     std::cout << to_text(t) << "\n";
   }
   md += "### Plots\n\n";
-  for (const char* p : {"exp1_layers", "exp1_resources", "exp1_energy", "exp2_largest"})
+  for (const char* p : {"exp1_layers", "exp1_cycles", "exp1_resources", "exp1_energy", "exp2_largest"})
     if (fs::exists(dir + "/" + p + ".png")) md += std::string("![") + p + "](" + p + ".png)\n\n";
   for (const std::string& w : warnings) {
     md += "- " + w + "\n";

@@ -210,20 +210,24 @@ Table table_vii(const Exp1Input& in) {
     append(row, diff_cells(d.t7_power_w[i], chip, 2));
     row.push_back(num_cell(d.t7_lut[i], 0));
     std::string note = refused;
+    // The paper's own cells stay whatever the model makes of the row.
+    std::optional<models::Resources> paper, synth;
     try {
-      const models::Resources paper = model_convolver(d.arch, n, models::DspCounting::nbqnn_paper);
-      const models::Resources synth = model_convolver(d.arch, n, models::DspCounting::synthesis);
-      row.push_back(num_cell(paper.lut, 0));
-      const std::string lo = std::to_string(int(d.t7_ff_lo)), hi = std::to_string(int(d.t7_ff_hi));
-      row.push_back(text_cell(lo == hi ? lo : lo + ".." + hi));  // the paper gives a range
-      row.push_back(num_cell(paper.ff, 0));
-      row.push_back(num_cell(d.t7_dsp[i], 0));
-      row.push_back(num_cell(paper.dsp, 0));
-      row.push_back(num_cell(synth.dsp, 0));
+      paper = model_convolver(d.arch, n, models::DspCounting::nbqnn_paper);
+      synth = model_convolver(d.arch, n, models::DspCounting::synthesis);
     } catch (const InputError& e) {
       if (note.empty()) note = e.what();
-      for (int k = 0; k < 6; ++k) row.push_back(missing_cell("-"));
     }
+    auto model = [&](const std::optional<models::Resources>& r, double models::Resources::*field) {
+      return r ? num_cell((*r).*field, 0) : missing_cell("-");
+    };
+    row.push_back(model(paper, &models::Resources::lut));
+    const std::string lo = std::to_string(int(d.t7_ff_lo)), hi = std::to_string(int(d.t7_ff_hi));
+    row.push_back(text_cell(lo == hi ? lo : lo + ".." + hi));  // the paper gives a range
+    row.push_back(model(paper, &models::Resources::ff));
+    row.push_back(num_cell(d.t7_dsp[i], 0));
+    row.push_back(model(paper, &models::Resources::dsp));
+    row.push_back(model(synth, &models::Resources::dsp));
     row.push_back(text_cell(note));
     t.rows.push_back(row);
   };
