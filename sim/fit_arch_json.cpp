@@ -3,7 +3,8 @@
 namespace shiftsim::sim {
 
 nlohmann::ordered_json arch_to_json(const models::ArchSpec& a, const std::string& description,
-                                    const std::string& device_ref) {
+                                    const std::string& device_ref,
+                                    const models::ResourceOptions& resources) {
   using nlohmann::ordered_json;
   const bool svpe = a.pe_array.kind == models::ArrayKind::svpe;
   ordered_json j;
@@ -31,6 +32,9 @@ nlohmann::ordered_json arch_to_json(const models::ArchSpec& a, const std::string
       {"overflow", a.numerics.overflow == models::OverflowPolicy::wrap ? "wrap" : "saturate"}};
   j["ppu"] = ordered_json{{"latency_cycles", a.ppu.latency_cycles}};
   j["host"] = ordered_json{{"reg_access_cycles", a.host.reg_access_cycles}};
+  j["resources"] = ordered_json{
+      {"dsp_counting", resources.dsp_counting == models::DspCounting::nbqnn_paper ? "nbqnn_paper" : "synthesis"},
+      {"buffers_in_uram", resources.buffers_in_uram}};
   return j;
 }
 

@@ -6,11 +6,15 @@
 #include <string>
 
 #include "models/arch_spec.h"
+#include "models/resources.h"
 
 namespace shiftsim::sim {
 
+// `resources` becomes the file's "resources" section (dsp_counting, buffers_in_uram), which
+// run's start check costs the machine with.
 nlohmann::ordered_json arch_to_json(const models::ArchSpec& a, const std::string& description,
-                                    const std::string& device_ref);
+                                    const std::string& device_ref,
+                                    const models::ResourceOptions& resources = {});
 
 // True when every field parse_arch reads is equal (the name included).
 bool same_arch(const models::ArchSpec& x, const models::ArchSpec& y);

@@ -82,6 +82,9 @@ int fit_command(const FitRequest& req, const std::string& argv0) {
   if (!(req.max_util_pct > 0 && req.max_util_pct <= 100))
     throw InputError("--max-util must be a percentage in (0, 100], found " + std::to_string(req.max_util_pct));
   if (req.top == 0) throw InputError("--top must be at least 1");
+  if (req.objective != "network" && req.objective != "conv")
+    throw InputError("--objective must be network or conv, found '" + req.objective + "'");
+  const bool whole = req.objective == "network";
 
   const std::string device_file = resolve(req.device, "devices", "device", argv0);
   const DeviceSpec device = load_device(device_file);
@@ -112,6 +115,7 @@ int fit_command(const FitRequest& req, const std::string& argv0) {
   opt.device = device;
   opt.max_util = req.max_util_pct / 100.0;
   opt.top = req.top;
+  opt.network_objective = whole;
 
   const std::vector<FitPass> passes = fit_passes(net);
   const FitResult res = fit_search(passes, net.layers.size(), opt);
@@ -121,47 +125,73 @@ int fit_command(const FitRequest& req, const std::string& argv0) {
   const FitCandidate& win = res.best.front();
   size_t conv_layers = 0;
   for (const quant::Layer& l : net.layers) conv_layers += l.type == quant::LayerType::conv;
-  std::printf("fit: %s on %s (%s), %s conv layers (%zu, %.2f GMAC), %g MHz, %u-bit weights, "
-              "at most %g%% of each resource\n",
-              req.array.c_str(), device.name.c_str(), device.part.c_str(), net.name.c_str(), conv_layers,
-              double(win.cycles.conv_macs) / 1e9, opt.base.clock_mhz, opt.base.numerics.weight_bits,
-              req.max_util_pct);
+  std::printf("fit: %s on %s (%s), %s %s (%zu conv layers, %.2f conv GMAC), %g MHz, %u-bit weights, "
+              "at most %g%% of each resource, buffers in BRAM36%s\n",
+              req.array.c_str(), device.name.c_str(), device.part.c_str(), net.name.c_str(),
+              whole ? "whole network" : "conv layers", conv_layers, double(win.cycles.conv_macs) / 1e9,
+              opt.base.clock_mhz, opt.base.numerics.weight_bits, req.max_util_pct,
+              device.uram > 0 ? " or URAM288" : "");
   std::printf("searched %zu shapes (%zu fit with their smallest buffers, %zu timed), %zu resource "
               "checks, %zu layer replays, %.2f s\n\n",
               res.shapes, res.shapes_fitting, res.shapes_timed, res.resource_checks, res.timings, seconds);
-  std::printf("%-4s %-14s %-18s %12s %8s %6s %6s %6s %6s %6s\n", "rank", "Tm x Tn x k",
-              "buffers in/w/out", "conv cycles", "GOP/s", "LUT%", "FF%", "DSP%", "BRAM%", "URAM%");
+  std::printf("%-4s %-14s %-22s %12s %12s %8s %6s %6s %6s %6s %6s\n", "rank", "Tm x Tn x k",
+              "buffers in/w/out", whole ? "net cycles" : "-", "conv cycles", "GOP/s", "LUT%", "FF%",
+              "DSP%", "BRAM%", "URAM%");
   const models::Resources budget = device_budget(device);
   for (size_t i = 0; i < res.best.size(); ++i) {
     const FitCandidate& c = res.best[i];
     const auto& pe = c.arch.pe_array;
     const auto& b = c.arch.buffers;
-    char shape[32], bufs[48];
+    char shape[32], bufs[48], tot[32];
     std::snprintf(shape, sizeof shape, "%u x %u x %u", pe.lanes, pe.vector, pe.kernel);
-    std::snprintf(bufs, sizeof bufs, "%u/%u/%u KiB", b.input_kib, b.weight_kib, b.output_kib);
-    std::printf("%-4zu %-14s %-18s %12llu %8.1f %6s %6s %6s %6s %6s\n", i + 1, shape, bufs,
-                (unsigned long long)c.cycles.conv_cycles, c.conv_gops, pct(c.use.lut, budget.lut).c_str(),
+    std::snprintf(bufs, sizeof bufs, "%u/%u/%u KiB %s", b.input_kib, b.weight_kib, b.output_kib,
+                  c.resources.buffers_in_uram ? "URAM" : "BRAM");
+    if (whole)
+      std::snprintf(tot, sizeof tot, "%llu", (unsigned long long)c.cycles.total);
+    else
+      std::snprintf(tot, sizeof tot, "-");
+    std::printf("%-4zu %-14s %-22s %12s %12llu %8.1f %6s %6s %6s %6s %6s\n", i + 1, shape, bufs, tot,
+                (unsigned long long)c.cycles.conv_cycles, whole ? c.gops : c.conv_gops,
+                pct(c.use.lut, budget.lut).c_str(),
                 pct(c.use.ff, budget.ff).c_str(), pct(c.use.dsp, budget.dsp).c_str(),
                 pct(c.use.bram36, budget.bram36).c_str(), pct(c.use.uram, budget.uram).c_str());
   }
-  std::printf("\n(resources: the model of docs/RESOURCES.md with its defaults: DSPs as synthesis "
-              "maps them, buffers in BRAM36; cycles: the contract's schedule replayed, as shiftsim run counts them)\n");
+  std::printf("\n(ranked by %s; GOP/s = 2 x %s MACs / their time; resources: the model of docs/RESOURCES.md, "
+              "DSPs as synthesis maps them, buffers where the row says; cycles: the contract's schedule "
+              "replayed, as shiftsim run counts them)\n",
+              whole ? "the whole network's cycles (run's total)" : "the conv layers' cycles",
+              whole ? "all" : "conv");
 
   if (req.out.empty()) {
     std::printf("no --out: nothing written\n");
     return 0;
   }
-  char desc[512];
-  std::snprintf(desc, sizeof desc,
-                "shiftsim fit: the fastest %s array found for the conv layers of %s on %s (%s) at %g MHz "
-                "within %g%% of every resource: (Tm, Tn, k) = (%u, %u, %u), %llu conv cycles, %.1f GOP/s "
-                "(one MAC = 2 ops); resources by the model of docs/RESOURCES.md",
-                req.array.c_str(), net.name.c_str(), device.name.c_str(), device.part.c_str(),
-                win.arch.clock_mhz, req.max_util_pct, win.arch.pe_array.lanes, win.arch.pe_array.vector,
-                win.arch.pe_array.kernel, (unsigned long long)win.cycles.conv_cycles, win.conv_gops);
-  const nlohmann::ordered_json doc = arch_to_json(win.arch, desc, device_ref(device_file, req.out));
+  char desc[640];
+  if (whole)
+    std::snprintf(desc, sizeof desc,
+                  "shiftsim fit: the fastest %s array found for the whole of %s on %s (%s) at %g MHz "
+                  "within %g%% of every resource: (Tm, Tn, k) = (%u, %u, %u), buffers in %s, %llu cycles "
+                  "(%llu in conv layers), %.1f GOP/s (one MAC = 2 ops); resources by the model of docs/RESOURCES.md",
+                  req.array.c_str(), net.name.c_str(), device.name.c_str(), device.part.c_str(),
+                  win.arch.clock_mhz, req.max_util_pct, win.arch.pe_array.lanes, win.arch.pe_array.vector,
+                  win.arch.pe_array.kernel, win.resources.buffers_in_uram ? "URAM288" : "BRAM36",
+                  (unsigned long long)win.cycles.total, (unsigned long long)win.cycles.conv_cycles, win.gops);
+  else
+    std::snprintf(desc, sizeof desc,
+                  "shiftsim fit: the fastest %s array found for the conv layers of %s on %s (%s) at %g MHz "
+                  "within %g%% of every resource: (Tm, Tn, k) = (%u, %u, %u), buffers in %s, %llu conv cycles, "
+                  "%.1f GOP/s (one MAC = 2 ops); resources by the model of docs/RESOURCES.md",
+                  req.array.c_str(), net.name.c_str(), device.name.c_str(), device.part.c_str(),
+                  win.arch.clock_mhz, req.max_util_pct, win.arch.pe_array.lanes, win.arch.pe_array.vector,
+                  win.arch.pe_array.kernel, win.resources.buffers_in_uram ? "URAM288" : "BRAM36",
+                  (unsigned long long)win.cycles.conv_cycles, win.conv_gops);
+  const nlohmann::ordered_json doc =
+      arch_to_json(win.arch, desc, device_ref(device_file, req.out), win.resources);
   // What run will read must be what was chosen.
-  if (!same_arch(parse_arch(nlohmann::json::parse(doc.dump()), req.out), win.arch))
+  ArchExtras back;
+  if (!same_arch(parse_arch(nlohmann::json::parse(doc.dump()), req.out, nullptr, nullptr, &back), win.arch) ||
+      back.resources.buffers_in_uram != win.resources.buffers_in_uram ||
+      back.resources.dsp_counting != win.resources.dsp_counting)
     throw std::logic_error("fit: the written arch does not read back to the chosen one");
   write_file_atomic(req.out, doc.dump(2) + "\n");
   std::printf("wrote %s (rank 1)\n", req.out.c_str());

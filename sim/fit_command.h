@@ -19,6 +19,7 @@ struct FitRequest {
   unsigned weight_bits = 0;  // 0: the base file's
   double max_util_pct = 80;  // percent of each device resource the design may use
   size_t top = 5;            // rows of the table
+  std::string objective = "network";  // network (every layer's cycles) or conv (conv layers')
 };
 
 // Returns the exit code; bad input (unknown device, impossible request) throws InputError.

@@ -70,6 +70,22 @@ uint64_t conv_cycles_lower_bound(const std::vector<FitPass>& passes, const model
   return lb;
 }
 
+uint64_t network_cycles_lower_bound(const std::vector<FitPass>& passes, const models::ArchSpec& arch) {
+  const uint64_t tm = arch.pe_array.lanes, tn = arch.pe_array.vector, k = arch.pe_array.kernel;
+  const uint64_t bits = models::weight_element_bits(arch), width = arch.dram.width_bytes;
+  uint64_t lb = 0;
+  for (const FitPass& p : passes) {
+    const Descriptor& d = p.desc;
+    if (d.op != Op::conv) continue;
+    const uint64_t cg = d.in_c / d.groups, mg = d.out_c / d.groups;
+    const uint64_t pieces = (d.kernel + k - 1) / k * ((d.kernel + k - 1) / k);
+    const uint64_t issue = uint64_t(d.groups) * ((mg + tm - 1) / tm) * ((cg + tn - 1) / tn) * d.out_h * d.out_w * pieces;
+    const uint64_t weight_bytes = uint64_t(d.out_c) * cg * d.kernel * d.kernel * bits / 8;
+    lb += std::max(issue, weight_bytes / width);
+  }
+  return lb;
+}
+
 namespace {
 
 // Times one tiled pass issued at `now` on channels `rd` / `wr` (their state carries over from
@@ -167,6 +183,7 @@ NetworkCycles network_cycles(const std::vector<FitPass>& input, size_t layers,
     r.layer_cycles[size_t(p.layer)] += cycles;
     if (p.conv_layer) r.conv_cycles += cycles;
     if (p.conv_layer) r.conv_macs += p.macs;
+    r.macs += p.macs;
   }
   // The host then reads STATUS, CYCLES_LO and CYCLES_HI: 7 register accesses in all.
   r.total = now - 4 * R + 7 * R;

@@ -21,6 +21,7 @@ struct NetworkCycles {
   uint64_t total = 0;                  // every layer + the host's 7 register accesses
   uint64_t conv_cycles = 0;            // layers of type conv (the fit's objective)
   uint64_t conv_macs = 0;
+  uint64_t macs = 0;                   // every layer's (timed layers only when conv_only)
 };
 
 // `conv_only`: time only the conv layers (the objective). A layer's cycles do not depend on
@@ -39,9 +40,14 @@ uint64_t pass_cycles(const FitPass& tiled, const models::ArchSpec& arch);
 // the fit uses it to tell buffer sizes apart before timing them.
 std::string tile_passes(std::vector<FitPass>& passes, const models::ArchSpec& arch);
 
-// A lower bound on the conv layers' cycles, independent of buffer sizes: each step issues
+// A lower bound on the conv layers' cycles (and so on the whole network's), independent of buffer sizes: each step issues
 // at least its tile's pixels x pieces, and the tiles of one (group, m, n) block cover the
 // output plane once.
 uint64_t conv_cycles_lower_bound(const std::vector<FitPass>& passes, const models::ArchSpec& arch);
+
+// A lower bound on every pass's cycles but the host's, independent of buffer sizes: for each
+// conv or fc pass the larger of the issue bound above and its weights' data beats (every
+// weight is read at least once, in bursts of at most one bus word per cycle); other passes 0.
+uint64_t network_cycles_lower_bound(const std::vector<FitPass>& passes, const models::ArchSpec& arch);
 
 }  // namespace shiftsim::sim

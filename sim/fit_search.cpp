@@ -47,13 +47,13 @@ MinBuffers min_buffers(const std::vector<FitPass>& passes, const models::ArchSpe
   return {kib_for(in), kib_for(w), kib_for(tm * cb)};
 }
 
-// The resource model with its defaults: DSPs as synthesis maps them, buffers in BRAM36, no
-// guard bits (docs/RESOURCES.md) — the only mapping an arch file can express today.
-models::Resources estimate(const models::ArchSpec& a) {
-  return models::total(models::estimate_resources(a));
+// The resource model with its defaults but the buffers' placement: DSPs as synthesis maps
+// them, no guard bits (docs/RESOURCES.md); buffers in BRAM36 or, with buffers_in_uram, URAM288.
+models::Resources estimate(const models::ArchSpec& a, const models::ResourceOptions& ro = {}) {
+  return models::total(models::estimate_resources(a, ro));
 }
 
-// A lower bound on the three buffers' BRAM36, from their widths alone: no BRAM36 or RAMB18
+// A lower bound on the three buffers' BRAM36 (or URAM288: 72 bits wide too), from their widths alone: no BRAM36 or RAMB18
 // configuration stores more than 72 bits of width per block (UG573: 512 x 72, or 512 x 36
 // for half a block), and each buffer has two halves. models::bram36_for finds the exact count
 // by a dynamic program over the width, whose cost grows with it (a 1024 x 1024 x 5 x 5 array's
@@ -66,11 +66,12 @@ double buffer_bram_lower_bound(const models::ArchSpec& a) {
   return 2 * (weight + input + output) / 72;
 }
 
-// Tiles of the conv passes: two buffer choices with the same tiles time the same.
-std::vector<uint32_t> conv_signature(std::vector<FitPass>& tiled) {
+// Tiles of the timed passes (every pass, or the conv ones): two buffer choices with the same
+// tiles time the same.
+std::vector<uint32_t> tile_signature(std::vector<FitPass>& tiled, bool all) {
   std::vector<uint32_t> sig;
   for (const FitPass& p : tiled)
-    if (p.conv_layer) {
+    if (all || p.conv_layer) {
       sig.push_back(p.desc.tile_rows);
       sig.push_back(p.desc.tile_cols);
     }
@@ -78,7 +79,7 @@ std::vector<uint32_t> conv_signature(std::vector<FitPass>& tiled) {
 }
 
 bool better(const FitCandidate& a, const FitCandidate& b) {
-  if (a.cycles.conv_cycles != b.cycles.conv_cycles) return a.cycles.conv_cycles < b.cycles.conv_cycles;
+  if (a.objective != b.objective) return a.objective < b.objective;
   return a.max_util < b.max_util;
 }
 
@@ -88,6 +89,10 @@ std::string kib_triple(const models::BufferSpec& b) {
 }
 
 }  // namespace
+
+models::Resources fit_estimate(const models::ArchSpec& a, const models::ResourceOptions& ro) {
+  return estimate(a, ro);
+}
 
 FitSpace default_fit_space() {
   FitSpace s;
@@ -152,7 +157,10 @@ FitResult fit_search(const std::vector<FitPass>& passes, size_t layers, const Fi
   {
     const models::ArchSpec a = shaped(1, 1, 1);
     const std::vector<std::string> over = over_cap(estimate(a), opt.device, cap);
-    if (!over.empty()) {
+    models::ResourceOptions uram;
+    uram.buffers_in_uram = true;
+    const bool fits_uram = opt.try_uram && opt.device.uram > 0 && over_cap(estimate(a, uram), opt.device, cap).empty();
+    if (!over.empty() && !fits_uram) {
       std::string msg = "device " + opt.device.name + " (" + opt.device.part +
                         ") is too small for even the smallest " +
                         (a.pe_array.kind == models::ArrayKind::svpe ? "svpe" : "vpe") +
@@ -167,9 +175,17 @@ FitResult fit_search(const std::vector<FitPass>& passes, size_t layers, const Fi
   // Every shape with its smallest buffers under the cap, with its lower bound. The weight
   // buffer stays at its smallest: a step always loads one whole Tm x Tn x K x K block (§5),
   // so a larger weight buffer changes no tile and no cycle, only the BRAM count.
+  // Buffer placements: BRAM36, and URAM288 when the device has URAM. A shape fits when its
+  // smallest buffers fit in either.
+  std::vector<models::ResourceOptions> placements(1);
+  if (opt.try_uram && opt.device.uram > 0) {
+    placements.emplace_back();
+    placements.back().buffers_in_uram = true;
+  }
   struct Shape {
     models::ArchSpec arch;
     uint64_t lower_bound = 0;
+    std::vector<models::ResourceOptions> placements;  // those its smallest buffers fit in
   };
   std::vector<Shape> shapes;
   for (uint32_t k : opt.space.kernels)
@@ -177,10 +193,18 @@ FitResult fit_search(const std::vector<FitPass>& passes, size_t layers, const Fi
       for (uint32_t tn : opt.space.vector) {
         ++res.shapes;
         const models::ArchSpec a = shaped(tm, tn, k);
-        if (buffer_bram_lower_bound(a) > cap * double(opt.device.bram36)) continue;
-        ++res.resource_checks;
-        if (!over_cap(estimate(a), opt.device, cap).empty()) continue;
-        shapes.push_back({a, conv_cycles_lower_bound(passes, a)});
+        Shape sh{a, 0, {}};
+        for (const models::ResourceOptions& ro : placements) {
+          const double blocks = ro.buffers_in_uram ? double(opt.device.uram) : double(opt.device.bram36);
+          if (buffer_bram_lower_bound(a) > cap * blocks) continue;
+          ++res.resource_checks;
+          if (!over_cap(estimate(a, ro), opt.device, cap).empty()) continue;
+          sh.placements.push_back(ro);
+        }
+        if (sh.placements.empty()) continue;
+        sh.lower_bound = opt.network_objective ? network_cycles_lower_bound(passes, a)
+                                               : conv_cycles_lower_bound(passes, a);
+        shapes.push_back(std::move(sh));
       }
   res.shapes_fitting = shapes.size();
   std::stable_sort(shapes.begin(), shapes.end(),
@@ -191,45 +215,51 @@ FitResult fit_search(const std::vector<FitPass>& passes, size_t layers, const Fi
   for (const Shape& sh : shapes) {
     // Shapes come in lower-bound order: once the bound passes the top list's slowest, no
     // later shape can enter it.
-    if (found.size() >= opt.top && sh.lower_bound > found[opt.top - 1].cycles.conv_cycles) break;
+    // (The bound is on the conv layers, and so on the whole network too.)
+    if (found.size() >= opt.top && sh.lower_bound > found[opt.top - 1].objective) break;
     ++res.shapes_timed;
     // Input and output halves over powers of two; of the choices that tile the conv layers
     // the same way (and so time the same), keep the one using the smallest device fraction.
+    // Over both placements: equal tiles time the same whatever memory holds the buffers.
     struct Choice {
       models::ArchSpec arch;
+      models::ResourceOptions ro;
       models::Resources use;
       double util;
     };
     std::map<std::vector<uint32_t>, Choice> by_tiles;
-    // Only the input and output buffers change below: the rest of the machine is costed once,
-    // and each buffer once per size (every estimate_resources component but these two
-    // depends on the shape alone).
-    const models::Resources rest = estimate(sh.arch) + models::input_buffer(sh.arch) * -1.0 +
-                                   models::output_buffer(sh.arch) * -1.0;
-    std::map<uint32_t, models::Resources> in_cost, out_cost;
-    for (uint32_t in = sh.arch.buffers.input_kib; in <= opt.space.max_buffer_kib; in *= 2) {
-      bool any = false;
-      for (uint32_t out = sh.arch.buffers.output_kib; out <= opt.space.max_buffer_kib; out *= 2) {
-        models::ArchSpec a = sh.arch;
-        a.buffers.input_kib = in;
-        a.buffers.output_kib = out;
-        ++res.resource_checks;
-        if (!in_cost.count(in)) in_cost[in] = models::input_buffer(a);
-        if (!out_cost.count(out)) out_cost[out] = models::output_buffer(a);
-        const models::Resources use = rest + in_cost[in] + out_cost[out];
-        if (!over_cap(use, opt.device, cap).empty()) break;  // larger outputs cost more
-        any = true;
-        std::vector<FitPass> tiled = passes;
-        const std::string why = tile_passes(tiled, a);
-        if (!why.empty()) {
-          tiling_problem = why;
-          continue;
+    for (const models::ResourceOptions& ro : sh.placements) {
+      // Only the input and output buffers change below: the rest of the machine is costed
+      // once, and each buffer once per size (every estimate_resources component but these
+      // two depends on the shape and placement alone).
+      const models::Resources rest = estimate(sh.arch, ro) + models::input_buffer(sh.arch, ro) * -1.0 +
+                                     models::output_buffer(sh.arch, ro) * -1.0;
+      std::map<uint32_t, models::Resources> in_cost, out_cost;
+      for (uint32_t in = sh.arch.buffers.input_kib; in <= opt.space.max_buffer_kib; in *= 2) {
+        bool any = false;
+        for (uint32_t out = sh.arch.buffers.output_kib; out <= opt.space.max_buffer_kib; out *= 2) {
+          models::ArchSpec a = sh.arch;
+          a.buffers.input_kib = in;
+          a.buffers.output_kib = out;
+          ++res.resource_checks;
+          if (!in_cost.count(in)) in_cost[in] = models::input_buffer(a, ro);
+          if (!out_cost.count(out)) out_cost[out] = models::output_buffer(a, ro);
+          const models::Resources use = rest + in_cost[in] + out_cost[out];
+          if (!over_cap(use, opt.device, cap).empty()) break;  // larger outputs cost more
+          any = true;
+          std::vector<FitPass> tiled = passes;
+          const std::string why = tile_passes(tiled, a);
+          if (!why.empty()) {
+            tiling_problem = why;
+            continue;
+          }
+          const double util = max_fraction(use, opt.device);
+          auto [it, fresh] =
+              by_tiles.try_emplace(tile_signature(tiled, opt.network_objective), Choice{a, ro, use, util});
+          if (!fresh && util < it->second.util) it->second = Choice{a, ro, use, util};
         }
-        const double util = max_fraction(use, opt.device);
-        auto [it, fresh] = by_tiles.try_emplace(conv_signature(tiled), Choice{a, use, util});
-        if (!fresh && util < it->second.util) it->second = Choice{a, use, util};
+        if (!any) break;  // even the smallest output buffer no longer fits beside this input
       }
-      if (!any) break;  // even the smallest output buffer no longer fits beside this input
     }
     bool have = false;
     FitCandidate best;
@@ -239,8 +269,9 @@ FitResult fit_search(const std::vector<FitPass>& passes, size_t layers, const Fi
     for (const auto& [sig, c] : by_tiles) {
       FitCandidate cand;
       cand.arch = c.arch;
+      cand.resources = c.ro;
       // The reported figures come from the whole model again, not the sums above.
-      cand.use = estimate(c.arch);
+      cand.use = estimate(c.arch, c.ro);
       if (!over_cap(cand.use, opt.device, cap).empty()) continue;
       cand.max_util = max_fraction(cand.use, opt.device);
       std::vector<FitPass> tiled = passes;
@@ -251,15 +282,29 @@ FitResult fit_search(const std::vector<FitPass>& passes, size_t layers, const Fi
         const FitPass& p = tiled[i];
         nc.tile_rows.push_back(p.desc.tile_rows);
         nc.tile_cols.push_back(p.desc.tile_cols);
-        if (!p.conv_layer) continue;
+        if (!opt.network_objective && !p.conv_layer) continue;
         auto [it, fresh] = pass_memo.try_emplace({i, p.desc.tile_rows, p.desc.tile_cols}, 0);
         if (fresh) {
           it->second = pass_cycles(p, c.arch);
           ++res.timings;
         }
         nc.layer_cycles[size_t(p.layer)] += it->second;
+        nc.total += it->second;
+        nc.macs += p.macs;
+        if (!p.conv_layer) continue;
         nc.conv_cycles += it->second;
         nc.conv_macs += p.macs;
+      }
+      // Passes run back to back, each timing as it does alone (fit_cycles.h); the host adds
+      // its 7 register accesses (network_cycles).
+      if (opt.network_objective) {
+        nc.total += 7 * uint64_t(c.arch.host.reg_access_cycles);
+        cand.objective = nc.total;
+        cand.gops = 2.0 * double(nc.macs) * c.arch.clock_mhz / double(nc.total) / 1e3;
+      } else {
+        nc.total = 0;
+        nc.macs = 0;
+        cand.objective = nc.conv_cycles;
       }
       cand.conv_gops = cand.cycles.conv_cycles
                            ? 2.0 * double(cand.cycles.conv_macs) * c.arch.clock_mhz / double(cand.cycles.conv_cycles) / 1e3

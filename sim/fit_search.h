@@ -32,14 +32,24 @@ struct FitOptions {
   double max_util = 1.0;        // fraction of each device resource the design may use
   size_t top = 5;               // distinct shapes to keep
   FitSpace space = default_fit_space();
+  // Rank by the whole network's cycles (every layer, as `run`'s total counts them) or by the
+  // conv layers' alone. Both are exact replays (sim/fit_cycles.h).
+  bool network_objective = true;
+  // Try the buffers in URAM288 as well as in BRAM36 when the device has URAM.
+  bool try_uram = true;
 };
 
 struct FitCandidate {
   models::ArchSpec arch;
+  models::ResourceOptions resources;  // the buffers' placement (buffers_in_uram); else defaults
   models::Resources use;
   double max_util = 0;      // the largest resource fraction of the device
-  NetworkCycles cycles;     // conv layers only (layer_cycles of the others 0, total unset)
+  // Network objective: every layer, total set (run's total). Conv objective: conv layers only
+  // (layer_cycles of the others 0, total unset).
+  NetworkCycles cycles;
+  uint64_t objective = 0;   // the ranked figure: cycles.total or cycles.conv_cycles
   double conv_gops = 0;     // 2 x conv MACs / conv seconds
+  double gops = 0;          // 2 x all MACs / total seconds (network objective; else 0)
 };
 
 struct FitResult {
@@ -50,6 +60,9 @@ struct FitResult {
   size_t timings = 0;              // conv passes replayed (distinct (pass, tiles) per shape)
   size_t resource_checks = 0;
 };
+
+// The resource model with `ro` (the fit varies only buffers_in_uram).
+models::Resources fit_estimate(const models::ArchSpec& a, const models::ResourceOptions& ro = {});
 
 // Device budget as the resource model's type.
 models::Resources device_budget(const DeviceSpec& d);

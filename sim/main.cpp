@@ -150,7 +150,7 @@ int main(int argc, char** argv) {
   CLI::App* fit = app.add_subcommand("fit", "search the array shape and buffers that fit a device (docs/FIT.md)");
   fit->add_option("--device", freq.device, "device file or name under configs/devices (zcu102, ...)")->required();
   fit->add_option("--array", freq.array, "svpe or vpe")->required()->check(CLI::IsMember({"svpe", "vpe"}));
-  fit->add_option("--net", freq.net, "network JSON (default configs/nets/alexnet.json); conv layers are timed");
+  fit->add_option("--net", freq.net, "network JSON (default configs/nets/alexnet.json)");
   fit->add_option("--out", freq.out, "write the chosen configuration here as an arch JSON");
   fit->add_option("--clock-mhz", freq.clock_mhz, "clock (default: the base arch file's)");
   fit->add_option("--weight-bits", freq.weight_bits, "weight bits (default: the base arch file's)");
@@ -158,6 +158,9 @@ int main(int argc, char** argv) {
   fit->add_option("--top", freq.top, "candidates to list (default 5)");
   fit->add_option("--base", freq.base, "arch file for the parameters not searched (default the shipped one)");
   fit->add_option("--name", freq.name, "machine name in the written file");
+  fit->add_option("--objective", freq.objective,
+                  "network: rank by the whole network's cycles (default); conv: by the conv layers' only")
+      ->check(CLI::IsMember({"network", "conv"}));
 
   CLI::App* describe = app.add_subcommand("describe", "list every arch parameter");
 

@@ -86,7 +86,8 @@ TEST_CASE("fit stays within every resource of each shipped device for both array
         // The resource model on the file as run reads it, against the device and the cap.
         const sim::ArchConfig cfg = sim::load_arch(out);
         CHECK(cfg.device.name == sim::load_device(repo("configs/devices/" + dev + ".json")).name);
-        const models::Resources use = models::total(models::estimate_resources(cfg.arch));
+        // With the buffers' placement the file records (resources.buffers_in_uram).
+        const models::Resources use = models::total(models::estimate_resources(cfg.arch, cfg.resources));
         const double c = std::stod(cap) / 100;
         CHECK(use.lut <= c * double(cfg.device.lut));
         CHECK(use.ff <= c * double(cfg.device.ff));
@@ -147,16 +148,87 @@ TEST_CASE("fit on AlexNet conv layers is at least as fast as the shipped ZCU102 
   const uint64_t shipped_conv = model_cycles(shipped, net).conv_cycles;
   // The search ranks by per-pass replays from idle channels (pass_cycles, memoised); its
   // figure for the winner is the whole network's replay, and so the simulator's.
+  // The default objective is the whole network (run's total); the conv-only one must find a
+  // machine at least as fast on the conv layers.
   sim::FitOptions opt;
   opt.base = sim::load_arch(out).arch;
   opt.device = sim::load_device(repo("configs/devices/zcu102.json"));
   opt.max_util = 0.8;
   const quant::Network n = quant::load_network(net);
   const sim::FitResult res = sim::fit_search(sim::fit_passes(n), n.layers.size(), opt);
+  const sim::NetworkCycles fit_model = model_cycles(out, net);
+  CHECK(res.best.front().cycles.total == fit_model.total);
+  CHECK(res.best.front().objective == fit_model.total);
   CHECK(res.best.front().cycles.conv_cycles == fit_conv);
+  CHECK(res.best.front().cycles.layer_cycles == fit_model.layer_cycles);
   CHECK(sim::same_arch(res.best.front().arch, opt.base));
-  INFO("fit " << fit_conv << " cycles, shipped " << shipped_conv);
-  CHECK(fit_conv <= shipped_conv);
+  INFO("fit " << fit_model.total << " cycles, shipped " << model_cycles(shipped, net).total);
+  CHECK(fit_model.total <= model_cycles(shipped, net).total);
+  opt.network_objective = false;
+  const sim::FitResult conv = sim::fit_search(sim::fit_passes(n), n.layers.size(), opt);
+  CHECK(conv.best.front().objective == conv.best.front().cycles.conv_cycles);
+  CHECK(conv.best.front().cycles.conv_cycles <= fit_conv);
+  INFO("conv objective " << conv.best.front().cycles.conv_cycles << " conv cycles, shipped " << shipped_conv);
+  CHECK(conv.best.front().cycles.conv_cycles <= shipped_conv);
+}
+
+TEST_CASE("the fit's whole network figure is run's total on a network with every layer kind") {
+  // tiny: conv, add, maxpool, flatten, fc. The search sums per-pass replays from idle channels;
+  // run simulates the passes back to back.
+  const std::string dir = scratch_dir("fit_whole_net");
+  const std::string net = repo("configs/nets/tiny.json");
+  for (const std::string array : {"svpe", "vpe"}) {
+    const std::string out = dir + "/" + array + ".json";
+    const CliResult r = fit({"--device", "ultra96", "--array", array, "--net", net, "--out", out}, dir);
+    INFO(r.err << r.out);
+    REQUIRE(r.code == 0);
+    check_cycles_match(out, net, dir, array);
+    sim::FitOptions opt;
+    opt.base = sim::load_arch(out).arch;
+    opt.device = sim::load_device(repo("configs/devices/ultra96.json"));
+    opt.max_util = 0.8;
+    const quant::Network n = quant::load_network(net);
+    const sim::FitResult res = sim::fit_search(sim::fit_passes(n), n.layers.size(), opt);
+    const nlohmann::json rep = run_report(out, net, dir, array + "_total", false);
+    CHECK(res.best.front().cycles.total == rep["cycles"]["total"].get<uint64_t>());
+    CHECK(res.best.front().cycles.conv_cycles == rep["cycles"]["conv_layers"].get<uint64_t>());
+  }
+}
+
+TEST_CASE("fit puts the buffers in URAM when that is what fits and run accepts the file") {
+  // A device with URAM and too little BRAM36 for any buffers: only the URAM placement fits.
+  const std::string dir = scratch_dir("fit_uram");
+  std::filesystem::create_directories(dir + "/devices");
+  std::filesystem::create_directories(dir + "/energy");
+  const std::string dev = dir + "/devices/uram_fpga.json";
+  // run prices energy from the table beside the device (../energy/<device file name>).
+  nlohmann::json energy = read_json(repo("configs/energy/zcu102.json"));
+  energy["device"] = "UramFPGA";
+  write_text(dir + "/energy/uram_fpga.json", energy.dump(2));
+  write_text(dev, R"({"name": "UramFPGA", "part": "XCU0", "source": "a made-up part", "resources":
+      {"lut": 200000, "ff": 400000, "dsp": 1000, "bram36": 2, "uram": 400}})");
+  const std::string out = dir + "/fit.json";
+  const CliResult r = fit({"--device", dev, "--array", "svpe", "--net", repo("configs/nets/tiny.json"),
+                           "--max-util", "100", "--out", out},
+                          dir);
+  INFO(r.err << r.out);
+  REQUIRE(r.code == 0);
+  const nlohmann::json written = read_json(out);
+  CHECK(written["resources"]["buffers_in_uram"] == true);
+  const sim::ArchConfig cfg = sim::load_arch(out);
+  CHECK(cfg.resources.buffers_in_uram);
+  const models::Resources use = models::total(models::estimate_resources(cfg.arch, cfg.resources));
+  CHECK(use.uram > 0);
+  CHECK(sim::over_cap(use, cfg.device, 1.0).empty());
+  // run's start check costs the file's placement: it passes, and the simulation is bit-exact.
+  run_report(out, repo("configs/nets/tiny.json"), dir, "uram_run");
+  // With BRAM only, the same device refuses.
+  sim::FitOptions opt;
+  opt.base = cfg.arch;
+  opt.device = cfg.device;
+  opt.try_uram = false;
+  const quant::Network n = quant::load_network(repo("configs/nets/tiny.json"));
+  CHECK_THROWS(sim::fit_search(sim::fit_passes(n), n.layers.size(), opt));
 }
 
 TEST_CASE("fit refuses a device too small for the smallest array and names the resource") {
@@ -207,7 +279,7 @@ TEST_CASE("the written arch reads back to the machine fit chose") {
   CHECK(cfg.device.part == "XCZU3EG");
   // Serialising what was read gives the file back, key for key.
   const nlohmann::json again = nlohmann::json::parse(
-      sim::arch_to_json(cfg.arch, written["description"], written["device"]).dump());
+      sim::arch_to_json(cfg.arch, written["description"], written["device"], cfg.resources).dump());
   CHECK(again == written);
   // The table's first row is the written machine.
   const auto& pe = cfg.arch.pe_array;
