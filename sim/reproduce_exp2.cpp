@@ -37,7 +37,9 @@ std::string try_fit(const Exp2Config& cfg, const Exp2Design& d, const std::strin
   char util[32];
   std::snprintf(util, sizeof util, "%g", cfg.max_util_pct);
   const int rc = run_child({opt.self, "fit", "--device", cfg.device, "--array", d.array,
-                            "--net", net, "--base", d.base, "--max-util", util, "--out", out},
+                            "--net", net, "--base", d.base, "--max-util", util,
+                            // the experiment compares the arrays on the conv layers
+                            "--objective", "conv", "--out", out},
                            log, cfg.fit_timeout_s);
   if (rc == -1) {
     note = "`shiftsim fit` did not finish within " + std::to_string(int(cfg.fit_timeout_s)) +
