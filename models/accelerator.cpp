@@ -35,7 +35,7 @@ class TraceClock : public sc_core::sc_module {
 struct Machine {
   Machine(const ArchSpec& arch, const SimOptions& opt, uint64_t desc_addr, uint32_t count)
       : trace(opt.trace, CycleTime(arch.clock_mhz).period_ps()),
-        pipe(arch, opt.mode, trace),
+        pipe(arch, trace),
         dram("dram", arch),
         interconnect("interconnect"),
         controller("controller", pipe, dram),
@@ -50,7 +50,7 @@ struct Machine {
     interconnect.to_dram.bind(dram.socket);
     interconnect.to_regs.bind(controller.regs);
     controller.on_layer = opt.on_layer;
-    if (opt.mode == SimMode::cycle && trace.on())
+    if (trace.on())
       clock = std::make_unique<TraceClock>("trace_clock", pipe.clock, trace);
   }
   VcdTrace trace;
@@ -66,7 +66,7 @@ struct Machine {
 };
 }  // namespace
 
-SimResult simulate(const ArchSpec& arch, std::vector<uint8_t> image, uint64_t desc_addr,
+SimResult simulate_cycle(const ArchSpec& arch, std::vector<uint8_t> image, uint64_t desc_addr,
                    uint32_t desc_count, const SimOptions& options, std::vector<uint8_t>& dram_out) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);

@@ -58,6 +58,8 @@ struct ArchSpec {
   HostSpec host;
 
   double period_ns() const { return 1000.0 / clock_mhz; }
+  // The clock period in whole picoseconds (SystemC's time resolution here).
+  uint64_t period_ps() const { return uint64_t(1e6 / clock_mhz + 0.5); }
 };
 
 }  // namespace shiftsim::models

@@ -59,10 +59,8 @@ void Controller::run() {
       st.start_cycle = p_.clock.now();
       const auto wall0 = std::chrono::steady_clock::now();
       const DramStats before = dram_.stats();
-      sc_core::sc_time pending = sc_core::SC_ZERO_TIME;
       port_.transfer(tlm::TLM_READ_COMMAND, desc_addr_ + uint64_t(i) * kDescriptorBytes,
-                     raw.data(), kDescriptorBytes, pending);
-      if (p_.mode == SimMode::fast) sc_core::wait(pending);
+                     raw.data(), kDescriptorBytes);
       p_.spend(kDecodeCycles);
       p_.desc = Descriptor::decode(raw.data());
       p_.trace.set_layer(p_.desc.layer_id, p_.clock.now());

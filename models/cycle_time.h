@@ -5,6 +5,8 @@
 
 #include <systemc>
 
+#include "models/simulation.h"
+
 namespace shiftsim::models {
 
 class CycleTime {
@@ -21,7 +23,5 @@ class CycleTime {
   uint64_t period_ps_;
   sc_core::sc_time period_;
 };
-
-enum class SimMode { fast, cycle };
 
 }  // namespace shiftsim::models

@@ -5,8 +5,7 @@
 
 namespace shiftsim::models {
 
-void DmaPort::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t bytes,
-                           sc_core::sc_time& pending) {
+void DmaPort::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t bytes) {
   bursts_.clear();
   timing_.split(addr, bytes, bursts_);
   for (const Burst& b : bursts_) {
@@ -18,15 +17,12 @@ void DmaPort::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint6
     gp_.set_byte_enable_ptr(nullptr);
     gp_.set_dmi_allowed(false);
     gp_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_core::sc_time delay = pending;
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     socket_->b_transport(gp_, delay);
     if (gp_.is_response_error())
       throw std::runtime_error("DMA: " + gp_.get_response_string() + " at address " +
                                std::to_string(b.addr));
-    if (pipe_.mode == SimMode::fast)
-      pending = delay;
-    else
-      pipe_.spend(pipe_.clock.of(delay - pending));
+    pipe_.spend(pipe_.clock.of(delay));
   }
 }
 

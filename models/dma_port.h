@@ -1,7 +1,6 @@
 #pragma once
 // A DMA channel's bus side: moves one contiguous range through a TLM initiator socket in AXI
-// bursts. Fast mode adds each burst's annotated delay to `pending` (loosely timed: the caller
-// waits once per job); cycle mode spends each burst's cycles as it completes.
+// bursts, spending each burst's cycles as it completes.
 #include <cstdint>
 #include <vector>
 
@@ -17,8 +16,7 @@ class DmaPort {
   DmaPort(tlm::tlm_initiator_socket<>& socket, Pipeline& pipe, const DramTiming& timing)
       : socket_(socket), pipe_(pipe), timing_(timing) {}
 
-  void transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t bytes,
-                    sc_core::sc_time& pending);
+  void transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t bytes);
 
  private:
   tlm::tlm_initiator_socket<>& socket_;

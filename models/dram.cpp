@@ -9,6 +9,7 @@ Dram::Dram(sc_core::sc_module_name name, const ArchSpec& arch)
       socket("socket"),
       clock_(arch.clock_mhz),
       timing_(arch.dram, arch.clock_mhz),
+      channels_(timing_),
       capacity_(arch.dram.size_mib << 20) {
   socket.register_b_transport(this, &Dram::b_transport);
   socket.register_transport_dbg(this, &Dram::transport_dbg);
@@ -44,14 +45,8 @@ void Dram::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
   else
     std::memcpy(gp.get_data_ptr(), storage_.data() + addr, len);
 
-  uint64_t& channel_end = write ? write_end_ : read_end_;
   const uint64_t start = clock_.of(sc_core::sc_time_stamp() + delay);
-  const uint64_t cycles =
-      (start == channel_end ? 0 : timing_.latency_cycles()) + timing_.data_cycles(addr, len);
-  channel_end = start + cycles;
-  delay += clock_.cycles(cycles);
-  (write ? stats_.write_bytes : stats_.read_bytes) += len;
-  ++(write ? stats_.write_bursts : stats_.read_bursts);
+  delay += clock_.cycles(channels_.burst(write, start, addr, len));
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

@@ -12,12 +12,10 @@
 
 #include "models/cycle_time.h"
 #include "models/dram_timing.h"
+#include "models/stats.h"
 
 namespace shiftsim::models {
 
-struct DramStats {
-  uint64_t read_bytes = 0, write_bytes = 0, read_bursts = 0, write_bursts = 0;
-};
 
 class Dram : public sc_core::sc_module {
  public:
@@ -27,7 +25,7 @@ class Dram : public sc_core::sc_module {
 
   // Untimed access for loading the program image and reading results back.
   std::vector<uint8_t>& storage() { return storage_; }
-  const DramStats& stats() const { return stats_; }
+  const DramStats& stats() const { return channels_.stats(); }
   const DramTiming& timing() const { return timing_; }
 
  private:
@@ -37,10 +35,9 @@ class Dram : public sc_core::sc_module {
 
   CycleTime clock_;
   DramTiming timing_;
+  DramChannels channels_;
   uint64_t capacity_;
   std::vector<uint8_t> storage_;
-  DramStats stats_;
-  uint64_t read_end_ = UINT64_MAX, write_end_ = UINT64_MAX;  // cycle the last burst ended
 };
 
 }  // namespace shiftsim::models

@@ -31,21 +31,21 @@ void LoadUnit::run() {
     for (uint32_t s = 0; s < steps; ++s) {
       p_.steps.wait_until([&](uint64_t done) { return done + 2 > s; });  // its half is free
       p_.dma_job(Sig::dma_rd_busy, p_.current().load_cycles,
-                 [&](sc_core::sc_time& pending) { load_step(s, pending); });
+                 [&] { load_step(s); });
       p_.loads.advance(s + 1);
     }
   }
 }
 
-void LoadUnit::load_step(uint32_t s, sc_core::sc_time& pending) {
+void LoadUnit::load_step(uint32_t s) {
   const Descriptor& d = p_.desc;
   const StepPlan& step = p_.plan.steps[s];
   InputHalf& in = p_.buffers.input[s % 2];
   in.window = step.window;
   const uint32_t inputs = d.op == Op::eltwise ? d.inputs : 1;
   in.data.assign(size_t(step.window.elements()) * inputs, 0);
-  load_window(d.in_addr, step.window, in.data.data(), pending);
-  if (inputs == 2) load_window(d.in2_addr, step.window, in.second(), pending);
+  load_window(d.in_addr, step.window, in.data.data());
+  if (inputs == 2) load_window(d.in2_addr, step.window, in.second());
   p_.mark(Sig::in_fill, in.data.size() * act_bytes(p_.arch));
   if (d.op != Op::conv) return;
   WeightHalf& wh = p_.buffers.weight[s % 2];
@@ -55,12 +55,12 @@ void LoadUnit::load_step(uint32_t s, sc_core::sc_time& pending) {
   wh.nc = step.nc;
   wh.mc = std::min(p_.arch.pe_array.lanes, layout.out_per_group() - step.mt * p_.arch.pe_array.lanes);
   port_.transfer(tlm::TLM_READ_COMMAND, d.weight_addr + layout.block_offset(step.group, step.mt, step.nt),
-                 wh.block.data(), bytes, pending);
+                 wh.block.data(), bytes);
   if (step.loads_bias) {
     const uint64_t oc0 = uint64_t(step.group) * layout.out_per_group() + step.mt * p_.arch.pe_array.lanes;
     bytes_.assign(size_t(wh.mc) * kBiasBytes, 0);
     port_.transfer(tlm::TLM_READ_COMMAND, d.bias_addr + oc0 * kBiasBytes, bytes_.data(),
-                   bytes_.size(), pending);
+                   bytes_.size());
     wh.bias.resize(wh.mc);
     for (uint32_t m = 0; m < wh.mc; ++m) {
       uint64_t v = 0;
@@ -72,14 +72,14 @@ void LoadUnit::load_step(uint32_t s, sc_core::sc_time& pending) {
 }
 
 // Reads the part of the window inside the tensor (for_each_window_read, models/layer_plan.h).
-void LoadUnit::load_window(uint64_t base, const Window& w, int16_t* dst, sc_core::sc_time& pending) {
+void LoadUnit::load_window(uint64_t base, const Window& w, int16_t* dst) {
   const Descriptor& d = p_.desc;
   const uint32_t ab = act_bytes(p_.arch);
   for_each_window_read(d, w, [&](int32_t c, int32_t chans, int32_t y, int32_t rows, int32_t xlo, int32_t cols) {
     bytes_.resize(size_t(chans) * rows * cols * ab);
     const uint64_t ch = uint64_t(w.ch0 + c);
     port_.transfer(tlm::TLM_READ_COMMAND, base + ((ch * d.in_h + y) * d.in_w + xlo) * ab,
-                   bytes_.data(), bytes_.size(), pending);
+                   bytes_.data(), bytes_.size());
     const uint8_t* src = bytes_.data();
     for (int32_t k = 0; k < chans; ++k)
       for (int32_t r = 0; r < rows; ++r) {
@@ -145,17 +145,11 @@ void ComputeUnit::compute_step(uint32_t s, uint32_t t, const TilePlan& tile, boo
     const WeightHalf& wh = p_.buffers.weight[s % 2];
     conv_.begin(d, tile, step, in, out);
     issue = conv_.issue_cycles();
-    if (p_.mode == SimMode::fast) {
-      p_.layout->unpack_values(wh.block.data(), wh.mc, wh.nc, values_);
-      conv_.run_all(values_);
-    } else {
-      p_.layout->unpack(wh.block.data(), wh.mc, wh.nc, fields_);
-    }
+    p_.layout->unpack(wh.block.data(), wh.mc, wh.nc, fields_);
     p_.spend(issue, [&](uint64_t i) { conv_.cycle(i, fields_); });
   } else {
     vector_.begin(d, tile, in, out);
     issue = vector_.issue_cycles();
-    if (p_.mode == SimMode::fast) vector_.run_all();
     p_.spend(issue, [&](uint64_t i) { vector_.cycle(i); });
   }
   // Steps shorter than the pipeline wait for their accumulators; tiles end with a drain.
@@ -180,13 +174,13 @@ void StoreUnit::run() {
     for (uint32_t t = 0; t < tiles.size(); ++t) {
       p_.steps.wait_until([&](uint64_t done) { return done >= tiles[t].first_step + tiles[t].steps; });
       p_.dma_job(Sig::dma_wr_busy, p_.current().store_cycles,
-                 [&](sc_core::sc_time& pending) { store_tile(t, pending); });
+                 [&] { store_tile(t); });
       p_.stores.advance(t + 1);
     }
   }
 }
 
-void StoreUnit::store_tile(uint32_t t, sc_core::sc_time& pending) {
+void StoreUnit::store_tile(uint32_t t) {
   const Descriptor& d = p_.desc;
   const TilePlan& tile = p_.plan.tiles[t];
   const OutputHalf& out = p_.buffers.output[t % 2];
@@ -200,10 +194,7 @@ void StoreUnit::store_tile(uint32_t t, sc_core::sc_time& pending) {
   op.act_bits = a.numerics.act_bits;
   // The PPU's pipeline fills before the first value reaches the write channel.
   p_.mark(Sig::ppu_busy, 1);
-  if (p_.mode == SimMode::fast)
-    pending += p_.clock.cycles(a.ppu.latency_cycles);
-  else
-    p_.spend(a.ppu.latency_cycles);
+  p_.spend(a.ppu.latency_cycles);
   const uint32_t ab = act_bytes(a);
   const size_t pixels = size_t(tile.nr) * tile.ncol;
   const bool whole_rows = tile.ncol == d.out_w;
@@ -218,7 +209,7 @@ void StoreUnit::store_tile(uint32_t t, sc_core::sc_time& pending) {
         store_act(&bytes_[i * ab], v, ab);
       }
       const uint64_t addr = d.out_addr + ((ch * d.out_h + tile.r0 + r) * d.out_w + tile.c0) * ab;
-      port_.transfer(tlm::TLM_WRITE_COMMAND, addr, bytes_.data(), bytes_.size(), pending);
+      port_.transfer(tlm::TLM_WRITE_COMMAND, addr, bytes_.data(), bytes_.size());
     }
   }
   p_.mark(Sig::ppu_busy, 0);

@@ -24,8 +24,8 @@ class LoadUnit : public sc_core::sc_module {
 
  private:
   void run();
-  void load_step(uint32_t s, sc_core::sc_time& pending);
-  void load_window(uint64_t base, const Window& w, int16_t* dst, sc_core::sc_time& pending);
+  void load_step(uint32_t s);
+  void load_window(uint64_t base, const Window& w, int16_t* dst);
   Pipeline& p_;
   DmaPort port_;
   std::vector<uint8_t> bytes_;
@@ -41,8 +41,7 @@ class ComputeUnit : public sc_core::sc_module {
   Pipeline& p_;
   ConvDatapath conv_;
   VectorDatapath vector_;
-  std::vector<int32_t> fields_;  // cycle mode: weight codes (SVPE) or values (VPE)
-  std::vector<int16_t> values_;  // fast mode: weight values
+  std::vector<int32_t> fields_;  // weight codes (SVPE) or values (VPE)
 };
 
 class StoreUnit : public sc_core::sc_module {
@@ -52,7 +51,7 @@ class StoreUnit : public sc_core::sc_module {
 
  private:
   void run();
-  void store_tile(uint32_t t, sc_core::sc_time& pending);
+  void store_tile(uint32_t t);
   Pipeline& p_;
   DmaPort port_;
   std::vector<uint8_t> bytes_;

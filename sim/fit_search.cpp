@@ -264,7 +264,7 @@ FitResult fit_search(const std::vector<FitPass>& passes, size_t layers, const Fi
     bool have = false;
     FitCandidate best;
     // A conv pass's cycles depend on its own tiles only (layers are independent, see
-    // fit_cycles.h), and many buffer choices share some layers' tiles: time each once.
+    // fit_network.h), and many buffer choices share some layers' tiles: time each once.
     std::map<std::tuple<size_t, uint32_t, uint32_t>, uint64_t> pass_memo;
     for (const auto& [sig, c] : by_tiles) {
       FitCandidate cand;
@@ -295,7 +295,7 @@ FitResult fit_search(const std::vector<FitPass>& passes, size_t layers, const Fi
         nc.conv_cycles += it->second;
         nc.conv_macs += p.macs;
       }
-      // Passes run back to back, each timing as it does alone (fit_cycles.h); the host adds
+      // Passes run back to back, each timing as it does alone (fit_network.h); the host adds
       // its 7 register accesses (network_cycles).
       if (opt.network_objective) {
         nc.total += 7 * uint64_t(c.arch.host.reg_access_cycles);

@@ -1,7 +1,7 @@
 #pragma once
 // The design-space search of `shiftsim fit` (docs/FIT.md): PE-array shapes (Tm, Tn, k) and
 // input / output buffer sizes that fit a device's resources under a utilization cap, ranked by
-// the conv layers' cycles from the replayed schedule (sim/fit_cycles.h). Plain C++, no
+// the conv layers' cycles from the replayed schedule (sim/fit_network.h). Plain C++, no
 // SystemC, no files: the command (sim/fit_command.cpp) reads the inputs and writes the JSON.
 #include <cstdint>
 #include <string>
@@ -10,7 +10,7 @@
 #include "models/arch_spec.h"
 #include "models/resources.h"
 #include "sim/device.h"
-#include "sim/fit_cycles.h"
+#include "sim/fit_network.h"
 #include "sim/fit_passes.h"
 
 namespace shiftsim::sim {
@@ -33,7 +33,7 @@ struct FitOptions {
   size_t top = 5;               // distinct shapes to keep
   FitSpace space = default_fit_space();
   // Rank by the whole network's cycles (every layer, as `run`'s total counts them) or by the
-  // conv layers' alone. Both are exact replays (sim/fit_cycles.h).
+  // conv layers' alone. Both are exact replays (sim/fit_network.h).
   bool network_objective = true;
   // Try the buffers in URAM288 as well as in BRAM36 when the device has URAM.
   bool try_uram = true;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "models/accelerator.h"
+#include "models/simulation.h"
 #include "quant/golden.h"
 #include "quant/qnetwork.h"
 #include "sim/arch_config.h"

@@ -12,7 +12,7 @@
 #include "quant/network.h"
 #include "sim/arch_config.h"
 #include "sim/fit_arch_json.h"
-#include "sim/fit_cycles.h"
+#include "sim/fit_network.h"
 #include "sim/fit_passes.h"
 #include "sim/fit_search.h"
 #include "tests/support/cli.h"

@@ -1,10 +1,8 @@
 #pragma once
-// Cycle counts of a network on an architecture without SystemC, for `shiftsim fit`: the
-// schedule of docs/ARCHITECTURE.md §3-§7 replayed job by job in plain C++ (descriptor fetch
-// and decode, the load / compute / store recurrences of §7, DRAM bursts and latency of §4 via
-// models::DramTiming, tiles and steps from models::plan_layer). It is the contract's closed
-// form generalised to every layer, and reproduces the simulator's per-layer cycles exactly;
-// tests/sim/test_fit.cpp checks that against `shiftsim run`.
+// Cycle counts of a network's passes on an architecture, for `shiftsim fit`: fast mode's
+// timing (models/fast/fast_timing.h) run on shapes alone, without weights or data, so it
+// gives the simulator's per-layer cycles exactly; tests/sim/test_fit.cpp checks that against
+// `shiftsim run`. Plus the lower bounds that let the search skip shapes.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -1,0 +1,66 @@
+#pragma once
+// Fast mode's clock: the contract's timing rules (docs/ARCHITECTURE.md §3-§8) applied job by
+// job in plain C++, without SystemC. It is the second, independent implementation of the
+// machine's timing: cycle mode gets its cycles from clocked modules, this class from the rules,
+// and the two must agree on every pass. It shares only the DRAM model (models/dram_timing.h)
+// with cycle mode, and the loop nest of tiles and steps that the program defines
+// (models/layer_plan.h). `shiftsim fit` times its candidates with it too.
+#include <cstdint>
+#include <vector>
+
+#include "models/arch_spec.h"
+#include "models/dram_timing.h"
+#include "models/layer_plan.h"
+#include "models/program.h"
+#include "models/stats.h"
+#include "models/vcd_trace.h"
+
+namespace shiftsim::models {
+
+class WeightLayout;
+
+// A job boundary for fast mode's trace: which unit became busy or idle, in which cycle.
+struct TraceEvent {
+  uint64_t cycle;
+  Sig sig;
+  uint64_t value;
+};
+
+class FastTiming {
+ public:
+  explicit FastTiming(const ArchSpec& arch);
+  FastTiming(const FastTiming&) = delete;
+  FastTiming& operator=(const FastTiming&) = delete;
+
+  // Times one pass whose descriptor fetch (from `desc_at`) starts at cycle `now`: fills the
+  // cycle fields of `st` (start, end, compute, stall, load, store) and its DRAM bytes. `layout`
+  // is the pass's weight layout (conv passes only). DRAM state carries over between passes.
+  void time_pass(const Descriptor& d, const LayerPlan& plan, const WeightLayout* layout,
+                 uint64_t desc_at, uint64_t now, LayerStats& st);
+
+  const DramStats& dram_stats() const { return dram_.stats(); }
+  // Records every job's start and end in `events` (in job order, not cycle order), or stops
+  // recording with nullptr.
+  void record(std::vector<TraceEvent>* events) { events_ = events; }
+  // The PE array's pipeline depth D (§6): products, adder tree, accumulator.
+  static uint32_t pipeline_depth(const ArchSpec& arch);
+
+ private:
+  // A contiguous DRAM range moved in bursts back to back from cycle `at`; returns its end.
+  uint64_t transfer(bool write, uint64_t at, uint64_t addr, uint64_t bytes);
+  uint64_t load_window(uint64_t at, uint64_t base, const Descriptor& d, const Window& w);
+  uint64_t step_cycles(const Descriptor& d, const TilePlan& tile) const;
+
+  const ArchSpec& arch_;
+  DramTiming dram_timing_;
+  DramChannels dram_;
+  uint32_t depth_;
+  std::vector<Burst> bursts_;
+  std::vector<TraceEvent>* events_ = nullptr;
+
+  void mark(uint64_t cycle, Sig sig, uint64_t value) {
+    if (events_) events_->push_back({cycle, sig, value});
+  }
+};
+
+}  // namespace shiftsim::models
