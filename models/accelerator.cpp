@@ -4,6 +4,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "models/compute_unit.h"
 #include "models/controller.h"
 #include "models/host.h"
 #include "models/interconnect.h"
@@ -12,37 +13,40 @@
 namespace shiftsim::models {
 
 namespace {
-// Cycle mode with a trace: a real clock whose every rising edge reaches the trace, so the VCD
-// shows the clock and the cycle counter on every cycle.
-class TraceClock : public sc_core::sc_module {
+// With a trace, every rising edge reaches the VCD so it shows the clock and the cycle counter
+// on every cycle.
+class TraceTick : public sc_core::sc_module {
  public:
-  TraceClock(sc_core::sc_module_name name, const CycleTime& clock, VcdTrace& trace)
-      : sc_module(name), clk_("clk", clock.period(), 0.5, sc_core::SC_ZERO_TIME, true),
-        clock_(clock), trace_(trace) {
-    SC_HAS_PROCESS(TraceClock);
+  sc_core::sc_in<bool> clk;
+  TraceTick(sc_core::sc_module_name name, const CycleTime& clock, VcdTrace& trace)
+      : sc_module(name), clk("clk"), clock_(clock), trace_(trace) {
+    SC_HAS_PROCESS(TraceTick);
     SC_METHOD(tick);
-    sensitive << clk_.posedge_event();
+    sensitive << clk.pos();
     dont_initialize();
   }
 
  private:
   void tick() { trace_.tick(clock_.now()); }
-  sc_core::sc_clock clk_;
   const CycleTime& clock_;
   VcdTrace& trace_;
 };
 
+// Builds the machine and binds it; nothing else.
 struct Machine {
   Machine(const ArchSpec& arch, const SimOptions& opt, uint64_t desc_addr, uint32_t count)
-      : trace(opt.trace, CycleTime(arch.clock_mhz).period_ps()),
+      : trace(opt.trace, arch.period_ps()),
         pipe(arch, trace),
+        clk("clk", pipe.clock.period(), 0.5, sc_core::SC_ZERO_TIME, true),
         dram("dram", arch),
         interconnect("interconnect"),
         controller("controller", pipe, dram),
         load("load_unit", pipe, dram.timing()),
         compute("compute_unit", pipe),
         store("store_unit", pipe, dram.timing()),
-        host("host", pipe.clock, controller.irq, desc_addr, count, opt) {
+        host("host", pipe.clock, controller.irq, desc_addr, count, opt),
+        layer("layer"), layer_done("layer_done"), in_filled("in_filled", 2), in_freed("in_freed", 2),
+        out_filled("out_filled", 2), out_freed("out_freed", 2) {
     host.socket.bind(interconnect.targets);
     controller.fetch.bind(interconnect.targets);
     load.socket.bind(interconnect.targets);
@@ -50,11 +54,34 @@ struct Machine {
     interconnect.to_dram.bind(dram.socket);
     interconnect.to_regs.bind(controller.regs);
     controller.on_layer = opt.on_layer;
-    if (trace.on())
-      clock = std::make_unique<TraceClock>("trace_clock", pipe.clock, trace);
+    controller.clk(clk);
+    load.clk(clk);
+    compute.clk(clk);
+    store.clk(clk);
+    controller.layer(layer);
+    load.layer(layer);
+    compute.layer(layer);
+    store.layer(layer);
+    store.layer_done(layer_done);
+    controller.layer_done(layer_done);
+    for (int h = 0; h < 2; ++h) {
+      load.in_filled[h](in_filled[h]);
+      compute.in_filled[h](in_filled[h]);
+      compute.in_freed[h](in_freed[h]);
+      load.in_freed[h](in_freed[h]);
+      compute.out_filled[h](out_filled[h]);
+      store.out_filled[h](out_filled[h]);
+      store.out_freed[h](out_freed[h]);
+      compute.out_freed[h](out_freed[h]);
+    }
+    if (trace.on()) {
+      tick = std::make_unique<TraceTick>("trace_tick", pipe.clock, trace);
+      tick->clk(clk);
+    }
   }
   VcdTrace trace;
   Pipeline pipe;
+  sc_core::sc_clock clk;
   Dram dram;
   Interconnect interconnect;
   Controller controller;
@@ -62,7 +89,10 @@ struct Machine {
   ComputeUnit compute;
   StoreUnit store;
   Host host;
-  std::unique_ptr<TraceClock> clock;
+  sc_core::sc_signal<uint32_t> layer;
+  sc_core::sc_signal<bool> layer_done;
+  sc_core::sc_vector<sc_core::sc_signal<bool>> in_filled, in_freed, out_filled, out_freed;
+  std::unique_ptr<TraceTick> tick;
 };
 }  // namespace
 

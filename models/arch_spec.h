@@ -22,6 +22,10 @@ struct BufferSpec {
   uint32_t input_kib = 64;
   uint32_t weight_kib = 64;
   uint32_t output_kib = 128;
+  // Cycles from a read port's address to its data (block RAM: 1, 2 with the output register).
+  uint32_t input_read_latency = 1;   // the window generator's reads of the k x k banks
+  uint32_t weight_read_latency = 1;  // the weight preload's reads
+  uint32_t output_read_latency = 1;  // the accumulate stage's reads of its entries
 };
 
 struct PeArraySpec {

@@ -25,7 +25,8 @@ struct WeightHalf {
 };
 
 struct OutputHalf {
-  std::vector<int64_t> acc;  // [m][row][col] of the tile
+  std::vector<int64_t> acc;   // [m][row][col] of the tile
+  std::vector<int64_t> bias;  // cycle mode, conv: the tile's bias per lane, added by the PPU
 };
 
 struct Buffers {

@@ -7,11 +7,13 @@
 namespace shiftsim::models {
 
 Controller::Controller(sc_core::sc_module_name name, Pipeline& pipe, const Dram& dram)
-    : sc_module(name), regs("regs"), fetch("fetch"), p_(pipe), dram_(dram),
-      port_(fetch, pipe, dram.timing()) {
+    : sc_module(name), regs("regs"), fetch("fetch"), clk("clk"), layer("layer"), layer_done("layer_done"),
+      p_(pipe), dram_(dram), port_(fetch, pipe, dram.timing()) {
   regs.register_b_transport(this, &Controller::reg_access);
   SC_HAS_PROCESS(Controller);
   SC_THREAD(run);
+  sensitive << clk.pos();
+  dont_initialize();
 }
 
 void Controller::reg_access(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
@@ -26,7 +28,7 @@ void Controller::reg_access(tlm::tlm_generic_payload& gp, sc_core::sc_time& dela
     std::memcpy(&v, gp.get_data_ptr(), 4);
     switch (reg) {
       case kRegCtrl:
-        if (v & 1) start_.notify(delay);  // takes effect when the write completes
+        if (v & 1) start_at_ = p_.clock.of(sc_core::sc_time_stamp() + delay);  // when the write completes
         break;
       case kRegDescLo: desc_addr_ = (desc_addr_ & ~0xFFFFFFFFull) | v; break;
       case kRegDescHi: desc_addr_ = (desc_addr_ & 0xFFFFFFFFull) | (uint64_t(v) << 32); break;
@@ -49,7 +51,8 @@ void Controller::reg_access(tlm::tlm_generic_payload& gp, sc_core::sc_time& dela
 void Controller::run() {
   std::vector<uint8_t> raw(kDescriptorBytes);
   for (;;) {
-    sc_core::wait(start_);
+    while (p_.clock.now() < start_at_) sc_core::wait();  // idle: only between runs
+    start_at_ = UINT64_MAX;
     status_ = 2;  // busy
     const uint64_t t0 = p_.clock.now();
     for (uint32_t i = 0; i < desc_count_; ++i) {
@@ -72,10 +75,10 @@ void Controller::run() {
       st.tiles = uint32_t(p_.plan.tiles.size());
       st.tile_rows = p_.desc.tile_rows;
       st.tile_cols = p_.desc.tile_cols;
-      p_.loads.value = p_.steps.value = p_.stores.value = 0;
-      p_.layers.advance(p_.layers.value + 1);
-      const uint64_t tiles = p_.plan.tiles.size();
-      p_.stores.wait_until([&](uint64_t done) { return done == tiles; });
+      layer.write(++layers_);
+      // The units see the layer at the next edge; the store unit's toggle ends it.
+      wait_until(layer_done.value_changed_event(), [&] { return layer_done.read() != done_seen_; });
+      done_seen_ = !done_seen_;
       st.end_cycle = p_.clock.now();
       st.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
       st.dram_read_bytes = dram_.stats().read_bytes - before.read_bytes;

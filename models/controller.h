@@ -12,6 +12,7 @@
 #include "models/dma_port.h"
 #include "models/dram.h"
 #include "models/pipeline.h"
+#include "models/units.h"
 
 namespace shiftsim::models {
 
@@ -22,6 +23,9 @@ class Controller : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<Controller> regs;
   tlm_utils::simple_initiator_socket<Controller> fetch;
+  sc_core::sc_in<bool> clk;
+  sc_core::sc_out<uint32_t> layer;      // the layer sequence number: a new value, a new layer
+  sc_core::sc_in<bool> layer_done;      // store unit: toggled after a layer's last store
   sc_core::sc_event irq;  // raised when the descriptor list is done
 
   Controller(sc_core::sc_module_name name, Pipeline& pipe, const Dram& dram);
@@ -34,7 +38,9 @@ class Controller : public sc_core::sc_module {
   Pipeline& p_;
   const Dram& dram_;
   DmaPort port_;
-  sc_core::sc_event start_;
+  uint64_t start_at_ = UINT64_MAX;  // the cycle the CTRL write that starts a run completes
+  uint32_t layers_ = 0;
+  bool done_seen_ = false;
   uint64_t desc_addr_ = 0;
   uint32_t desc_count_ = 0;
   uint32_t status_ = 0;

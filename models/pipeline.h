@@ -1,8 +1,7 @@
 #pragma once
-// Cycle mode: the layer in flight and the progress counters through which the controller,
-// load unit, compute unit and store unit hand work to each other. Every start time in the
-// contract is "the latest finish among my dependencies", which these counters express
-// directly. (Fast mode has its own implementation of the rules, models/fast/.)
+// Cycle mode: what the units share besides their ports: the layer in flight as the
+// controller decoded it (its descriptor, tile plan and weight layout: in hardware, the
+// registers the controller loads), the buffers' storage, the trace and the statistics.
 #include <cstdint>
 #include <vector>
 
@@ -28,40 +27,16 @@ struct Pipeline {
   VcdTrace& trace;
   Buffers buffers;
 
-  // A counter one unit advances and another waits on; each has its own event so that an
-  // advance wakes only the units that depend on it.
-  struct Progress {
-    uint64_t value = 0;
-    sc_core::sc_event changed;
-    void advance(uint64_t v) {
-      value = v;
-      changed.notify(sc_core::SC_ZERO_TIME);
-    }
-    template <class F>
-    void wait_until(F ready) {
-      while (!ready(value)) sc_core::wait(changed);
-    }
-  };
-
-  // The layer in flight; `layers` grows by one per layer so units notice a new one.
-  Progress layers;
+  // The layer in flight, as the controller published it.
   Descriptor desc;
   LayerPlan plan;
   std::optional<WeightLayout> layout;  // conv layers
-  Progress loads, steps, stores;       // jobs finished in this layer
   std::vector<LayerStats> stats;
 
   void mark(Sig s, uint64_t v) { trace.set(s, v, clock.now()); }
-  // Spends n cycles, one wait per cycle; `each` runs once per cycle.
-  template <class F>
-  void spend(uint64_t n, F each) {
-    for (uint64_t i = 0; i < n; ++i) {
-      each(i);
-      sc_core::wait(clock.period());
-    }
-  }
+  // Spends n cycles in a clocked thread: one wait for each rising edge.
   void spend(uint64_t n) {
-    spend(n, [](uint64_t) {});
+    for (uint64_t i = 0; i < n; ++i) sc_core::wait();
   }
   LayerStats& current() { return stats.back(); }
 

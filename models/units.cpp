@@ -6,33 +6,31 @@
 
 namespace shiftsim::models {
 
-namespace {
-// Blocks until the controller publishes a layer newer than `seen`.
-void next_layer(Pipeline& p, uint64_t& seen) {
-  p.layers.wait_until([&](uint64_t n) { return n > seen; });
-  seen = p.layers.value;
-}
-
-}  // namespace
-
 // ---------------------------------------------------------------- load unit
 
 LoadUnit::LoadUnit(sc_core::sc_module_name name, Pipeline& pipe, const DramTiming& timing)
-    : sc_module(name), socket("socket"), p_(pipe), port_(socket, pipe, timing) {
+    : sc_module(name), socket("socket"), clk("clk"), layer("layer"), in_filled("in_filled", 2),
+      in_freed("in_freed", 2), p_(pipe), port_(socket, pipe, timing) {
   SC_HAS_PROCESS(LoadUnit);
   SC_THREAD(run);
+  sensitive << clk.pos();
+  dont_initialize();
 }
 
 void LoadUnit::run() {
-  uint64_t seen = 0;
+  uint32_t seen = 0;
   for (;;) {
-    next_layer(p_, seen);
+    wait_until(layer.value_changed_event(), [&] { return layer.read() != seen; });
+    seen = layer.read();
     const uint32_t steps = uint32_t(p_.plan.steps.size());
     for (uint32_t s = 0; s < steps; ++s) {
-      p_.steps.wait_until([&](uint64_t done) { return done + 2 > s; });  // its half is free
-      p_.dma_job(Sig::dma_rd_busy, p_.current().load_cycles,
-                 [&] { load_step(s); });
-      p_.loads.advance(s + 1);
+      const uint32_t h = s % 2;
+      // its half is free once the compute unit's toggle equals ours
+      wait_until(in_freed[h].value_changed_event(), [&] { return in_freed[h].read() == filled_[h]; });
+      p_.dma_job(Sig::dma_rd_busy, p_.current().load_cycles, [&] { load_step(s); });
+      filled_[h] = !filled_[h];
+      in_filled[h].write(filled_[h]);
+      p_.mark(Sig::in_filled, filled_[0] | (filled_[1] << 1));
     }
   }
 }
@@ -89,94 +87,33 @@ void LoadUnit::load_window(uint64_t base, const Window& w, int16_t* dst) {
   });
 }
 
-// ---------------------------------------------------------------- compute unit
-
-ComputeUnit::ComputeUnit(sc_core::sc_module_name name, Pipeline& pipe)
-    : sc_module(name), p_(pipe), conv_(pipe.arch) {
-  SC_HAS_PROCESS(ComputeUnit);
-  SC_THREAD(run);
-}
-
-void ComputeUnit::run() {
-  uint64_t seen = 0;
-  for (;;) {
-    next_layer(p_, seen);
-    uint64_t ready_at = p_.clock.now();
-    const auto& tiles = p_.plan.tiles;
-    for (uint32_t t = 0; t < tiles.size(); ++t) {
-      const TilePlan& tile = tiles[t];
-      p_.mark(Sig::tile, t);
-      for (uint32_t s = tile.first_step; s < tile.first_step + tile.steps; ++s) {
-        const bool first = s == tile.first_step, last = s + 1 == tile.first_step + tile.steps;
-        p_.mark(Sig::pe_stall, 1);
-        if (first) p_.stores.wait_until([&](uint64_t done) { return done + 2 > t; });  // output half free
-        p_.loads.wait_until([&](uint64_t done) { return done > s; });
-        p_.mark(Sig::pe_stall, 0);
-        const uint64_t start = p_.clock.now();
-        p_.current().stall_cycles += start - ready_at;
-        p_.mark(Sig::step, s);
-        p_.mark(Sig::pe_busy, 1);
-        compute_step(s, t, tile, first, last);
-        p_.mark(Sig::pe_busy, 0);
-        ready_at = p_.clock.now();
-        p_.current().compute_cycles += ready_at - start;
-        p_.steps.advance(s + 1);
-      }
-    }
-  }
-}
-
-void ComputeUnit::compute_step(uint32_t s, uint32_t t, const TilePlan& tile, bool first,
-                               bool last) {
-  const Descriptor& d = p_.desc;
-  const StepPlan& step = p_.plan.steps[s];
-  OutputHalf& out = p_.buffers.output[t % 2];
-  const size_t pixels = size_t(tile.nr) * tile.ncol;
-  const bool conv = d.op == Op::conv;
-  if (first) {  // accumulators start at the bias (conv) or are overwritten (other ops)
-    out.acc.resize(size_t(tile.mc) * pixels);
-    const WeightHalf& wh = p_.buffers.weight[s % 2];
-    for (uint32_t m = 0; m < tile.mc; ++m)
-      std::fill_n(out.acc.begin() + m * pixels, pixels, conv ? wh.bias[m] : 0);
-  }
-  const InputHalf& in = p_.buffers.input[s % 2];
-  uint64_t issue = 0;
-  if (conv) {
-    const WeightHalf& wh = p_.buffers.weight[s % 2];
-    conv_.begin(d, tile, step, in, out);
-    issue = conv_.issue_cycles();
-    p_.layout->unpack(wh.block.data(), wh.mc, wh.nc, fields_);
-    p_.spend(issue, [&](uint64_t i) { conv_.cycle(i, fields_); });
-  } else {
-    vector_.begin(d, tile, in, out);
-    issue = vector_.issue_cycles();
-    p_.spend(issue, [&](uint64_t i) { vector_.cycle(i); });
-  }
-  // Steps shorter than the pipeline wait for their accumulators; tiles end with a drain.
-  p_.spend(step.compute_cycles - issue);
-  if (last && conv) p_.spend(p_.plan.pipe_depth);
-  p_.mark(Sig::out_fill, out.acc.size() * acc_bytes(p_.arch));
-}
-
 // ---------------------------------------------------------------- store unit
 
 StoreUnit::StoreUnit(sc_core::sc_module_name name, Pipeline& pipe, const DramTiming& timing)
-    : sc_module(name), socket("socket"), p_(pipe), port_(socket, pipe, timing) {
+    : sc_module(name), socket("socket"), clk("clk"), layer("layer"), out_filled("out_filled", 2),
+      out_freed("out_freed", 2), layer_done("layer_done"), p_(pipe), port_(socket, pipe, timing) {
   SC_HAS_PROCESS(StoreUnit);
   SC_THREAD(run);
+  sensitive << clk.pos();
+  dont_initialize();
 }
 
 void StoreUnit::run() {
-  uint64_t seen = 0;
+  uint32_t seen = 0;
   for (;;) {
-    next_layer(p_, seen);
-    const auto& tiles = p_.plan.tiles;
-    for (uint32_t t = 0; t < tiles.size(); ++t) {
-      p_.steps.wait_until([&](uint64_t done) { return done >= tiles[t].first_step + tiles[t].steps; });
-      p_.dma_job(Sig::dma_wr_busy, p_.current().store_cycles,
-                 [&] { store_tile(t); });
-      p_.stores.advance(t + 1);
+    wait_until(layer.value_changed_event(), [&] { return layer.read() != seen; });
+    seen = layer.read();
+    const uint32_t tiles = uint32_t(p_.plan.tiles.size());
+    for (uint32_t t = 0; t < tiles; ++t) {
+      const uint32_t h = t % 2;
+      wait_until(out_filled[h].value_changed_event(), [&] { return out_filled[h].read() != freed_[h]; });
+      p_.dma_job(Sig::dma_wr_busy, p_.current().store_cycles, [&] { store_tile(t); });
+      freed_[h] = !freed_[h];
+      out_freed[h].write(freed_[h]);
+      p_.mark(Sig::out_freed, freed_[0] | (freed_[1] << 1));
     }
+    done_ = !done_;
+    layer_done.write(done_);
   }
 }
 
@@ -184,6 +121,7 @@ void StoreUnit::store_tile(uint32_t t) {
   const Descriptor& d = p_.desc;
   const TilePlan& tile = p_.plan.tiles[t];
   const OutputHalf& out = p_.buffers.output[t % 2];
+  const bool biased = d.op == Op::conv;
   const ArchSpec& a = p_.arch;
   PpuOp op;
   op.apply_overflow = d.op == Op::conv;
@@ -205,7 +143,8 @@ void StoreUnit::store_tile(uint32_t t) {
       const uint32_t rows = whole_rows ? tile.nr : 1;
       bytes_.resize(size_t(rows) * tile.ncol * ab);
       for (uint32_t i = 0; i < rows * tile.ncol; ++i) {
-        const int16_t v = ppu_output(out.acc[m * pixels + size_t(r) * tile.ncol + i], op, sat);
+        const int64_t acc = out.acc[m * pixels + size_t(r) * tile.ncol + i] + (biased ? out.bias[m] : 0);
+        const int16_t v = ppu_output(acc, op, sat);
         store_act(&bytes_[i * ab], v, ab);
       }
       const uint64_t addr = d.out_addr + ((ch * d.out_h + tile.r0 + r) * d.out_w + tile.c0) * ab;

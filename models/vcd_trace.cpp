@@ -13,7 +13,9 @@ struct SigInfo {
 const SigInfo kSigs[] = {{"cycle", 64},      {"layer", 16},      {"tile", 32},
                          {"step", 32},       {"pe_busy", 1},     {"pe_stall", 1},
                          {"dma_rd_busy", 1}, {"dma_wr_busy", 1}, {"in_buf_fill", 32},
-                         {"w_buf_fill", 32}, {"out_buf_fill", 32}, {"ppu_busy", 1}};
+                         {"w_buf_fill", 32}, {"out_buf_fill", 32}, {"ppu_busy", 1},
+                         {"pe_inflight", 8}, {"acc_write", 1}, {"hazard", 1}, {"preload", 1},
+                         {"in_filled", 2},   {"in_freed", 2},   {"out_filled", 2}, {"out_freed", 2}};
 static_assert(sizeof(kSigs) / sizeof(kSigs[0]) == size_t(Sig::count), "one entry per signal");
 
 std::string id_of(int i) { return std::string(1, char('#' + i)); }  // '!' is the clock

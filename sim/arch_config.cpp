@@ -60,6 +60,14 @@ models::BufferSpec read_buffers(JsonReader r) {
       r.integer("weight_kib", b.weight_kib, 1, kMaxKib, "weight buffer, one half of two, in KiB"));
   b.output_kib = static_cast<uint32_t>(
       r.integer("output_kib", b.output_kib, 1, kMaxKib, "output buffer, one half of two, in KiB"));
+  auto latency = [&](const char* key, uint32_t def, const char* what) {
+    return static_cast<uint32_t>(r.integer(key, def, 1, 4,
+        std::string("cycles from address to data on the ") + what +
+            " read port (block RAM: 1; 2 with its output register)"));
+  };
+  b.input_read_latency = latency("input_read_latency", b.input_read_latency, "input buffer's");
+  b.weight_read_latency = latency("weight_read_latency", b.weight_read_latency, "weight buffer's");
+  b.output_read_latency = latency("output_read_latency", b.output_read_latency, "output buffer's accumulator");
   r.finish();
   return b;
 }

@@ -9,7 +9,7 @@
 
 #include "models/act_bytes.h"
 #include "models/buffers.h"
-#include "models/conv_datapath.h"
+#include "models/fast/conv_datapath.h"
 #include "models/fast/fast_timing.h"
 #include "models/layer_plan.h"
 #include "models/ppu.h"
@@ -45,7 +45,7 @@ class FastDram : public HostMemory {
 // array or the pooling/element-wise unit, each tile through the PPU into DRAM.
 class PassData {
  public:
-  PassData(const ArchSpec& arch, FastDram& dram) : arch_(arch), dram_(dram), conv_(arch) {}
+  PassData(const ArchSpec& arch, FastDram& dram) : arch_(arch), dram_(dram) {}
 
   void run(const Descriptor& d, const LayerPlan& plan, const WeightLayout* layout, uint64_t& saturations) {
     for (const TilePlan& tile : plan.tiles) {

@@ -1,6 +1,7 @@
 #include "models/fast/fast_timing.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "models/weight_layout.h"
 
@@ -20,7 +21,10 @@ uint32_t FastTiming::pipeline_depth(const ArchSpec& arch) {
   const uint64_t products = uint64_t(arch.pe_array.vector) * arch.pe_array.kernel * arch.pe_array.kernel;
   uint32_t tree = 0;
   while ((uint64_t(1) << tree) < products) ++tree;
-  return arch.pe_array.product_stages + tree + 1;
+  // The window's read, products and adder tree (the accumulator's entry read overlaps them),
+  // the accumulate stage.
+  const BufferSpec& b = arch.buffers;
+  return b.input_read_latency + std::max(arch.pe_array.product_stages + tree, b.output_read_latency) + 1;
 }
 
 uint64_t FastTiming::transfer(bool write, uint64_t at, uint64_t addr, uint64_t bytes) {
@@ -39,38 +43,38 @@ uint64_t FastTiming::load_window(uint64_t at, uint64_t base, const Descriptor& d
   return at;
 }
 
-// §6 and §8: the array issues one pixel and one k x k piece a cycle and a step shorter than
-// its pipeline waits for it; the pooling unit reads one window element a lane a cycle; the
-// element-wise unit makes one output a lane a cycle.
-uint64_t FastTiming::step_cycles(const Descriptor& d, const TilePlan& tile) const {
-  const uint64_t pixels = uint64_t(tile.nr) * tile.ncol;
-  switch (d.op) {
-    case Op::conv: {
-      const uint64_t kp = (d.kernel + arch_.pe_array.kernel - 1) / arch_.pe_array.kernel;
-      return std::max<uint64_t>(pixels * kp * kp, depth_);
-    }
-    case Op::maxpool:
-    case Op::avgpool: return pixels * d.kernel * d.kernel;
-    case Op::eltwise: return pixels;
-  }
-  return pixels;
-}
-
 void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const WeightLayout* layout,
                            uint64_t desc_at, uint64_t now, LayerStats& st) {
   const DramStats before = dram_.stats();
+  const BufferSpec& buf = arch_.buffers;
   st.start_cycle = now;
-  const uint64_t t0 = transfer(false, now, desc_at, kDescriptorBytes) + kDecode;
-  const uint32_t tm = arch_.pe_array.lanes;
+  // §3: the fetch, one decode cycle, the layer registers raised; the units act a cycle later.
+  const uint64_t t0 = transfer(false, now, desc_at, kDescriptorBytes) + kDecode + 1;
+  const uint32_t tm = arch_.pe_array.lanes, k = arch_.pe_array.kernel;
   const bool conv = d.op == Op::conv;
-  // Ends of the latest jobs of each unit; a unit runs its jobs in program order.
-  uint64_t load_end = t0, comp_end = t0, comp_end2 = t0, store_end = t0, store_end2 = t0;
+  // §6: pipeline depth, weight preload and accumulator hazard distances.
+  const uint64_t D = conv ? depth_ : buf.input_read_latency + 1;
+  const uint64_t G = buf.weight_read_latency + 1, H = buf.output_read_latency + 1;
+  const uint64_t kp = (d.kernel + k - 1) / k, pieces = conv ? kp * kp : 1;
+  const uint64_t ab = act_bytes_of(arch_);
+  std::vector<uint64_t> load_end(plan.steps.size()), last_issue(plan.steps.size());
+  std::vector<uint64_t> store_end(plan.tiles.size());
+  // The compute unit's state between steps: the last round's first issue and length.
+  uint64_t round_start = 0, round_len = 0, busy_end = 0, compute = 0, last_retire = t0;
+  bool any_step = false;
+  auto busy = [&](uint64_t from, uint64_t to) {  // adds [from, to] to the union of busy cycles
+    from = std::max(from, busy_end);
+    if (to + 1 > from) compute += to + 1 - from;
+    busy_end = std::max(busy_end, to + 1);
+  };
+  uint64_t load_prev_end = t0, store_prev_end = t0;
   for (size_t t = 0; t < plan.tiles.size(); ++t) {
     const TilePlan& tile = plan.tiles[t];
+    const uint64_t pixels = uint64_t(tile.nr) * tile.ncol;
     for (uint32_t s = tile.first_step; s < tile.first_step + tile.steps; ++s) {
       const StepPlan& step = plan.steps[s];
-      // load(s) waits for its buffer half: compute(s-2) has released it (§7).
-      const uint64_t ls = std::max(load_end, s >= 2 ? comp_end2 : t0);
+      // §7 load(s): after load(s-1), once the compute unit has released its half (step s-2).
+      const uint64_t ls = std::max(load_prev_end, s >= 2 ? last_issue[s - 2] + 1 : t0);
       uint64_t at = load_window(ls, d.in_addr, d, step.window);
       if (d.op == Op::eltwise && d.inputs == 2) at = load_window(at, d.in2_addr, d, step.window);
       if (conv) {
@@ -85,30 +89,40 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
       st.load_cycles += at - ls;
       mark(ls, Sig::dma_rd_busy, 1);
       mark(at, Sig::dma_rd_busy, 0);
-      load_end = at;
-      // compute(s): after compute(s-1), load(s), and on a tile's first step a free output half.
-      const bool first = s == tile.first_step, last = s + 1 == tile.first_step + tile.steps;
-      uint64_t cs = std::max(comp_end, load_end);
-      if (first && t >= 2) cs = std::max(cs, store_end2);
-      const uint64_t busy = step_cycles(d, tile) + (last && conv ? depth_ : 0);
-      st.stall_cycles += cs - comp_end;
-      if (cs > comp_end) {
-        mark(comp_end, Sig::pe_stall, 1);
-        mark(cs, Sig::pe_stall, 0);
+      load_end[s] = load_prev_end = at;
+      const uint64_t seen = at + 1;  // the compute unit sees the half filled a cycle later
+      const bool first = s == tile.first_step;
+      // The output half is free once the store of tile t-2 has ended (seen a cycle later).
+      const uint64_t out_free = first && t >= 2 ? store_end[t - 2] + 1 : t0;
+      uint64_t r0;
+      if (conv) {
+        // The first piece's weights preload once the half is filled and the shadow set is free
+        // (the previous round has started); a round starts G cycles after its preload.
+        const uint64_t x0 = std::max(seen, any_step ? round_start : t0);
+        r0 = std::max(x0 + G, out_free);
+        if (any_step) r0 = std::max(r0, round_start + (first ? round_len : std::max(round_len, H)));
+        busy(x0, x0 + G - 1);
+        const uint64_t spacing = std::max({pixels, G, H});
+        round_start = r0 + (pieces - 1) * spacing;
+        round_len = pixels;
+        last_issue[s] = round_start + pixels - 1;
+      } else {
+        r0 = std::max(seen, out_free);
+        if (any_step) r0 = std::max(r0, last_issue[s - 1] + 1);
+        const uint64_t issues = d.op == Op::eltwise ? pixels : pixels * d.kernel * d.kernel;
+        last_issue[s] = r0 + issues - 1;
       }
-      mark(cs, Sig::tile, t);
-      mark(cs, Sig::step, s);
-      mark(cs, Sig::pe_busy, 1);
-      mark(cs + busy, Sig::pe_busy, 0);
-      st.compute_cycles += busy;
-      comp_end2 = comp_end;
-      comp_end = cs + busy;
+      any_step = true;
+      mark(r0, Sig::tile, t);
+      mark(r0, Sig::step, s);
+      busy(r0, last_issue[s] + D - 1);
+      last_retire = last_issue[s] + D - 1;
     }
-    // store(t): after store(t-1) and the tile's last compute; the PPU fills, then the tile's
-    // rows go out (one transfer per channel when the tile spans whole rows, else per row).
-    const uint64_t ss = std::max(store_end, comp_end);
+    // §7 store(t): after store(t-1), the cycle after the tile's last accumulation; the PPU
+    // fills, then the tile's rows go out (one transfer per channel when the tile spans whole
+    // rows, else per row).
+    const uint64_t ss = std::max(store_prev_end, last_retire + 1);
     uint64_t at = ss + arch_.ppu.latency_cycles;
-    const uint64_t ab = act_bytes_of(arch_);
     const bool whole_rows = tile.ncol == d.out_w;
     for (uint32_t m = 0; m < tile.mc; ++m) {
       const uint64_t ch = uint64_t(d.out_c_offset) + tile.oc0 + m;
@@ -123,10 +137,11 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
     mark(ss, Sig::dma_wr_busy, 1);
     mark(at, Sig::ppu_busy, 0);
     mark(at, Sig::dma_wr_busy, 0);
-    store_end2 = store_end;
-    store_end = at;
+    store_end[t] = store_prev_end = at;
   }
-  st.end_cycle = store_end;
+  st.compute_cycles = compute;
+  st.stall_cycles = last_retire + 1 - t0 - compute;
+  st.end_cycle = store_prev_end + 1;  // the controller sees the layer done a cycle later
   st.dram_read_bytes = dram_.stats().read_bytes - before.read_bytes;
   st.dram_write_bytes = dram_.stats().write_bytes - before.write_bytes;
 }

@@ -42,14 +42,13 @@ class FastTiming {
   // Records every job's start and end in `events` (in job order, not cycle order), or stops
   // recording with nullptr.
   void record(std::vector<TraceEvent>* events) { events_ = events; }
-  // The PE array's pipeline depth D (§6): products, adder tree, accumulator.
+  // The PE array's pipeline depth D (§6): from a pixel's issue to its accumulator write.
   static uint32_t pipeline_depth(const ArchSpec& arch);
 
  private:
   // A contiguous DRAM range moved in bursts back to back from cycle `at`; returns its end.
   uint64_t transfer(bool write, uint64_t at, uint64_t addr, uint64_t bytes);
   uint64_t load_window(uint64_t at, uint64_t base, const Descriptor& d, const Window& w);
-  uint64_t step_cycles(const Descriptor& d, const TilePlan& tile) const;
 
   const ArchSpec& arch_;
   DramTiming dram_timing_;

@@ -3,6 +3,8 @@
 // pipeline depth, PPU latency) and the program's addresses; the simulator runs in a child.
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include "models/controller.h"
 #include "models/dram_timing.h"
 #include "models/layer_plan.h"
@@ -60,7 +62,7 @@ nlohmann::json run(const Fixture& f, const char* mode) {
 
 // Fetch, decode and the first load of a conv step that reads whole rows of every channel.
 struct ConvCosts {
-  uint64_t fetch, load0, store, depth;
+  uint64_t fetch, load0, store, depth, preload, hazard;
 };
 
 // The contract's costs for the first step and the last store of a conv layer whose tile holds
@@ -83,11 +85,24 @@ ConvCosts conv_costs(const Fixture& f) {
   c.store = a.ppu.latency_cycles + lat;
   for (uint64_t ch = 0; ch < mc; ++ch)
     c.store += transfer(d.out_addr + ch * d.out_h * d.out_w * ab, d.out_h * d.out_w * ab);
-  // product stages + adder-tree levels for Tn k^2 products + accumulator
+  // the window's read, product stages + adder-tree levels for Tn k^2 products (the
+  // accumulator's read overlaps them), the accumulate stage
   uint64_t tree = 0;
   while ((uint64_t(1) << tree) < a.pe_array.vector * a.pe_array.kernel * a.pe_array.kernel) ++tree;
-  c.depth = a.pe_array.product_stages + tree + 1;
+  c.depth = a.buffers.input_read_latency +
+            std::max<uint64_t>(a.pe_array.product_stages + tree, a.buffers.output_read_latency) + 1;
+  c.preload = a.buffers.weight_read_latency + 1;
+  c.hazard = a.buffers.output_read_latency + 1;
   return c;
+}
+
+// A layer of `issues` back-to-back issue cycles after its first load: fetch, decode, the layer
+// registers seen a cycle later, the load, the filled half seen a cycle later, the first
+// piece's preload, the issues and the pipeline's drain (the store starts the cycle after the
+// last accumulation), the store, and the controller seeing the store's end a cycle later.
+uint64_t single_run_layer(const ConvCosts& c, uint64_t issues) {
+  return c.fetch + models::kDecodeCycles + 1 + c.load0 + 1 + c.preload + issues + (c.depth - 1) +
+         c.store + 1;
 }
 }  // namespace
 
@@ -99,19 +114,22 @@ TEST_CASE("one-tile one-step conv matches the closed form in both modes") {
   REQUIRE(f.prog.passes.size() == 1);
   REQUIRE(f.prog.passes[0].tile_rows == 5);
   const ConvCosts c = conv_costs(f);
-  CHECK(c.depth == 1 + 7 + 1);  // 1 shift stage, ceil(log2(8 x 9 products)) = 7 tree levels, accumulator
-  const uint64_t compute = std::max<uint64_t>(5 * 5, c.depth);
-  const uint64_t layer = c.fetch + models::kDecodeCycles + c.load0 + compute + c.depth + c.store;
+  // window read, 1 shift stage, ceil(log2(8 x 9 products)) = 7 tree levels, accumulate
+  CHECK(c.depth == 1 + 1 + 7 + 1);
+  const uint64_t issues = 5 * 5;
+  const uint64_t layer = single_run_layer(c, issues);
+  // busy: the preload, then every issue until its sum reaches the accumulator
+  const uint64_t compute = c.preload + issues + c.depth - 1;
   const uint64_t host = 7 * f.prep.cfg.arch.host.reg_access_cycles;
   for (const char* mode : {"fast", "cycle"}) {
     INFO(mode);
     const auto r = run(f, mode);
     CHECK(r["layers"][0]["cycles"].get<uint64_t>() == layer);
-    CHECK(r["layers"][0]["compute_cycles"].get<uint64_t>() == compute + c.depth);
-    CHECK(r["layers"][0]["memory_stall_cycles"].get<uint64_t>() == c.load0);
+    CHECK(r["layers"][0]["compute_cycles"].get<uint64_t>() == compute);
+    // the load, and the cycle its handshake takes
+    CHECK(r["layers"][0]["memory_stall_cycles"].get<uint64_t>() == c.load0 + 1);
     CHECK(r["cycles"]["total"].get<uint64_t>() == layer + host);
-    CHECK(r["layers"][0]["idle_cycles"].get<uint64_t>() ==
-          c.fetch + models::kDecodeCycles + c.store);
+    CHECK(r["layers"][0]["idle_cycles"].get<uint64_t>() == layer - compute - c.load0 - 1);
   }
 }
 
@@ -123,79 +141,133 @@ TEST_CASE("compute-bound conv: loads hide behind compute and only the first one 
   const ConvCosts c = conv_costs(f);
   const uint64_t steps = 32 / 8, per_step = 16 * 16 * 4;  // 5x5 on k = 3: 4 pieces
   REQUIRE(c.load0 < per_step);  // the precondition of the closed form
-  const uint64_t layer = c.fetch + models::kDecodeCycles + c.load0 + steps * per_step + c.depth + c.store;
+  const uint64_t layer = single_run_layer(c, steps * per_step);
   for (const char* mode : {"fast", "cycle"}) {
     INFO(mode);
     const auto r = run(f, mode);
     CHECK(r["layers"][0]["cycles"].get<uint64_t>() == layer);
-    CHECK(r["layers"][0]["memory_stall_cycles"].get<uint64_t>() == c.load0);
-    CHECK(r["layers"][0]["compute_cycles"].get<uint64_t>() == steps * per_step + c.depth);
+    CHECK(r["layers"][0]["memory_stall_cycles"].get<uint64_t>() == c.load0 + 1);
+    CHECK(r["layers"][0]["compute_cycles"].get<uint64_t>() == c.preload + steps * per_step + c.depth - 1);
   }
 }
 
-// §7's start rules, written out as a plain recurrence: load(s) after load(s-1) and compute(s-2);
-// compute(s) after compute(s-1), load(s) and, on a tile's first step, store(t-2); store(t) after
-// store(t-1) and the tile's last compute (drain included); a DMA job pays the 30-cycle latency
-// unless it starts the cycle its channel's previous transfer ended.
+TEST_CASE("a multi-piece kernel on a one-pixel tile waits for its accumulator: the hazard rule") {
+  // A 6 x 6 kernel on a 6 x 6 input: one output pixel, 4 pieces of 3 x 3 on k = 3, one step.
+  // Each piece revisits the same accumulator entry. Rounds are spaced max(pixels, preload,
+  // hazard) = max(1, 2, L_out + 1) cycles: with the output buffer's read latency at 2 the
+  // hazard (3) is what spaces them, and the VCD shows the array waiting on it.
+  const char* net = R"({"name": "hz", "input": {"shape": [4, 6, 6]}, "layers": [
+      {"name": "conv", "type": "conv", "out_channels": 5, "kernel": 6}]})";
+  const Fixture f = setup("hazard", net, "svpe_zcu102");
+  std::map<uint64_t, uint64_t> cycles;
+  for (uint64_t lat : {1, 2}) {
+    for (const char* mode : {"fast", "cycle"}) {
+      INFO(mode << " output_read_latency " << lat);
+      const std::string tag = std::string(mode) + std::to_string(lat);
+      const std::string rep = f.dir + "/" + tag + ".json", vcd = f.dir + "/" + tag + ".vcd";
+      std::vector<std::string> args = {"run", "--arch", f.arch_path, "--net", f.net_path, "--mode", mode,
+                                       "--report", rep, "--set", "buffers.output_read_latency=" + std::to_string(lat)};
+      if (std::string(mode) == "cycle") args.insert(args.end(), {"--vcd", vcd});
+      const CliResult r = run_shiftsim(args, f.dir);
+      INFO(r.err);
+      REQUIRE(r.code == 0);
+      const uint64_t c = read_json(rep)["layers"][0]["cycles"];
+      if (cycles.count(lat)) CHECK(cycles[lat] == c);
+      cycles[lat] = c;
+      if (std::string(mode) == "cycle") {
+        const std::string text = slurp(vcd);
+        const size_t id_at = text.find(" hazard $end");
+        REQUIRE(id_at != std::string::npos);
+        const std::string id = text.substr(text.rfind(' ', id_at - 1) + 1, id_at - text.rfind(' ', id_at - 1) - 1);
+        // the hazard signal rises only when the hazard, not the preload, spaces the rounds
+        CHECK((text.find("\n1" + id + "\n") != std::string::npos) == (lat == 2));
+      }
+    }
+  }
+  // 3 later rounds, each one cycle further apart
+  CHECK(cycles[2] == cycles[1] + 3);
+}
+
+// §7's start rules and the handshakes, written out as a plain recurrence for layers whose steps
+// are one pixel and one piece: load(s) after load(s-1) once compute has issued step s-2; a
+// half is seen filled the cycle after its load ends; the step's weights preload then (or once
+// the previous round has started) and its pixel issues G cycles later, after the previous
+// issue (and H cycles after it within a tile), and on a tile's first step once the store of
+// tile t-2 is seen done; store(t) after store(t-1), the cycle after the tile's last
+// accumulation; a DMA job pays the 30-cycle latency unless it starts the cycle its channel's
+// previous transfer ended.
 struct Job {
   uint64_t beats;  // data cycles of the job's transfers
 };
 
-uint64_t reference_layer_cycles(uint64_t fetch_beats, const std::vector<Job>& loads,
-                                const std::vector<uint64_t>& compute, uint64_t steps_per_tile,
-                                const std::vector<Job>& stores, uint64_t depth, uint64_t ppu) {
-  const uint64_t lat = 30;
-  const uint64_t fetch_end = lat + fetch_beats, t0 = fetch_end + 1;
+struct Reference {
+  uint64_t layer = 0, compute = 0, stall = 0;
+};
+
+Reference reference_layer(uint64_t fetch_beats, const std::vector<Job>& loads, uint64_t steps_per_tile,
+                          const std::vector<Job>& stores, const ConvCosts& c, uint64_t ppu) {
+  const uint64_t lat = 30, G = c.preload, H = c.hazard, D = c.depth;
+  const uint64_t fetch_end = lat + fetch_beats, t0 = fetch_end + 2;
   uint64_t read_end = fetch_end, write_end = UINT64_MAX;
-  std::vector<uint64_t> load_end(loads.size()), comp_end(loads.size()), store_end(stores.size());
-  uint64_t s_next_store = 0;
-  for (size_t s = 0; s < loads.size(); ++s) {
-    const uint64_t ls = std::max({s ? load_end[s - 1] : t0, s >= 2 ? comp_end[s - 2] : t0});
+  const size_t n = loads.size();
+  std::vector<uint64_t> load_end(n), issue(n), store_end(stores.size());
+  std::vector<bool> busy;  // per cycle from t0
+  auto mark = [&](uint64_t from, uint64_t to) {
+    if (busy.size() < to + 1 - t0) busy.resize(to + 1 - t0, false);
+    for (uint64_t x = from; x <= to; ++x) busy[x - t0] = true;
+  };
+  for (size_t s = 0; s < n; ++s) {
+    const uint64_t ls = std::max(s ? load_end[s - 1] : t0, s >= 2 ? issue[s - 2] + 1 : t0);
     load_end[s] = ls + (ls == read_end ? 0 : lat) + loads[s].beats;
     read_end = load_end[s];
     const size_t t = s / steps_per_tile;
-    const bool first = s % steps_per_tile == 0, last = s % steps_per_tile == steps_per_tile - 1;
-    uint64_t cs = std::max(s ? comp_end[s - 1] : t0, load_end[s]);
-    if (first && t >= 2) cs = std::max(cs, store_end[t - 2]);
-    comp_end[s] = cs + compute[s] + (last ? depth : 0);
-    // stores run as soon as their tile is done; process them in order as tiles complete
-    while (s_next_store < stores.size() && (s_next_store + 1) * steps_per_tile - 1 <= s) {
-      const size_t u = s_next_store++;
-      const uint64_t ss = std::max(u ? store_end[u - 1] : t0, comp_end[(u + 1) * steps_per_tile - 1]);
+    const bool first = s % steps_per_tile == 0;
+    const uint64_t preload = std::max(load_end[s] + 1, s ? issue[s - 1] : t0);
+    uint64_t r = preload + G;
+    if (s) r = std::max(r, issue[s - 1] + (first ? 1 : H));
+    if (first && t >= 2) r = std::max(r, store_end[t - 2] + 1);
+    issue[s] = r;
+    mark(preload, preload + G - 1);
+    mark(r, r + D - 1);
+    if (s % steps_per_tile == steps_per_tile - 1) {
+      const uint64_t ss = std::max(t ? store_end[t - 1] : t0, r + D);
       const uint64_t data_start = ss + ppu;
-      store_end[u] = data_start + (data_start == write_end ? 0 : lat) + stores[u].beats;
-      write_end = store_end[u];
+      store_end[t] = data_start + (data_start == write_end ? 0 : lat) + stores[t].beats;
+      write_end = store_end[t];
     }
   }
-  return store_end.back();
+  Reference ref;
+  ref.layer = store_end.back() + 1;
+  for (bool b : busy) ref.compute += b ? 1 : 0;
+  ref.stall = busy.size() - ref.compute;
+  return ref;
 }
 
 TEST_CASE("memory-bound fully connected layer follows the pipeline rules and stalls") {
   const Fixture f = setup("cf3", R"({"name": "cf3", "input": {"shape": [512, 1, 1]}, "layers": [
       {"name": "fc", "type": "fc", "out_features": 64}]})", "vpe16_zcu102");
-  // VPE 16 lanes x 4 elements, k = 3: D = 3 DSP stages + ceil(log2(36)) = 6 + 1 = 10
-  const uint64_t depth = 10, tiles = 64 / 16, per_tile = 512 / 4;
+  const ConvCosts c = conv_costs(f);
+  // VPE 16 lanes x 4 elements, k = 3: window read, 3 DSP stages + ceil(log2(36)) = 6, accumulate
+  CHECK(c.depth == 1 + 3 + 6 + 1);
+  const uint64_t tiles = 64 / 16, per_tile = 512 / 4;
   std::vector<Job> loads;
-  std::vector<uint64_t> compute;
   for (uint64_t t = 0; t < tiles; ++t)
-    for (uint64_t s = 0; s < per_tile; ++s) {
+    for (uint64_t s = 0; s < per_tile; ++s)
       // 4 input channels of one 2-byte element (8 bytes, one beat), a 16 x 4 block of 16-bit
       // weights (128 bytes: 8 beats), and on a tile's first step 16 biases (128 bytes: 8 beats)
       loads.push_back({uint64_t{1 + 8} + (s == 0 ? 8u : 0u)});
-      compute.push_back(depth);  // max(1 pixel x 1 piece, D)
-    }
   // a tile's 16 outputs: 16 channels of one element, one 2-byte transfer (one beat) each
   const std::vector<Job> stores(tiles, Job{16});
-  const uint64_t expected = reference_layer_cycles(10, loads, compute, per_tile, stores, depth, 4);
+  const Reference expected = reference_layer(10, loads, per_tile, stores, c, 4);
   for (const char* mode : {"fast", "cycle"}) {
     INFO(mode);
     const auto r = run(f, mode);
     const auto& l = r["layers"][0];
     CHECK(l["steps"].get<uint64_t>() == tiles * per_tile);
-    CHECK(l["cycles"].get<uint64_t>() == expected);
-    CHECK(l["compute_cycles"].get<uint64_t>() == tiles * per_tile * depth + tiles * depth);
-    // loads (9 or 17 cycles plus the exposed latency) outlast the 10-cycle steps: the array waits
-    CHECK(l["memory_stall_cycles"].get<uint64_t>() > l["compute_cycles"].get<uint64_t>());
-    CHECK(l["pe_utilization"].get<double>() < 0.01);
+    CHECK(l["cycles"].get<uint64_t>() == expected.layer);
+    CHECK(l["compute_cycles"].get<uint64_t>() == expected.compute);
+    CHECK(l["memory_stall_cycles"].get<uint64_t>() == expected.stall);
+    // loads (9 or 17 cycles plus the exposed latency) outlast the one-issue steps
+    CHECK(l["pe_utilization"].get<double>() < 0.1);
   }
 }

@@ -1,0 +1,27 @@
+#pragma once
+// The SVPE array (n-BQ-NN's shift vector PEs): each product is the activation shifted left by
+// the weight code's magnitude - 1 and negated when its sign bit is set; magnitude 0 is zero.
+#include "models/pe_array/pe_array.h"
+#include "models/pe_array/weight_registers.h"
+
+namespace shiftsim::models {
+
+class SvpeArray : public PeArray {
+ public:
+  explicit SvpeArray(const ArchSpec& arch);
+  void preload(const std::vector<int32_t>& fields, uint32_t mc, uint32_t nc, uint32_t K, uint32_t py,
+               uint32_t px) override;
+  void swap() override { regs_.swap(); }
+  void issue(const int16_t* window, int64_t* sums) const override;
+  const char* kind() const override { return "svpe"; }
+
+ private:
+  // A decoded code: shift amount, a sign mask (-1 negates) and a nonzero mask.
+  struct Shift {
+    int32_t shift = 0, neg = 0, nz = 0;
+  };
+  uint32_t k_, bits_;
+  WeightRegisters<Shift> regs_;
+};
+
+}  // namespace shiftsim::models
