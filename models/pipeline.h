@@ -34,9 +34,10 @@ struct Pipeline {
   std::vector<LayerStats> stats;
 
   void mark(Sig s, uint64_t v) { trace.set(s, v, clock.now()); }
-  // Spends n cycles in a clocked thread: one wait for each rising edge.
+  // Spends n cycles in a clocked thread: resumes at the n-th rising edge (the kernel counts
+  // the edges without switching to the thread for each).
   void spend(uint64_t n) {
-    for (uint64_t i = 0; i < n; ++i) sc_core::wait();
+    if (n > 0) sc_core::wait(int(n));
   }
   LayerStats& current() { return stats.back(); }
 

@@ -1,6 +1,8 @@
 #pragma once
 // The SVPE array (n-BQ-NN's shift vector PEs): each product is the activation shifted left by
 // the weight code's magnitude - 1 and negated when its sign bit is set; magnitude 0 is zero.
+// The model keeps each decoded code as the signed power of two the shifter and sign select
+// multiply by, so that a lane's products and sum vectorise; the integers are the same.
 #include "models/pe_array/pe_array.h"
 #include "models/pe_array/weight_registers.h"
 
@@ -16,12 +18,8 @@ class SvpeArray : public PeArray {
   const char* kind() const override { return "svpe"; }
 
  private:
-  // A decoded code: shift amount, a sign mask (-1 negates) and a nonzero mask.
-  struct Shift {
-    int32_t shift = 0, neg = 0, nz = 0;
-  };
   uint32_t k_, bits_;
-  WeightRegisters<Shift> regs_;
+  WeightRegisters<int16_t> regs_;  // +-2^(magnitude - 1), or 0
 };
 
 }  // namespace shiftsim::models

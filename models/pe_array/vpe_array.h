@@ -17,7 +17,7 @@ class VpeArray : public PeArray {
 
  private:
   uint32_t k_;
-  WeightRegisters<int32_t> regs_;
+  WeightRegisters<int16_t> regs_;  // two's complement values of up to 16 bits
 };
 
 }  // namespace shiftsim::models

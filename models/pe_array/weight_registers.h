@@ -2,6 +2,7 @@
 // The two weight register sets of an array's convolvers, [m][n][a][b] over Tm x Tn x k x k,
 // holding whatever each array decodes a stored weight field into.
 #include <cstdint>
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -34,7 +35,11 @@ class WeightRegisters {
     std::swap(active_, shadow_);
     mc_ = mc_next_;
     nc_ = nc_next_;
+    max_abs_ = 0;
+    for (const Reg& r : active_) max_abs_ = std::max<int32_t>(max_abs_, r < 0 ? -int32_t(r) : int32_t(r));
   }
+  // The largest magnitude in the active set (bounds a lane's sum).
+  int32_t max_abs() const { return max_abs_; }
   const Reg* lane(uint32_t m) const { return active_.data() + size_t(m) * elements(); }
   uint32_t lanes() const { return mc_; }
   uint32_t elements() const { return nc_ * k_ * k_; }
@@ -42,6 +47,7 @@ class WeightRegisters {
  private:
   std::vector<Reg> active_, shadow_;
   uint32_t mc_ = 0, nc_ = 0, mc_next_ = 0, nc_next_ = 0, k_ = 1;
+  int32_t max_abs_ = 0;
 };
 
 }  // namespace shiftsim::models
