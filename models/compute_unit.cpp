@@ -81,11 +81,22 @@ void ComputeUnit::tick() {
   p_.mark(Sig::pe_busy, (was_busy || issued || preloaded) ? 1 : 0);
   p_.mark(Sig::pe_stall, (was_busy || issued || preloaded) ? 0 : 1);
   p_.mark(Sig::pe_inflight, inflight_);
+  if (p_.trace.on()) p_.mark(Sig::pe_stage_valid, stage_valid_bits(now));
   p_.mark(Sig::hazard, hazard_wait_ ? 1 : 0);
   p_.mark(Sig::preload, preloaded ? 1 : 0);
   p_.mark(Sig::step, s_);
   p_.mark(Sig::tile, t_);
   hazard_wait_ = false;
+}
+
+// Bit i set: pipeline stage i + 1 holds an issue in cycle `now` (the issue of cycle now - i).
+uint64_t ComputeUnit::stage_valid_bits(uint64_t now) const {
+  uint64_t bits = 0;
+  for (uint32_t i = 0; i < depth_ && i <= now && i < 32; ++i) {
+    const Slot& s = ring_[(now - i) % depth_];
+    if (s.valid && s.cycle == now - i) bits |= uint64_t(1) << i;
+  }
+  return bits;
 }
 
 void ComputeUnit::retire(uint64_t now) {

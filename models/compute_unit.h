@@ -43,6 +43,7 @@ class ComputeUnit : public sc_core::sc_module {
   void tick();
   void start_layer(uint64_t now);
   void retire(uint64_t now);
+  uint64_t stage_valid_bits(uint64_t now) const;
   bool issue_conv(uint64_t now);
   bool issue_vector(uint64_t now);
   bool preload(uint64_t now);

@@ -1,21 +1,29 @@
 #include "models/vcd_trace.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <string>
 #include <stdexcept>
 
 namespace shiftsim::models {
 
 namespace {
 struct SigInfo {
+  const char* scope;  // the module the signal belongs to
   const char* name;
   int width;
 };
-const SigInfo kSigs[] = {{"cycle", 64},      {"layer", 16},      {"tile", 32},
-                         {"step", 32},       {"pe_busy", 1},     {"pe_stall", 1},
-                         {"dma_rd_busy", 1}, {"dma_wr_busy", 1}, {"in_buf_fill", 32},
-                         {"w_buf_fill", 32}, {"out_buf_fill", 32}, {"ppu_busy", 1},
-                         {"pe_inflight", 8}, {"acc_write", 1}, {"hazard", 1}, {"preload", 1},
-                         {"in_filled", 2},   {"in_freed", 2},   {"out_filled", 2}, {"out_freed", 2}};
+const SigInfo kSigs[] = {{"accelerator", "cycle", 64},        {"controller", "layer", 16},
+                         {"compute_unit", "tile", 32},        {"compute_unit", "step", 32},
+                         {"compute_unit", "pe_busy", 1},      {"compute_unit", "pe_stall", 1},
+                         {"load_unit", "dma_rd_busy", 1},     {"store_unit", "dma_wr_busy", 1},
+                         {"buffers", "in_buf_fill", 32},      {"buffers", "w_buf_fill", 32},
+                         {"buffers", "out_buf_fill", 32},     {"store_unit", "ppu_busy", 1},
+                         {"compute_unit", "pe_inflight", 8},  {"compute_unit", "acc_write", 1},
+                         {"compute_unit", "hazard", 1},       {"compute_unit", "preload", 1},
+                         {"load_unit", "in_filled", 2},       {"compute_unit", "in_freed", 2},
+                         {"compute_unit", "out_filled", 2},   {"store_unit", "out_freed", 2},
+                         {"compute_unit", "pe_stage_valid", 32}};
 static_assert(sizeof(kSigs) / sizeof(kSigs[0]) == size_t(Sig::count), "one entry per signal");
 
 std::string id_of(int i) { return std::string(1, char('#' + i)); }  // '!' is the clock
@@ -29,9 +37,18 @@ VcdTrace::VcdTrace(const TraceOptions& opt, uint64_t period_ps)
   out_ << "$date shiftsim $end\n$version shiftsim VCD 1 $end\n$timescale 1ps $end\n"
        << "$scope module accelerator $end\n";
   if (opt_.clock) out_ << "$var wire 1 ! clk $end\n";
-  for (int i = 0; i < int(Sig::count); ++i)
-    out_ << "$var wire " << kSigs[i].width << ' ' << id_of(i) << ' ' << kSigs[i].name
-         << " $end\n";
+  // One scope per module, in the order the modules first appear in the table.
+  std::vector<std::string> scopes;
+  for (const SigInfo& s : kSigs)
+    if (std::find(scopes.begin(), scopes.end(), s.scope) == scopes.end()) scopes.push_back(s.scope);
+  for (const std::string& scope : scopes) {
+    const bool top = scope == "accelerator";
+    if (!top) out_ << "$scope module " << scope << " $end\n";
+    for (int i = 0; i < int(Sig::count); ++i)
+      if (scope == kSigs[i].scope)
+        out_ << "$var wire " << kSigs[i].width << ' ' << id_of(i) << ' ' << kSigs[i].name << " $end\n";
+    if (!top) out_ << "$upscope $end\n";
+  }
   out_ << "$upscope $end\n$enddefinitions $end\n";
 }
 

@@ -13,7 +13,9 @@ enum class Sig : int {
   cycle, layer, tile, step, pe_busy, pe_stall, dma_rd_busy, dma_wr_busy, in_fill, w_fill,
   out_fill, ppu_busy,
   // cycle mode: the compute unit's pipeline and the handshakes (bit h: the toggle of half h)
-  pe_inflight, acc_write, hazard, preload, in_filled, in_freed, out_filled, out_freed, count
+  pe_inflight, acc_write, hazard, preload, in_filled, in_freed, out_filled, out_freed,
+  pe_stage_valid,  // bit i: pipeline stage i + 1 holds an issue
+  count
 };
 
 struct TraceOptions {
