@@ -26,7 +26,10 @@ Vcd parse_vcd(const std::string& text) {
   std::string tok;
   uint64_t now = 0;
   while (in >> tok) {
-    if (tok == "$var") {
+    if (tok == "$scope") {  // $scope module NAME $end
+      std::string kind, name, end;
+      in >> kind >> name >> end;
+    } else if (tok == "$var") {
       std::string type, width, id, name;
       in >> type >> width >> id >> name;
       v.ids[name] = id;
