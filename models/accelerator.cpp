@@ -48,9 +48,9 @@ struct Machine {
         layer("layer"), layer_done("layer_done"), in_filled("in_filled", 2), in_freed("in_freed", 2),
         out_filled("out_filled", 2), out_freed("out_freed", 2) {
     host.socket.bind(interconnect.targets);
-    controller.fetch.bind(interconnect.targets);
-    load.socket.bind(interconnect.targets);
-    store.socket.bind(interconnect.targets);
+    controller.fetch.socket.bind(interconnect.targets);
+    load.engine_.socket.bind(interconnect.targets);
+    store.engine_.socket.bind(interconnect.targets);
     interconnect.to_dram.bind(dram.socket);
     interconnect.to_regs.bind(controller.regs);
     controller.on_layer = opt.on_layer;

@@ -47,6 +47,10 @@ struct PpuSpec {
   uint32_t latency_cycles = 4;  // accumulator -> overflow policy -> shift/round -> ReLU/clamp
 };
 
+struct DmaSpec {
+  uint32_t outstanding = 8;  // bursts an engine keeps in flight (the ZCU102 HP port accepts 8, UG1085)
+};
+
 struct HostSpec {
   uint32_t reg_access_cycles = 4;  // one AXI-Lite register read or write
 };
@@ -59,6 +63,7 @@ struct ArchSpec {
   PeArraySpec pe_array;
   NumericsSpec numerics;
   PpuSpec ppu;
+  DmaSpec dma;
   HostSpec host;
 
   double period_ns() const { return 1000.0 / clock_mhz; }

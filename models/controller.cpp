@@ -7,8 +7,9 @@
 namespace shiftsim::models {
 
 Controller::Controller(sc_core::sc_module_name name, Pipeline& pipe, const Dram& dram)
-    : sc_module(name), regs("regs"), fetch("fetch"), clk("clk"), layer("layer"), layer_done("layer_done"),
-      p_(pipe), dram_(dram), port_(fetch, pipe, dram.timing()) {
+    : sc_module(name), regs("regs"), clk("clk"), layer("layer"), layer_done("layer_done"),
+      p_(pipe), dram_(dram), fetch("fetch", pipe, dram.timing(), false) {
+  fetch.clk(clk);
   regs.register_b_transport(this, &Controller::reg_access);
   SC_HAS_PROCESS(Controller);
   SC_THREAD(run);
@@ -62,8 +63,8 @@ void Controller::run() {
       st.start_cycle = p_.clock.now();
       const auto wall0 = std::chrono::steady_clock::now();
       const DramStats before = dram_.stats();
-      port_.transfer(tlm::TLM_READ_COMMAND, desc_addr_ + uint64_t(i) * kDescriptorBytes,
-                     raw.data(), kDescriptorBytes);
+      fetch.add(desc_addr_ + uint64_t(i) * kDescriptorBytes, raw.data(), kDescriptorBytes);
+      fetch.run();
       p_.spend(kDecodeCycles);
       p_.desc = Descriptor::decode(raw.data());
       p_.trace.set_layer(p_.desc.layer_id, p_.clock.now());

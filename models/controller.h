@@ -9,7 +9,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
-#include "models/dma_port.h"
+#include "models/memory/dma_engine.h"
 #include "models/dram.h"
 #include "models/pipeline.h"
 #include "models/units.h"
@@ -22,7 +22,6 @@ constexpr uint64_t kDecodeCycles = 1;
 class Controller : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<Controller> regs;
-  tlm_utils::simple_initiator_socket<Controller> fetch;
   sc_core::sc_in<bool> clk;
   sc_core::sc_out<uint32_t> layer;      // the layer sequence number: a new value, a new layer
   sc_core::sc_in<bool> layer_done;      // store unit: toggled after a layer's last store
@@ -37,7 +36,11 @@ class Controller : public sc_core::sc_module {
 
   Pipeline& p_;
   const Dram& dram_;
-  DmaPort port_;
+
+ public:
+  DmaEngine fetch;  // reads descriptors; its socket goes to the interconnect
+
+ private:
   uint64_t start_at_ = UINT64_MAX;  // the cycle the CTRL write that starts a run completes
   uint32_t layers_ = 0;
   bool done_seen_ = false;

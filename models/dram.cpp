@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "models/memory/dma_engine.h"
+
 namespace shiftsim::models {
 
 Dram::Dram(sc_core::sc_module_name name, const ArchSpec& arch)
@@ -9,7 +11,7 @@ Dram::Dram(sc_core::sc_module_name name, const ArchSpec& arch)
       socket("socket"),
       clock_(arch.clock_mhz),
       timing_(arch.dram, arch.clock_mhz),
-      channels_(timing_),
+      memory_(make_memory_timing(arch)),
       capacity_(arch.dram.size_mib << 20) {
   socket.register_b_transport(this, &Dram::b_transport);
   socket.register_transport_dbg(this, &Dram::transport_dbg);
@@ -45,8 +47,14 @@ void Dram::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
   else
     std::memcpy(gp.get_data_ptr(), storage_.data() + addr, len);
 
-  const uint64_t start = clock_.of(sc_core::sc_time_stamp() + delay);
-  delay += clock_.cycles(channels_.burst(write, start, addr, len));
+  // The burst arrives now; the engine reads when the DRAM has its data from the extension.
+  const uint64_t arrival = clock_.of(sc_core::sc_time_stamp() + delay);
+  const MemAccess a = memory_->access(write, arrival, addr, len);
+  if (auto* ext = gp.get_extension<DramAccessExtension>()) {
+    ext->first = a.first;
+    ext->last = a.last;
+  }
+  delay += clock_.cycles(a.first - arrival);
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

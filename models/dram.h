@@ -12,6 +12,8 @@
 
 #include "models/cycle_time.h"
 #include "models/dram_timing.h"
+#include "models/memory/memory_timing.h"
+#include <memory>
 #include "models/stats.h"
 
 namespace shiftsim::models {
@@ -25,7 +27,7 @@ class Dram : public sc_core::sc_module {
 
   // Untimed access for loading the program image and reading results back.
   std::vector<uint8_t>& storage() { return storage_; }
-  const DramStats& stats() const { return channels_.stats(); }
+  const DramStats& stats() const { return memory_->stats(); }
   const DramTiming& timing() const { return timing_; }
 
  private:
@@ -35,7 +37,7 @@ class Dram : public sc_core::sc_module {
 
   CycleTime clock_;
   DramTiming timing_;
-  DramChannels channels_;
+  std::unique_ptr<MemoryTiming> memory_;
   uint64_t capacity_;
   std::vector<uint8_t> storage_;
 };

@@ -30,14 +30,4 @@ void DramTiming::split(uint64_t addr, uint64_t bytes, std::vector<Burst>& out) c
   }
 }
 
-uint64_t DramChannels::burst(bool write, uint64_t start, uint64_t addr, uint32_t bytes) {
-  uint64_t& channel_end = write ? write_end_ : read_end_;
-  const uint64_t cycles =
-      (start == channel_end ? 0 : timing_.latency_cycles()) + timing_.data_cycles(addr, bytes);
-  channel_end = start + cycles;
-  (write ? stats_.write_bytes : stats_.read_bytes) += bytes;
-  ++(write ? stats_.write_bursts : stats_.read_bursts);
-  return cycles;
-}
-
 }  // namespace shiftsim::models

@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "models/arch_spec.h"
-#include "models/stats.h"
 
 namespace shiftsim::models {
 
@@ -33,24 +32,6 @@ class DramTiming {
   uint32_t latency_cycles_;
   // Bytes per cycle the DRAM sustains when below the bus width; 0 when the bus is the limit.
   double peak_bytes_per_cycle_ = 0;
-};
-
-// The DRAM's timing state: a read and a write channel (docs/ARCHITECTURE.md §4). Every burst of
-// both simulation modes goes through one of these, so the modes share the memory model and
-// nothing of the schedule.
-class DramChannels {
- public:
-  explicit DramChannels(const DramTiming& timing) : timing_(timing) {}
-  // A burst that reaches the DRAM at cycle `start`: returns its cycles, the latency unless it
-  // starts in the cycle the channel's previous burst ended, then its data beats.
-  uint64_t burst(bool write, uint64_t start, uint64_t addr, uint32_t bytes);
-  const DramTiming& timing() const { return timing_; }
-  const DramStats& stats() const { return stats_; }
-
- private:
-  const DramTiming& timing_;
-  uint64_t read_end_ = UINT64_MAX, write_end_ = UINT64_MAX;  // cycle the last burst ended
-  DramStats stats_;
 };
 
 }  // namespace shiftsim::models

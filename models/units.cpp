@@ -9,8 +9,9 @@ namespace shiftsim::models {
 // ---------------------------------------------------------------- load unit
 
 LoadUnit::LoadUnit(sc_core::sc_module_name name, Pipeline& pipe, const DramTiming& timing)
-    : sc_module(name), socket("socket"), clk("clk"), layer("layer"), in_filled("in_filled", 2),
-      in_freed("in_freed", 2), p_(pipe), port_(socket, pipe, timing) {
+    : sc_module(name), clk("clk"), layer("layer"), in_filled("in_filled", 2),
+      in_freed("in_freed", 2), p_(pipe), engine_("read_engine", pipe, timing, false) {
+  engine_.clk(clk);
   SC_HAS_PROCESS(LoadUnit);
   SC_THREAD(run);
   sensitive << clk.pos();
@@ -25,73 +26,125 @@ void LoadUnit::run() {
     const uint32_t steps = uint32_t(p_.plan.steps.size());
     for (uint32_t s = 0; s < steps; ++s) {
       const uint32_t h = s % 2;
-      // its half is free once the compute unit's toggle equals ours
-      wait_until(in_freed[h].value_changed_event(), [&] { return in_freed[h].read() == filled_[h]; });
-      p_.dma_job(Sig::dma_rd_busy, p_.current().load_cycles, [&] { load_step(s); });
-      filled_[h] = !filled_[h];
-      in_filled[h].write(filled_[h]);
-      p_.mark(Sig::in_filled, filled_[0] | (filled_[1] << 1));
+      // Its half is free once the compute unit has released what the last job into it filled.
+      wait_until(in_freed[h].value_changed_event(), [&] { return in_freed[h].read() == handed_[h]; });
+      handed_[h] = !handed_[h];
+      load_step(s);
+      sc_core::wait();  // one job handed to the engine a cycle
     }
   }
 }
 
+// Hands step s's job to the read engine: in order the input window(s), the weight block and
+// the tile's bias. Window data lands in the half's staging area and is placed into the banks'
+// layout when the job is done.
 void LoadUnit::load_step(uint32_t s) {
   const Descriptor& d = p_.desc;
   const StepPlan& step = p_.plan.steps[s];
-  InputHalf& in = p_.buffers.input[s % 2];
-  in.window = step.window;
+  Staging& st = staging_[s % 2];
+  st.reads.clear();
+  uint64_t staged = 0;
   const uint32_t inputs = d.op == Op::eltwise ? d.inputs : 1;
-  in.data.assign(size_t(step.window.elements()) * inputs, 0);
-  load_window(d.in_addr, step.window, in.data.data());
-  if (inputs == 2) load_window(d.in2_addr, step.window, in.second());
-  p_.mark(Sig::in_fill, in.data.size() * act_bytes(p_.arch));
-  if (d.op != Op::conv) return;
+  plan_window(d.in_addr, step.window, 0, staged, st);
+  if (inputs == 2) plan_window(d.in2_addr, step.window, 1, staged, st);
   WeightHalf& wh = p_.buffers.weight[s % 2];
-  const WeightLayout& layout = *p_.layout;
-  const uint32_t bytes = layout.block_bytes(step.group, step.mt, step.nt);
-  wh.block.assign(bytes, 0);
-  wh.nc = step.nc;
-  wh.mc = std::min(p_.arch.pe_array.lanes, layout.out_per_group() - step.mt * p_.arch.pe_array.lanes);
-  port_.transfer(tlm::TLM_READ_COMMAND, d.weight_addr + layout.block_offset(step.group, step.mt, step.nt),
-                 wh.block.data(), bytes);
-  if (step.loads_bias) {
-    const uint64_t oc0 = uint64_t(step.group) * layout.out_per_group() + step.mt * p_.arch.pe_array.lanes;
-    bytes_.assign(size_t(wh.mc) * kBiasBytes, 0);
-    port_.transfer(tlm::TLM_READ_COMMAND, d.bias_addr + oc0 * kBiasBytes, bytes_.data(),
-                   bytes_.size());
+  if (d.op == Op::conv) {
+    const WeightLayout& layout = *p_.layout;
+    wh.block.assign(layout.block_bytes(step.group, step.mt, step.nt), 0);
+    wh.nc = step.nc;
+    wh.mc = std::min(p_.arch.pe_array.lanes, layout.out_per_group() - step.mt * p_.arch.pe_array.lanes);
+    st.bias_at = staged;
+    if (step.loads_bias) staged += uint64_t(wh.mc) * kBiasBytes;
+  }
+  st.bytes.assign(staged, 0);
+  for (const WindowRead& r : st.reads) engine_.add(r.addr, st.bytes.data() + r.at, r.bytes);
+  if (d.op == Op::conv) {
+    const WeightLayout& layout = *p_.layout;
+    engine_.add(d.weight_addr + layout.block_offset(step.group, step.mt, step.nt), wh.block.data(),
+                wh.block.size());
+    if (step.loads_bias) {
+      const uint64_t oc0 = uint64_t(step.group) * layout.out_per_group() + step.mt * p_.arch.pe_array.lanes;
+      engine_.add(d.bias_addr + oc0 * kBiasBytes, st.bytes.data() + st.bias_at, uint64_t(wh.mc) * kBiasBytes);
+    }
+  }
+  p_.mark(Sig::dma_rd_busy, 1);
+  const uint64_t handed = p_.clock.now();
+  engine_.submit([this, s, handed] { finish_step(s, handed); });
+}
+
+// In the cycle of the job's last beat: the data into the half's layout, the half filled.
+void LoadUnit::finish_step(uint32_t s, uint64_t handed) {
+  const uint32_t h = s % 2;
+  const Staging& st = staging_[h];
+  InputHalf& in = p_.buffers.input[h];
+  const StepPlan& step = p_.plan.steps[s];
+  const uint32_t inputs = p_.desc.op == Op::eltwise ? p_.desc.inputs : 1;
+  in.window = step.window;
+  in.data.assign(size_t(step.window.elements()) * inputs, 0);
+  scatter_windows(in, st);
+  if (p_.desc.op == Op::conv && step.loads_bias) {
+    WeightHalf& wh = p_.buffers.weight[h];
     wh.bias.resize(wh.mc);
     for (uint32_t m = 0; m < wh.mc; ++m) {
       uint64_t v = 0;
-      for (uint32_t b = 0; b < kBiasBytes; ++b) v |= uint64_t(bytes_[m * kBiasBytes + b]) << (8 * b);
+      for (uint32_t b = 0; b < kBiasBytes; ++b) v |= uint64_t(st.bytes[st.bias_at + m * kBiasBytes + b]) << (8 * b);
       wh.bias[m] = int64_t(v);
     }
   }
-  p_.mark(Sig::w_fill, bytes);
+  // The job ends after this cycle; busy cycles of overlapping jobs count once.
+  const uint64_t end = p_.clock.now() + 1;
+  p_.current().load_cycles += end - std::max(handed, std::min(busy_until_, end));
+  busy_until_ = end;
+  filled_[h] = !filled_[h];
+  in_filled[h].write(filled_[h]);
+  p_.mark(Sig::in_filled, filled_[0] | (filled_[1] << 1));
+  p_.mark(Sig::in_fill, in.data.size() * act_bytes(p_.arch));
+  if (engine_.idle()) p_.mark(Sig::dma_rd_busy, 0);
 }
 
-// Reads the part of the window inside the tensor (for_each_window_read, models/layer_plan.h).
-void LoadUnit::load_window(uint64_t base, const Window& w, int16_t* dst) {
+// The DRAM reads of the part of the window inside the tensor (for_each_window_read,
+// models/layer_plan.h), staged one after another from `staged` on.
+void LoadUnit::plan_window(uint64_t base, const Window& w, uint32_t input, uint64_t& staged, Staging& st) {
   const Descriptor& d = p_.desc;
   const uint32_t ab = act_bytes(p_.arch);
   for_each_window_read(d, w, [&](int32_t c, int32_t chans, int32_t y, int32_t rows, int32_t xlo, int32_t cols) {
-    bytes_.resize(size_t(chans) * rows * cols * ab);
+    WindowRead r;
     const uint64_t ch = uint64_t(w.ch0 + c);
-    port_.transfer(tlm::TLM_READ_COMMAND, base + ((ch * d.in_h + y) * d.in_w + xlo) * ab,
-                   bytes_.data(), bytes_.size());
-    const uint8_t* src = bytes_.data();
-    for (int32_t k = 0; k < chans; ++k)
-      for (int32_t r = 0; r < rows; ++r) {
-        int16_t* row = dst + (size_t(c + k) * w.ny + (y + r - w.y0)) * w.nx + (xlo - w.x0);
-        for (int32_t x = 0; x < cols; ++x, src += ab) row[x] = load_act(src, ab);
-      }
+    r.addr = base + ((ch * d.in_h + y) * d.in_w + xlo) * ab;
+    r.bytes = uint64_t(chans) * rows * cols * ab;
+    r.at = staged;
+    r.input = input;
+    r.c = c;
+    r.chans = chans;
+    r.y = y;
+    r.rows = rows;
+    r.xlo = xlo;
+    r.cols = cols;
+    staged += r.bytes;
+    st.reads.push_back(r);
   });
+}
+
+void LoadUnit::scatter_windows(InputHalf& in, const Staging& st) {
+  const uint32_t ab = act_bytes(p_.arch);
+  const Window& w = in.window;
+  for (const WindowRead& r : st.reads) {
+    int16_t* dst = r.input ? in.second() : in.data.data();
+    const uint8_t* src = st.bytes.data() + r.at;
+    for (int32_t k = 0; k < r.chans; ++k)
+      for (int32_t y = 0; y < r.rows; ++y) {
+        int16_t* row = dst + (size_t(r.c + k) * w.ny + (r.y + y - w.y0)) * w.nx + (r.xlo - w.x0);
+        for (int32_t x = 0; x < r.cols; ++x, src += ab) row[x] = load_act(src, ab);
+      }
+  }
 }
 
 // ---------------------------------------------------------------- store unit
 
 StoreUnit::StoreUnit(sc_core::sc_module_name name, Pipeline& pipe, const DramTiming& timing)
-    : sc_module(name), socket("socket"), clk("clk"), layer("layer"), out_filled("out_filled", 2),
-      out_freed("out_freed", 2), layer_done("layer_done"), p_(pipe), port_(socket, pipe, timing) {
+    : sc_module(name), clk("clk"), layer("layer"), out_filled("out_filled", 2),
+      out_freed("out_freed", 2), layer_done("layer_done"), p_(pipe), engine_("write_engine", pipe, timing, true) {
+  engine_.clk(clk);
   SC_HAS_PROCESS(StoreUnit);
   SC_THREAD(run);
   sensitive << clk.pos();
@@ -130,27 +183,29 @@ void StoreUnit::store_tile(uint32_t t) {
   op.shift = d.shift_right;
   op.relu = d.relu != 0;
   op.act_bits = a.numerics.act_bits;
-  // The PPU's pipeline fills before the first value reaches the write channel.
+  // The PPU reads the tile out at the write channel's rate after its pipeline fills; the
+  // write engine's beats wait for its values.
   p_.mark(Sig::ppu_busy, 1);
-  p_.spend(a.ppu.latency_cycles);
   const uint32_t ab = act_bytes(a);
   const size_t pixels = size_t(tile.nr) * tile.ncol;
   const bool whole_rows = tile.ncol == d.out_w;
   uint64_t& sat = p_.current().saturations;
+  bytes_.resize(size_t(tile.mc) * pixels * ab);
+  uint8_t* dst = bytes_.data();
   for (uint32_t m = 0; m < tile.mc; ++m) {
     const uint64_t ch = uint64_t(d.out_c_offset) + tile.oc0 + m;
     for (uint32_t r = 0; r < tile.nr; r = whole_rows ? tile.nr : r + 1) {
       const uint32_t rows = whole_rows ? tile.nr : 1;
-      bytes_.resize(size_t(rows) * tile.ncol * ab);
       for (uint32_t i = 0; i < rows * tile.ncol; ++i) {
         const int64_t acc = out.acc[m * pixels + size_t(r) * tile.ncol + i] + (biased ? out.bias[m] : 0);
-        const int16_t v = ppu_output(acc, op, sat);
-        store_act(&bytes_[i * ab], v, ab);
+        store_act(dst + i * ab, ppu_output(acc, op, sat), ab);
       }
       const uint64_t addr = d.out_addr + ((ch * d.out_h + tile.r0 + r) * d.out_w + tile.c0) * ab;
-      port_.transfer(tlm::TLM_WRITE_COMMAND, addr, bytes_.data(), bytes_.size());
+      engine_.add(addr, dst, uint64_t(rows) * tile.ncol * ab);
+      dst += size_t(rows) * tile.ncol * ab;
     }
   }
+  engine_.run(p_.clock.now() + a.ppu.latency_cycles);
   p_.mark(Sig::ppu_busy, 0);
 }
 

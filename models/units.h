@@ -9,15 +9,15 @@
 #include <systemc>
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include "models/dma_port.h"
+#include "models/memory/dma_engine.h"
 #include "models/pipeline.h"
 #include "models/ppu.h"
+#include "models/wait_until.h"
 
 namespace shiftsim::models {
 
 class LoadUnit : public sc_core::sc_module {
  public:
-  tlm_utils::simple_initiator_socket<LoadUnit> socket;
   sc_core::sc_in<bool> clk;
   sc_core::sc_in<uint32_t> layer;
   sc_core::sc_vector<sc_core::sc_out<bool>> in_filled;  // toggled when half h holds a step
@@ -27,17 +27,36 @@ class LoadUnit : public sc_core::sc_module {
 
  private:
   void run();
+  // One DRAM read of a window: where it lands in the staging area and in the window.
+  struct WindowRead {
+    uint64_t addr = 0, bytes = 0, at = 0;
+    uint32_t input = 0;  // 0: the first input, 1: the element-wise add's second
+    int32_t c = 0, chans = 0, y = 0, rows = 0, xlo = 0, cols = 0;
+  };
+  // One half's staging: the job's window reads and their bytes, the bias's place.
+  struct Staging {
+    std::vector<uint8_t> bytes;
+    std::vector<WindowRead> reads;
+    uint64_t bias_at = 0;
+  };
   void load_step(uint32_t s);
-  void load_window(uint64_t base, const Window& w, int16_t* dst);
+  void finish_step(uint32_t s, uint64_t handed);
+  void plan_window(uint64_t base, const Window& w, uint32_t input, uint64_t& staged, Staging& st);
+  void scatter_windows(InputHalf& in, const Staging& st);
   Pipeline& p_;
-  DmaPort port_;
-  std::vector<uint8_t> bytes_;
-  bool filled_[2] = {false, false};
+
+ public:
+  DmaEngine engine_;  // the read engine; its socket goes to the interconnect
+
+ private:
+  Staging staging_[2];
+  bool filled_[2] = {false, false};  // toggled when a job into half h is done
+  bool handed_[2] = {false, false};  // toggled when a job into half h is handed to the engine
+  uint64_t busy_until_ = 0;  // end of the load jobs counted so far (their busy cycles overlap)
 };
 
 class StoreUnit : public sc_core::sc_module {
  public:
-  tlm_utils::simple_initiator_socket<StoreUnit> socket;
   sc_core::sc_in<bool> clk;
   sc_core::sc_in<uint32_t> layer;
   sc_core::sc_vector<sc_core::sc_in<bool>> out_filled;  // compute unit: half h holds a tile
@@ -50,20 +69,14 @@ class StoreUnit : public sc_core::sc_module {
   void run();
   void store_tile(uint32_t t);
   Pipeline& p_;
-  DmaPort port_;
+
+ public:
+  DmaEngine engine_;  // the write engine; its socket goes to the interconnect
+
+ private:
   std::vector<uint8_t> bytes_;
   bool freed_[2] = {false, false};
   bool done_ = false;
 };
-
-// Blocks a clocked thread until pred() holds at a rising edge, as a register read at that
-// edge would see it; sleeps on `changed` instead of waking every cycle.
-template <class Pred>
-void wait_until(const sc_core::sc_event& changed, Pred pred) {
-  while (!pred()) {
-    sc_core::wait(changed);
-    sc_core::wait();  // the change is seen at the next edge
-  }
-}
 
 }  // namespace shiftsim::models

@@ -23,7 +23,8 @@ const SigInfo kSigs[] = {{"accelerator", "cycle", 64},        {"controller", "la
                          {"compute_unit", "hazard", 1},       {"compute_unit", "preload", 1},
                          {"load_unit", "in_filled", 2},       {"compute_unit", "in_freed", 2},
                          {"compute_unit", "out_filled", 2},   {"store_unit", "out_freed", 2},
-                         {"compute_unit", "pe_stage_valid", 32}};
+                         {"compute_unit", "pe_stage_valid", 32},
+                         {"load_unit", "dma_rd_outstanding", 8}, {"store_unit", "dma_wr_outstanding", 8}};
 static_assert(sizeof(kSigs) / sizeof(kSigs[0]) == size_t(Sig::count), "one entry per signal");
 
 std::string id_of(int i) { return std::string(1, char('#' + i)); }  // '!' is the clock

@@ -15,6 +15,7 @@ enum class Sig : int {
   // cycle mode: the compute unit's pipeline and the handshakes (bit h: the toggle of half h)
   pe_inflight, acc_write, hazard, preload, in_filled, in_freed, out_filled, out_freed,
   pe_stage_valid,  // bit i: pipeline stage i + 1 holds an issue
+  dma_rd_outstanding, dma_wr_outstanding,  // bursts in flight in each engine
   count
 };
 

@@ -128,6 +128,16 @@ models::PpuSpec read_ppu(JsonReader r) {
   return p;
 }
 
+models::DmaSpec read_dma(JsonReader r) {
+  models::DmaSpec d;
+  d.outstanding = static_cast<uint32_t>(r.integer(
+      "outstanding", d.outstanding, 1, 64,
+      "bursts each DMA engine keeps in flight (AXI outstanding transactions; default 8, the "
+      "read and write command acceptance of a Zynq UltraScale+ HP port, UG1085)"));
+  r.finish();
+  return d;
+}
+
 models::HostSpec read_host(JsonReader r) {
   models::HostSpec h;
   h.reg_access_cycles = static_cast<uint32_t>(r.integer(
@@ -185,6 +195,7 @@ models::ArchSpec parse_arch(const nlohmann::json& doc, const std::string& file,
   // Read after pe_array: the weight width's range and default depend on the array kind.
   a.numerics = read_numerics(r.optional_child("numerics", "number formats"), a.pe_array.kind);
   a.ppu = read_ppu(r.optional_child("ppu", "post-processing unit"));
+  a.dma = read_dma(r.optional_child("dma", "the DMA engines between DRAM and the buffers"));
   a.host = read_host(r.optional_child("host", "host CPU driving the accelerator"));
   ArchExtras ex;
   ex.resources = read_resources(r.optional_child("resources", "how the resource model counts"));

@@ -10,6 +10,8 @@
 
 #include "models/arch_spec.h"
 #include "models/dram_timing.h"
+#include "models/memory/memory_timing.h"
+#include <memory>
 #include "models/layer_plan.h"
 #include "models/program.h"
 #include "models/stats.h"
@@ -38,7 +40,7 @@ class FastTiming {
   void time_pass(const Descriptor& d, const LayerPlan& plan, const WeightLayout* layout,
                  uint64_t desc_at, uint64_t now, LayerStats& st);
 
-  const DramStats& dram_stats() const { return dram_.stats(); }
+  const DramStats& dram_stats() const { return memory_->stats(); }
   // Records every job's start and end in `events` (in job order, not cycle order), or stops
   // recording with nullptr.
   void record(std::vector<TraceEvent>* events) { events_ = events; }
@@ -46,15 +48,26 @@ class FastTiming {
   static uint32_t pipeline_depth(const ArchSpec& arch);
 
  private:
-  // A contiguous DRAM range moved in bursts back to back from cycle `at`; returns its end.
-  uint64_t transfer(bool write, uint64_t at, uint64_t addr, uint64_t bytes);
-  uint64_t load_window(uint64_t at, uint64_t base, const Descriptor& d, const Window& w);
+  // A DMA engine's state between its jobs (§4): its bursts stream on across job boundaries.
+  struct Engine {
+    bool write = false;
+    uint64_t last_issue = 0, data_end = 0;
+    std::vector<uint64_t> ends;  // the last beats' cycles of its most recent bursts (a ring)
+    uint64_t bursts = 0;
+  };
+  // Queues one contiguous transfer of the next DMA job.
+  void add(uint64_t addr, uint64_t bytes);
+  // §4: the queued job, handed to engine `e` in cycle `handed`; returns the cycle after its
+  // last beat (`handed` for an empty job). A write's beats wait for data from `data_ready`.
+  uint64_t job(Engine& e, uint64_t handed, uint64_t data_ready = 0);
+  void add_window(uint64_t base, const Descriptor& d, const Window& w);
 
   const ArchSpec& arch_;
   DramTiming dram_timing_;
-  DramChannels dram_;
+  std::unique_ptr<MemoryTiming> memory_;
   uint32_t depth_;
-  std::vector<Burst> bursts_;
+  Engine fetch_, read_, write_;  // the controller's, the load unit's and the store unit's
+  std::vector<Burst> bursts_;  // the job being queued
   std::vector<TraceEvent>* events_ = nullptr;
 
   void mark(uint64_t cycle, Sig sig, uint64_t value) {
