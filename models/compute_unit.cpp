@@ -183,6 +183,7 @@ bool ComputeUnit::issue_conv(uint64_t now) {
     array_->swap();
     shadow_full_ = false;
     if (first_round) {  // the tile's accumulators and its bias, held beside them for the PPU
+      out_started_[half] = !out_started_[half];
       OutputHalf& out = p_.buffers.output[half];
       const WeightHalf& wh = p_.buffers.weight[s_ % 2];
       out.acc.assign(size_t(tile.mc) * pixels, 0);
@@ -235,6 +236,7 @@ bool ComputeUnit::issue_vector(uint64_t now) {
   const uint32_t half = s_ % 2;
   if (i_ == 0) {
     if (!in_full(s_) || !out_free(s_)) return false;
+    out_started_[half] = !out_started_[half];
     OutputHalf& out = p_.buffers.output[half];
     out.acc.assign(size_t(tile.mc) * tile.nr * tile.ncol, 0);
     out.bias.clear();

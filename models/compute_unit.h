@@ -51,7 +51,9 @@ class ComputeUnit : public sc_core::sc_module {
   void finish_step(uint32_t step);
   void push(uint64_t now, uint32_t half, uint32_t pixel, bool first, bool last_of_tile);
   bool in_full(uint32_t step) const { return in_filled[step % 2].read() != in_freed_state_[step % 2]; }
-  bool out_free(uint32_t tile) const { return out_filled_state_[tile % 2] == out_freed[tile % 2].read(); }
+  // An output half is the compute unit's from its tile's first issue until the store unit has
+  // read it out: free once the store's toggle has caught up with the tiles started in it.
+  bool out_free(uint32_t tile) const { return out_started_[tile % 2] == out_freed[tile % 2].read(); }
 
   Pipeline& p_;
   std::unique_ptr<PeArray> array_;
@@ -60,6 +62,7 @@ class ComputeUnit : public sc_core::sc_module {
   bool running_ = false;       // a layer's work is not finished
   uint32_t layer_seen_ = 0;
   bool in_freed_state_[2] = {false, false}, out_filled_state_[2] = {false, false};
+  bool out_started_[2] = {false, false};  // toggled at a tile's first issue into half h
   bool conv_ = false;
   uint32_t depth_ = 1;         // D: pipeline stages from issue to accumulator write
   uint32_t hazard_ = 1;        // H: an entry may be issued again H cycles after its last issue
