@@ -14,6 +14,7 @@
 #include "sim/arch_config.h"
 #include "sim/bench.h"
 #include "sim/compare.h"
+#include "sim/differential.h"
 #include "sim/eval_command.h"
 #include "sim/fit_command.h"
 #include "sim/quantize_command.h"
@@ -162,6 +163,19 @@ int main(int argc, char** argv) {
                   "network: rank by the whole network's cycles (default); conv: by the conv layers' only")
       ->check(CLI::IsMember({"network", "conv"}));
 
+  sim::DiffTestRequest diff;
+  CLI::App* difftest = app.add_subcommand("difftest", "random cases through fast and cycle mode: same cycles, same outputs (docs/TESTING.md)");
+  difftest->add_option("--cases", diff.cases, "cases to run (default 200)")->check(CLI::Validator(check_unsigned, "N"));
+  difftest->add_option("--seed", diff.seed, "case i is drawn from seed + i (default 1)")->check(CLI::Validator(check_unsigned, "SEED"));
+  difftest->add_option("--jobs", diff.jobs, "cases at a time (default: one per core)")->check(CLI::Range(1, 1024));
+  difftest->add_option("--keep", diff.keep_dir, "write failing cases here (default: a temporary directory)");
+  difftest->add_flag("--quiet", diff.quiet, "no line per case");
+  difftest->add_option("--max-cycles", diff.max_cycles, "estimated cycles of one case, at most (default 200000)")->check(CLI::Validator(check_unsigned, "N"));
+  difftest->add_option("--timeout", diff.timeout_s, "CPU seconds one cycle-mode run may use (default 60)");
+  difftest->add_option("--max-failures", diff.max_failures, "start no new case after this many differ or fail (default 10; 0: run all)")->check(CLI::Validator(check_unsigned, "N"));
+  difftest->add_option("--root", diff.root, "repository root holding configs/arch (default: found)");
+  difftest->add_flag("--inject-difference", diff.inject_difference, "report cycle mode's last pass a cycle late, so every case must differ (checks the checker)");
+
   CLI::App* describe = app.add_subcommand("describe", "list every arch parameter");
 
   try {
@@ -182,6 +196,10 @@ int main(int argc, char** argv) {
     if (*eval) return sim::eval_command(ereq);
     if (*fit) return sim::fit_command(freq, argv[0]);
     if (*reproduce) return sim::reproduce_command(rep, argv[0]);
+    if (*difftest) {
+      diff.progress = req.progress;  // on a terminal
+      return sim::difftest_command(diff, argv[0]);
+    }
     if (*describe) {
       std::cout << sim::describe_arch_params();
       return 0;
