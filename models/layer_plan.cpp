@@ -10,13 +10,6 @@ namespace shiftsim::models {
 uint32_t act_bytes(const ArchSpec& arch) { return arch.numerics.act_bits <= 8 ? 1 : 2; }
 uint32_t acc_bytes(const ArchSpec& arch) { return (arch.numerics.acc_bits + 7) / 8; }
 
-uint32_t pe_pipeline_depth(const ArchSpec& arch) {
-  const uint32_t products = arch.pe_array.vector * arch.pe_array.kernel * arch.pe_array.kernel;
-  uint32_t tree = 0;
-  while ((1u << tree) < products) ++tree;
-  return arch.pe_array.product_stages + tree + 1;  // products, adder tree, accumulator
-}
-
 namespace {
 uint32_t ceil_div(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
 
@@ -84,7 +77,6 @@ LayerPlan plan_layer(const Descriptor& d, const ArchSpec& arch) {
   };
   if (d.op == Op::conv) {
     plan.pieces = ceil_div(d.kernel, k) * ceil_div(d.kernel, k);
-    plan.pipe_depth = pe_pipeline_depth(arch);
     const uint32_t cg = d.in_c / d.groups, mg = d.out_c / d.groups;
     for (uint32_t g = 0; g < d.groups; ++g)
       for (uint32_t r0 = 0; r0 < d.out_h; r0 += d.tile_rows)
@@ -110,8 +102,6 @@ LayerPlan plan_layer(const Descriptor& d, const ArchSpec& arch) {
                           int32_t((t.nr - 1) * d.stride + d.kernel),
                           int32_t(c0 * d.stride) - int32_t(d.pad),
                           int32_t((t.ncol - 1) * d.stride + d.kernel)};
-              s.compute_cycles =
-                  std::max<uint64_t>(uint64_t(t.nr) * t.ncol * plan.pieces, plan.pipe_depth);
               s.loads_bias = n0 == 0;
               plan.steps.push_back(s);
             }
@@ -135,13 +125,11 @@ LayerPlan plan_layer(const Descriptor& d, const ArchSpec& arch) {
         if (d.op == Op::eltwise) {
           s.window = {int32_t(ch0), int32_t(t.mc), int32_t(r0), int32_t(t.nr), int32_t(c0),
                       int32_t(t.ncol)};
-          s.compute_cycles = uint64_t(t.nr) * t.ncol;
         } else {
           s.window = {int32_t(ch0), int32_t(t.mc), int32_t(r0 * d.stride) - int32_t(d.pad),
                       int32_t((t.nr - 1) * d.stride + d.kernel),
                       int32_t(c0 * d.stride) - int32_t(d.pad),
                       int32_t((t.ncol - 1) * d.stride + d.kernel)};
-          s.compute_cycles = uint64_t(t.nr) * t.ncol * d.kernel * d.kernel;
         }
         plan.steps.push_back(s);
         plan.tiles.back().steps = 1;

@@ -47,7 +47,6 @@ struct StepPlan {
   Window window;            // input block (eltwise: the same block of both inputs)
   uint32_t group = 0, mt = 0, nt = 0;  // conv: weight block (group, m tile, n tile)
   uint32_t n0 = 0, nc = 0;  // conv: input channels of the group in this step
-  uint64_t compute_cycles = 0;
   bool loads_bias = false;  // first step of a conv tile
 };
 
@@ -61,12 +60,10 @@ struct LayerPlan {
   std::vector<TilePlan> tiles;
   std::vector<StepPlan> steps;
   uint32_t pieces = 1;      // conv: k x k pieces per kernel
-  uint32_t pipe_depth = 0;  // conv: PE pipeline depth, drained at the end of every tile
 };
 
 uint32_t act_bytes(const ArchSpec& arch);
 uint32_t acc_bytes(const ArchSpec& arch);
-uint32_t pe_pipeline_depth(const ArchSpec& arch);
 
 // Largest tile (full rows first) whose input, weight and output blocks each fit one half of
 // their double buffer. Sets d.tile_rows and d.tile_cols; returns an empty string on success or

@@ -58,7 +58,25 @@ BufferBounds buffer_bounds(const std::vector<Descriptor>& passes, models::ArchSp
   return b;
 }
 
+namespace {
+// A rough pipeline depth and a step's issue cycles: the estimate only has to rank cases by
+// cost (it decides which draws a seed keeps), not to match the contract.
+uint64_t rough_depth(const models::ArchSpec& arch) {
+  uint64_t tree = 0;
+  while ((uint64_t(1) << tree) < uint64_t(arch.pe_array.vector) * arch.pe_array.kernel * arch.pe_array.kernel) ++tree;
+  return arch.pe_array.product_stages + tree + 1;
+}
+
+uint64_t issue_cycles(const Descriptor& d, const models::TilePlan& t, const models::LayerPlan& plan, uint64_t depth) {
+  const uint64_t pixels = uint64_t(t.nr) * t.ncol;
+  if (d.op == models::Op::conv) return std::max<uint64_t>(pixels * plan.pieces, depth);
+  if (d.op == models::Op::eltwise) return pixels;
+  return pixels * d.kernel * d.kernel;
+}
+}  // namespace
+
 WorkEstimate estimate_work(const std::vector<Descriptor>& passes, const models::ArchSpec& arch) {
+  const uint64_t depth = rough_depth(arch);
   const double clock = arch.clock_mhz;
   const double bytes_per_cycle = std::min<double>(arch.dram.width_bytes, arch.dram.peak_gbps * 1000.0 / clock);
   const double latency = std::ceil(arch.dram.latency_ns * clock / 1000.0);
@@ -82,9 +100,9 @@ WorkEstimate estimate_work(const std::vector<Descriptor>& passes, const models::
         double bytes = double(step.window.elements()) * ab * (d.op == models::Op::eltwise ? d.inputs : 1);
         if (d.op == models::Op::conv)
           bytes += double(t.mc) * step.nc * d.kernel * d.kernel * weight_bits / 8 + (step.loads_bias ? 8.0 * t.mc : 0);
-        cycles += std::max(double(step.compute_cycles), transfer(bytes));
+        cycles += std::max(double(issue_cycles(d, t, plan, depth)), transfer(bytes));
       }
-      cycles += plan.pipe_depth + arch.ppu.latency_cycles + transfer(double(t.mc) * t.nr * t.ncol * ab);
+      cycles += depth + arch.ppu.latency_cycles + transfer(double(t.mc) * t.nr * t.ncol * ab);
     }
   }
   w.cycles = uint64_t(cycles);
