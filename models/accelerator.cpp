@@ -40,7 +40,7 @@ struct Machine {
         clk("clk", pipe.clock.period(), 0.5, sc_core::SC_ZERO_TIME, true),
         dram("dram", arch),
         interconnect("interconnect"),
-        controller("controller", pipe, dram),
+        controller("controller", pipe, dram, opt.watchdog_cycles),
         load("load_unit", pipe, dram.timing()),
         compute("compute_unit", pipe),
         store("store_unit", pipe, dram.timing()),

@@ -74,6 +74,7 @@ void ComputeUnit::tick() {
   const bool issued = conv_ ? issue_conv(now) : issue_vector(now);
   const bool preloaded = conv_ && preload(now);
   LayerStats& st = p_.current();
+  if (issued || preloaded || inflight_ > 0) p_.progress();
   if (was_busy || issued || preloaded)
     ++st.compute_cycles;
   else

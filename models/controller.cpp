@@ -2,13 +2,16 @@
 
 #include <chrono>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace shiftsim::models {
 
-Controller::Controller(sc_core::sc_module_name name, Pipeline& pipe, const Dram& dram)
+Controller::Controller(sc_core::sc_module_name name, Pipeline& pipe, const Dram& dram, uint64_t watchdog_cycles)
     : sc_module(name), regs("regs"), clk("clk"), layer("layer"), layer_done("layer_done"),
-      p_(pipe), dram_(dram), fetch("fetch", pipe, dram.timing(), false) {
+      p_(pipe), dram_(dram), fetch("fetch", pipe, dram.timing(), false),
+      watchdog_(watchdog_cycles ? watchdog_cycles : 1000000 + 2 * uint64_t(dram.timing().latency_cycles())) {
   fetch.clk(clk);
   regs.register_b_transport(this, &Controller::reg_access);
   SC_HAS_PROCESS(Controller);
@@ -49,6 +52,23 @@ void Controller::reg_access(tlm::tlm_generic_payload& gp, sc_core::sc_time& dela
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
+// Waits for the store unit's toggle, as a register read at an edge sees it, checking now and
+// then that some unit still makes progress.
+void Controller::await_layer_done(uint32_t pass) {
+  p_.progress();
+  while (layer_done.read() == done_seen_) {
+    sc_core::wait(p_.clock.cycles(watchdog_), layer_done.value_changed_event());
+    sc_core::wait();  // the change is seen at the next edge
+    if (layer_done.read() == done_seen_ && p_.clock.now() - p_.last_progress > watchdog_)
+      throw std::runtime_error("cycle mode: no unit made progress for " + std::to_string(watchdog_) +
+                               " cycles in pass " + std::to_string(pass) + " (layer " +
+                               std::to_string(p_.desc.layer_id) +
+                               "): the units are deadlocked, or a DRAM access takes longer than the "
+                               "watchdog (--watchdog-cycles)");
+  }
+  done_seen_ = !done_seen_;
+}
+
 void Controller::run() {
   std::vector<uint8_t> raw(kDescriptorBytes);
   for (;;) {
@@ -78,8 +98,7 @@ void Controller::run() {
       st.tile_cols = p_.desc.tile_cols;
       layer.write(++layers_);
       // The units see the layer at the next edge; the store unit's toggle ends it.
-      wait_until(layer_done.value_changed_event(), [&] { return layer_done.read() != done_seen_; });
-      done_seen_ = !done_seen_;
+      await_layer_done(i);
       st.end_cycle = p_.clock.now();
       st.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
       st.dram_read_bytes = dram_.stats().read_bytes - before.read_bytes;

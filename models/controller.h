@@ -27,7 +27,7 @@ class Controller : public sc_core::sc_module {
   sc_core::sc_in<bool> layer_done;      // store unit: toggled after a layer's last store
   sc_core::sc_event irq;  // raised when the descriptor list is done
 
-  Controller(sc_core::sc_module_name name, Pipeline& pipe, const Dram& dram);
+  Controller(sc_core::sc_module_name name, Pipeline& pipe, const Dram& dram, uint64_t watchdog_cycles);
   std::function<void(uint32_t layer, uint32_t count)> on_layer;  // progress, may be empty
 
  private:
@@ -43,6 +43,8 @@ class Controller : public sc_core::sc_module {
  private:
   uint64_t start_at_ = UINT64_MAX;  // the cycle the CTRL write that starts a run completes
   uint32_t layers_ = 0;
+  uint64_t watchdog_;
+  void await_layer_done(uint32_t pass);
   bool done_seen_ = false;
   uint64_t desc_addr_ = 0;
   uint32_t desc_count_ = 0;

@@ -34,6 +34,9 @@ struct Pipeline {
   std::vector<LayerStats> stats;
 
   void mark(Sig s, uint64_t v) { trace.set(s, v, clock.now()); }
+  // A unit moved data, issued or retired this cycle (the controller's watchdog reads it).
+  void progress() { last_progress = clock.now(); }
+  uint64_t last_progress = 0;
   // Spends n cycles in a clocked thread: resumes at the n-th rising edge (the kernel counts
   // the edges without switching to the thread for each).
   void spend(uint64_t n) {

@@ -33,6 +33,10 @@ struct SimOptions {
   // times, calling before_run (for run >= 1: place the next input) and after_run (read results).
   uint32_t runs = 1;
   std::function<void(uint32_t run, HostMemory&)> before_run, after_run;
+  // Cycle mode: stop with an error when no unit has moved data, issued or retired for this
+  // many cycles (a deadlock would otherwise run the clock forever); 0: 1,000,000 cycles
+  // plus twice the DRAM latency.
+  uint64_t watchdog_cycles = 0;
 };
 
 struct SimResult {

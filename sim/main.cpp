@@ -74,6 +74,9 @@ int main(int argc, char** argv) {
   run->add_option("--csv", req.csv, "write the per-layer CSV here");
   run->add_option("--vcd", req.trace.path, "write a VCD trace here (GTKWave)");
   run->add_option("--vcd-layer", req.trace_layer, "trace only this layer (name or index)");
+  run->add_option("--watchdog-cycles", req.watchdog_cycles,
+                  "cycle mode: stop with an error after this many cycles without progress (default 1000000 + 2 x DRAM latency)")
+      ->check(CLI::Range(uint64_t(1), uint64_t(1) << 40));
   run->add_option("--vcd-from", req.trace.from_cycle, "trace from this cycle")
       ->check(CLI::Validator(check_unsigned, "CYCLE"));
   run->add_option("--vcd-to", req.trace.to_cycle, "trace up to (not including) this cycle")

@@ -114,6 +114,7 @@ RunOutcome execute(const Prepared& p, const RunRequest& req) {
   so.mode = req.mode;
   so.trace = req.trace;
   so.trace.clock = req.mode == models::SimMode::cycle;
+  so.watchdog_cycles = req.watchdog_cycles;
   if (!req.trace_layer.empty()) so.trace.layer = layer_index(p.qn.net, req.trace_layer);
   const uint32_t passes = prog.desc_count;
   if (req.progress)

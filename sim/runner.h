@@ -29,6 +29,7 @@ struct RunRequest {
   bool check = true;              // compare with the golden executor
   bool progress = false;          // layer i of N on stderr
   bool allow_over_budget = false; // --allow-over-budget: simulate a machine its device cannot hold
+  uint64_t watchdog_cycles = 0;   // --watchdog-cycles: cycle mode's deadlock guard (0: automatic)
 };
 
 struct Prepared {

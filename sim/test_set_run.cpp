@@ -57,6 +57,7 @@ TestSetOutcome run_test_set(const Prepared& p, const RunRequest& req, uint32_t i
   r.first.passes = prog.passes;
   models::SimOptions so;
   so.mode = req.mode;
+  so.watchdog_cycles = req.watchdog_cycles;
   so.runs = images;
   so.before_run = [&](uint32_t run, models::HostMemory& mem) {
     if (run == 0) return;  // image 0 is in the program's DRAM image

@@ -101,6 +101,7 @@ void DmaEngine::tick() {
       if (j.issued == j.bursts.size()) continue;
       issue(j.bursts[j.issued++]);
       ++outstanding_;
+      p_.progress();
       break;
     }
   }
@@ -111,6 +112,7 @@ void DmaEngine::tick() {
     Burst& b = j.bursts[j.moved];
     const bool dram_ready = now >= b.first + b.moved && (b.moved + 1 < b.beats || now >= b.last);
     const bool source_ready = !write_ || now >= j.data_ready + b.offset + b.moved;
+    if (dram_ready && source_ready) p_.progress();
     if (dram_ready && source_ready && ++b.moved == b.beats) {
       --outstanding_;
       if (++j.moved == j.bursts.size()) {
