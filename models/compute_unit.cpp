@@ -2,15 +2,9 @@
 
 #include <algorithm>
 
-namespace shiftsim::models {
+#include "models/int_math.h"
 
-namespace {
-uint32_t clog2(uint64_t x) {
-  uint32_t b = 0;
-  while ((uint64_t(1) << b) < x) ++b;
-  return b;
-}
-}  // namespace
+namespace shiftsim::models {
 
 ComputeUnit::ComputeUnit(sc_core::sc_module_name name, Pipeline& pipe)
     : sc_module(name), clk("clk"), layer("layer"), in_filled("in_filled", 2), in_freed("in_freed", 2),
@@ -21,7 +15,7 @@ ComputeUnit::ComputeUnit(sc_core::sc_module_name name, Pipeline& pipe)
   dont_initialize();
 }
 
-void ComputeUnit::start_layer(uint64_t now) {
+void ComputeUnit::start_layer() {
   const ArchSpec& a = p_.arch;
   const Descriptor& d = p_.desc;
   conv_ = d.op == Op::conv;
@@ -50,7 +44,6 @@ void ComputeUnit::start_layer(uint64_t now) {
   shadow_full_ = false;
   preload_busy_ = false;
   running_ = true;
-  (void)now;
 }
 
 void ComputeUnit::tick() {
@@ -67,7 +60,7 @@ void ComputeUnit::tick() {
       return;
     }
     layer_seen_ = layer.read();
-    start_layer(now);
+    start_layer();
   }
   const bool was_busy = inflight_ > 0 || (preload_busy_ && now <= preload_busy_until_);
   retire(now);

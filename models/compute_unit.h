@@ -41,7 +41,7 @@ class ComputeUnit : public sc_core::sc_module {
   };
 
   void tick();
-  void start_layer(uint64_t now);
+  void start_layer();
   void retire(uint64_t now);
   uint64_t stage_valid_bits(uint64_t now) const;
   bool issue_conv(uint64_t now);

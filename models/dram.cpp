@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "models/memory/dma_engine.h"
+#include "models/memory/dram_access_extension.h"
 
 namespace shiftsim::models {
 

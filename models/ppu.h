@@ -4,6 +4,9 @@
 // width. One output value per lane per cycle.
 #include <cstdint>
 
+#include "models/arch_spec.h"
+#include "models/program.h"
+
 namespace shiftsim::models {
 
 struct PpuOp {
@@ -14,6 +17,18 @@ struct PpuOp {
   bool relu = false;
   uint32_t act_bits = 16;
 };
+
+// What the PPU does to pass `d`'s values on machine `arch`.
+inline PpuOp ppu_op(const Descriptor& d, const ArchSpec& arch) {
+  PpuOp op;
+  op.apply_overflow = d.op == Op::conv;
+  op.saturate = d.saturate != 0;
+  op.acc_bits = arch.numerics.acc_bits;
+  op.shift = d.shift_right;
+  op.relu = d.relu != 0;
+  op.act_bits = arch.numerics.act_bits;
+  return op;
+}
 
 inline int64_t rshift_round_half_up(int64_t x, uint32_t s) {
   return s == 0 ? x : (x + (int64_t(1) << (s - 1))) >> s;

@@ -86,9 +86,7 @@ void LoadUnit::finish_step(uint32_t s, uint64_t handed) {
     WeightHalf& wh = p_.buffers.weight[h];
     wh.bias.resize(wh.mc);
     for (uint32_t m = 0; m < wh.mc; ++m) {
-      uint64_t v = 0;
-      for (uint32_t b = 0; b < kBiasBytes; ++b) v |= uint64_t(st.bytes[st.bias_at + m * kBiasBytes + b]) << (8 * b);
-      wh.bias[m] = int64_t(v);
+      wh.bias[m] = read_bias(st.bytes.data() + st.bias_at + m * kBiasBytes);
     }
   }
   // The job ends after this cycle; busy cycles of overlapping jobs count once.
@@ -176,13 +174,7 @@ void StoreUnit::store_tile(uint32_t t) {
   const OutputHalf& out = p_.buffers.output[t % 2];
   const bool biased = d.op == Op::conv;
   const ArchSpec& a = p_.arch;
-  PpuOp op;
-  op.apply_overflow = d.op == Op::conv;
-  op.saturate = d.saturate != 0;
-  op.acc_bits = a.numerics.acc_bits;
-  op.shift = d.shift_right;
-  op.relu = d.relu != 0;
-  op.act_bits = a.numerics.act_bits;
+  const PpuOp op = ppu_op(d, a);
   // The PPU reads the tile out at the write channel's rate after its pipeline fills; the
   // write engine's beats wait for its values.
   p_.mark(Sig::ppu_busy, 1);

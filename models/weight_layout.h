@@ -11,7 +11,14 @@ namespace shiftsim::models {
 
 // Blocks start on this alignment so that every weight load begins on a bus beat.
 constexpr uint32_t kWeightBlockAlign = 64;
-constexpr uint32_t kBiasBytes = 8;  // one int64 per output channel
+constexpr uint32_t kBiasBytes = 8;  // one int64 per output channel, little endian
+
+// One bias as the mapper stores it (kBiasBytes little-endian two's complement bytes).
+inline int64_t read_bias(const uint8_t* bytes) {
+  uint64_t v = 0;
+  for (uint32_t b = 0; b < kBiasBytes; ++b) v |= uint64_t(bytes[b]) << (8 * b);
+  return int64_t(v);
+}
 
 // Power-of-two code: sign bit on top, magnitude field below; magnitude 0 is zero and
 // magnitude m > 0 is 2^(m-1), so the product is a left shift by m-1.

@@ -94,20 +94,12 @@ class PassData {
     const uint8_t* b = dram_.at(d.bias_addr + oc0 * kBiasBytes, uint64_t(tile.mc) * kBiasBytes);
     out_.acc.resize(size_t(tile.mc) * pixels);
     for (uint32_t m = 0; m < tile.mc; ++m) {
-      uint64_t v = 0;
-      for (uint32_t i = 0; i < kBiasBytes; ++i) v |= uint64_t(b[m * kBiasBytes + i]) << (8 * i);
-      std::fill_n(out_.acc.begin() + m * pixels, pixels, int64_t(v));
+      std::fill_n(out_.acc.begin() + m * pixels, pixels, read_bias(b + m * kBiasBytes));
     }
   }
 
   void store(const Descriptor& d, const TilePlan& tile, uint64_t& saturations) {
-    PpuOp op;
-    op.apply_overflow = d.op == Op::conv;
-    op.saturate = d.saturate != 0;
-    op.acc_bits = arch_.numerics.acc_bits;
-    op.shift = d.shift_right;
-    op.relu = d.relu != 0;
-    op.act_bits = arch_.numerics.act_bits;
+    const PpuOp op = ppu_op(d, arch_);
     const uint32_t ab = act_bytes(arch_);
     const size_t pixels = size_t(tile.nr) * tile.ncol;
     for (uint32_t m = 0; m < tile.mc; ++m) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "models/int_math.h"
 #include "models/weight_layout.h"
 
 namespace shiftsim::models {
@@ -10,7 +11,6 @@ namespace shiftsim::models {
 namespace {
 // The controller decodes a descriptor for one cycle before publishing its layer (§3).
 constexpr uint64_t kDecode = 1;
-uint64_t act_bytes_of(const ArchSpec& a) { return a.numerics.act_bits <= 8 ? 1 : 2; }
 }  // namespace
 
 FastTiming::FastTiming(const ArchSpec& arch)
@@ -22,8 +22,7 @@ FastTiming::FastTiming(const ArchSpec& arch)
 
 uint32_t FastTiming::pipeline_depth(const ArchSpec& arch) {
   const uint64_t products = uint64_t(arch.pe_array.vector) * arch.pe_array.kernel * arch.pe_array.kernel;
-  uint32_t tree = 0;
-  while ((uint64_t(1) << tree) < products) ++tree;
+  const uint32_t tree = clog2(products);
   // The window's read, products and adder tree (the accumulator's entry read overlaps them),
   // the accumulate stage.
   const BufferSpec& b = arch.buffers;
@@ -59,7 +58,7 @@ uint64_t FastTiming::job(Engine& e, uint64_t handed, uint64_t data_ready) {
 }
 
 void FastTiming::add_window(uint64_t base, const Descriptor& d, const Window& w) {
-  const uint64_t ab = act_bytes_of(arch_);
+  const uint64_t ab = act_bytes(arch_);
   for_each_window_read(d, w, [&](int32_t c, int32_t chans, int32_t y, int32_t rows, int32_t xlo, int32_t cols) {
     const uint64_t ch = uint64_t(w.ch0 + c);
     add(base + ((ch * d.in_h + y) * d.in_w + xlo) * ab, uint64_t(chans) * rows * cols * ab);
@@ -80,8 +79,8 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
   const uint64_t D = conv ? depth_ : buf.input_read_latency + 1;
   const uint64_t G = buf.weight_read_latency + 1, H = buf.output_read_latency + 1;
   const uint64_t kp = (d.kernel + k - 1) / k, pieces = conv ? kp * kp : 1;
-  const uint64_t ab = act_bytes_of(arch_);
-  std::vector<uint64_t> load_end(plan.steps.size()), last_issue(plan.steps.size());
+  const uint64_t ab = act_bytes(arch_);
+  std::vector<uint64_t> last_issue(plan.steps.size());
   std::vector<uint64_t> store_end(plan.tiles.size());
   // The compute unit's state between steps: the last round's first issue and length.
   uint64_t round_start = 0, round_len = 0, busy_end = 0, compute = 0, last_retire = t0;
@@ -119,7 +118,6 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
       load_busy_until = at;
       mark(ls, Sig::dma_rd_busy, 1);
       mark(at, Sig::dma_rd_busy, 0);
-      load_end[s] = at;
       // The engine raises the half's filled bit with the job's last beat (cycle at - 1): the
       // compute unit sees it in cycle `at`.
       const uint64_t seen = at;

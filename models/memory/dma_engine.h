@@ -18,6 +18,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "models/dram_timing.h"
+#include "models/memory/dram_access_extension.h"
 #include "models/pipeline.h"
 
 namespace shiftsim::models {
@@ -68,17 +69,6 @@ class DmaEngine : public sc_core::sc_module {
   sc_core::sc_signal<uint32_t> submitted_;  // jobs handed over so far
   sc_core::sc_event job_done_;
   tlm::tlm_generic_payload gp_;
-};
-
-// The DRAM's timing of a burst, set by the DRAM target: its first and last data cycles.
-struct DramAccessExtension : tlm::tlm_extension<DramAccessExtension> {
-  uint64_t first = 0, last = 0;
-  tlm_extension_base* clone() const override { return new DramAccessExtension(*this); }
-  void copy_from(const tlm_extension_base& e) override {
-    const auto& o = static_cast<const DramAccessExtension&>(e);
-    first = o.first;
-    last = o.last;
-  }
 };
 
 }  // namespace shiftsim::models

@@ -11,51 +11,11 @@
 #include <vector>
 
 #include "models/memory/ddr4_timing.h"
+#include "tests/models/ddr4_test_parts.h"
 
 using namespace shiftsim::models;
 
 namespace {
-
-// tCK = 1 ns. tRC is longer than tRAS + tRP here, unlike JEDEC parts, so that a trace can show
-// which of them binds.
-Ddr4Spec round_spec() {
-  Ddr4Spec s;
-  s.tck_ns = 1.0;
-  s.burst_length = 8;
-  s.bus_bytes = 8;
-  s.bank_groups = 2;
-  s.banks_per_group = 4;
-  s.rows = 1024;
-  s.columns = 1024;  // 128 BL8 positions, 8 KiB per row
-  s.cl = 10;
-  s.cwl = 8;
-  s.trcd = 10;
-  s.trp = 10;
-  s.tras = 24;
-  s.trc = 36;
-  s.trrd_s = 4;
-  s.trrd_l = 6;
-  s.tfaw = 30;
-  s.twr = 12;
-  s.twtr_s = 2;
-  s.twtr_l = 6;
-  s.trtp = 6;
-  s.tccd_s = 4;
-  s.tccd_l = 6;
-  s.trefi = 5000;
-  s.trfc = 100;
-  return s;
-}
-constexpr double kSameClockMhz = 1000.0;  // = 1 / tCK: one DRAM cycle per accelerator cycle
-
-// The same part with the bank group just above the offset: consecutive 64-byte blocks
-// alternate bank groups.
-Ddr4Spec interleaved_spec() {
-  Ddr4Spec s = round_spec();
-  s.address_map = {AddressField::offset, AddressField::bank_group, AddressField::column,
-                   AddressField::bank, AddressField::row};
-  return s;
-}
 
 // Default map of round_spec(): offset [5:0], column [12:6], bank group [13], bank [15:14],
 // row [25:16].
@@ -75,120 +35,6 @@ std::string timeline(const std::vector<Ddr4Command>& log) {
     out += (out.empty() ? "" : " ") + std::string(ddr4_command_name(c.kind)) + "@" +
            std::to_string(c.dram_cycle);
   return out;
-}
-
-// An independent check of a command log (sorted by cycle) against docs/MEMORY.md's rules,
-// written from JESD79-4's definitions rather than from the model's bookkeeping: returns the
-// first violation, or "" when there is none.
-std::string first_violation(std::vector<Ddr4Command> log, const Ddr4Spec& s) {
-  std::stable_sort(log.begin(), log.end(), [](const Ddr4Command& a, const Ddr4Command& b) {
-    return a.dram_cycle < b.dram_cycle;
-  });
-  const int64_t never = -1'000'000'000;
-  const int64_t half = s.burst_length / 2;
-  struct BankState {
-    bool open = false;
-    uint32_t row = 0;
-    int64_t act = -1'000'000'000, pre = -1'000'000'000, rd = -1'000'000'000,
-            wr = -1'000'000'000;
-  };
-  std::vector<BankState> banks(s.banks());
-  std::vector<int64_t> group_act(s.bank_groups, never), group_col(s.bank_groups, never),
-      group_wr(s.bank_groups, never);
-  std::vector<int64_t> acts;  // every ACT, for tFAW
-  int64_t last = never, last_rd = never, last_ref = never, last_prea = never;
-  uint64_t refs = 0;
-  for (const Ddr4Command& c : log) {
-    const auto t = static_cast<int64_t>(c.dram_cycle);
-    const std::string at_cycle = std::string(ddr4_command_name(c.kind)) + "@" + std::to_string(t);
-    if (t <= last) return at_cycle + ": two commands in one clock";
-    last = t;
-    if (c.kind != Ddr4CommandKind::ref && c.kind != Ddr4CommandKind::prea &&
-        refs < c.dram_cycle / s.trefi)
-      return at_cycle + ": issued while a refresh was overdue";
-    BankState& b = banks[c.bank_group * s.banks_per_group + c.bank];
-    const uint32_t g = c.bank_group;
-    auto too_early = [&](int64_t since, int64_t gap, const char* rule) {
-      return t < since + gap ? at_cycle + ": violates " + rule : std::string();
-    };
-    std::string v;
-    auto first = [&](std::initializer_list<std::string> checks) {
-      for (const std::string& x : checks)
-        if (!x.empty()) return x;
-      return std::string();
-    };
-    switch (c.kind) {
-      case Ddr4CommandKind::act: {
-        if (b.open) return at_cycle + ": ACT to an open bank";
-        v = first({too_early(b.pre, s.trp, "tRP"), too_early(last_prea, s.trp, "tRP (PREA)"),
-                   too_early(b.act, s.trc, "tRC"), too_early(last_ref, s.trfc, "tRFC"),
-                   acts.size() >= 4 ? too_early(acts[acts.size() - 4], s.tfaw, "tFAW") : ""});
-        for (uint32_t h = 0; h < s.bank_groups && v.empty(); ++h)
-          v = too_early(group_act[h], h == g ? s.trrd_l : s.trrd_s, h == g ? "tRRD_L" : "tRRD_S");
-        if (!v.empty()) return v;
-        b.open = true;
-        b.row = c.row;
-        b.act = group_act[g] = t;
-        acts.push_back(t);
-        break;
-      }
-      case Ddr4CommandKind::pre:
-      case Ddr4CommandKind::prea: {
-        for (uint32_t i = 0; i < banks.size(); ++i) {
-          BankState& x = banks[i];
-          if (c.kind == Ddr4CommandKind::pre && &x != &b) continue;
-          if (!x.open) {
-            if (c.kind == Ddr4CommandKind::pre) return at_cycle + ": PRE to a closed bank";
-            continue;
-          }
-          v = first({too_early(x.act, s.tras, "tRAS"), too_early(x.rd, s.trtp, "tRTP"),
-                     too_early(x.wr, s.cwl + half + s.twr, "tWR")});
-          if (!v.empty()) return v;
-          x.open = false;
-          x.pre = t;
-        }
-        if (c.kind == Ddr4CommandKind::prea) last_prea = t;
-        break;
-      }
-      case Ddr4CommandKind::ref: {
-        for (const BankState& x : banks) {
-          if (x.open) return at_cycle + ": REF with a bank open";
-          v = too_early(x.pre, s.trp, "tRP before REF");
-          if (!v.empty()) return v;
-        }
-        v = first({too_early(last_prea, s.trp, "tRP before REF"),
-                   too_early(last_ref, s.trfc, "tRFC")});
-        if (!v.empty()) return v;
-        ++refs;
-        if (c.dram_cycle < refs * s.trefi) return at_cycle + ": refresh before its due time";
-        last_ref = t;
-        break;
-      }
-      case Ddr4CommandKind::rd:
-      case Ddr4CommandKind::wr: {
-        const bool write = c.kind == Ddr4CommandKind::wr;
-        if (!b.open || b.row != c.row) return at_cycle + ": column command to a row not open";
-        v = too_early(b.act, s.trcd, "tRCD");
-        for (uint32_t h = 0; h < s.bank_groups && v.empty(); ++h) {
-          v = too_early(group_col[h], h == g ? s.tccd_l : s.tccd_s, h == g ? "tCCD_L" : "tCCD_S");
-          if (v.empty() && !write)
-            v = too_early(group_wr[h], s.cwl + half + (h == g ? s.twtr_l : s.twtr_s),
-                          h == g ? "tWTR_L" : "tWTR_S");
-        }
-        if (v.empty() && write)
-          v = too_early(last_rd, int64_t(s.cl) + half + 2 - int64_t(s.cwl), "read-to-write");
-        if (!v.empty()) return v;
-        group_col[g] = t;
-        if (write) {
-          b.wr = group_wr[g] = t;
-        } else {
-          b.rd = last_rd = t;
-        }
-        break;
-      }
-    }
-  }
-  return "";
 }
 
 }  // namespace
@@ -545,48 +391,4 @@ TEST_CASE("DDR4 stats count requests, commands, row outcomes and turnarounds") {
   CHECK(st.read_to_write == 1);
   CHECK(st.refreshes == 0);
   CHECK(st.precharge_alls == 0);
-}
-
-TEST_CASE("DDR4 random traffic: every command in the log obeys every timing rule") {
-  // Reads and writes of random sizes to a few rows of every bank, arriving in bursts and
-  // gaps (some longer than tREFI), on three parts: the round one with each address map, and
-  // DDR4-2400 against a 200 MHz accelerator.
-  Ddr4Spec ddr4_2400 = round_spec();
-  ddr4_2400.tck_ns = 2000.0 / 2400;
-  ddr4_2400.cl = 17, ddr4_2400.cwl = 16, ddr4_2400.trcd = 17, ddr4_2400.trp = 17;
-  ddr4_2400.tras = 39, ddr4_2400.trc = 56, ddr4_2400.trrd_s = 7, ddr4_2400.trrd_l = 8;
-  ddr4_2400.tfaw = 36, ddr4_2400.twr = 18, ddr4_2400.twtr_s = 3, ddr4_2400.twtr_l = 9;
-  ddr4_2400.trtp = 9, ddr4_2400.tccd_s = 4, ddr4_2400.tccd_l = 6;
-  ddr4_2400.trefi = 9360, ddr4_2400.trfc = 420;
-  const std::pair<Ddr4Spec, double> parts[] = {
-      {round_spec(), kSameClockMhz}, {interleaved_spec(), kSameClockMhz}, {ddr4_2400, 200.0}};
-  uint64_t seed = 12345;
-  auto next = [&seed](uint64_t n) {  // xorshift: reproducible on every platform
-    seed ^= seed << 13;
-    seed ^= seed >> 7;
-    seed ^= seed << 17;
-    return seed % n;
-  };
-  for (const auto& [spec, clock] : parts) {
-    Ddr4Timing dram(spec, clock);
-    std::vector<Ddr4Command> log;
-    dram.log_to(&log);
-    uint64_t arrival = 0, previous_first = 0;
-    for (int i = 0; i < 3000; ++i) {
-      const uint64_t gap = next(20) == 0 ? next(20'000) : next(40);
-      arrival += gap;
-      const uint64_t page = next(4) * 65536 + next(8) * 8192;  // row 0..3, any bank
-      const uint64_t offset = next(4096);
-      const auto bytes = static_cast<uint32_t>(1 + next(4096 - offset));
-      const auto a = dram.access(next(3) == 0, arrival, page + offset, bytes);
-      REQUIRE(a.first_data >= arrival);
-      REQUIRE(a.last_data >= a.first_data);
-      REQUIRE(a.first_data >= previous_first);  // FCFS: data in arrival order
-      previous_first = a.first_data;
-    }
-    INFO("clock " << clock << " MHz, " << log.size() << " commands");
-    CHECK(first_violation(log, spec) == "");
-    CHECK(dram.stats().refreshes > 0);
-    CHECK(dram.stats().row_conflicts > 0);
-  }
 }
