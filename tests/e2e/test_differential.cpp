@@ -11,7 +11,7 @@
 
 #include "quant/network.h"
 #include "sim/arch_config.h"
-#include "sim/differential_cases.h"
+#include "study/differential_cases.h"
 #include "tests/support/cli.h"
 
 using namespace shiftsim;

@@ -11,10 +11,10 @@
 #include "models/resources.h"
 #include "quant/network.h"
 #include "sim/arch_config.h"
-#include "sim/fit_arch_json.h"
-#include "sim/fit_network.h"
-#include "sim/fit_passes.h"
-#include "sim/fit_search.h"
+#include "study/fit_arch_json.h"
+#include "study/fit_network.h"
+#include "study/fit_passes.h"
+#include "study/fit_search.h"
 #include "tests/support/cli.h"
 
 using namespace shiftsim;
