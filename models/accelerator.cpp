@@ -32,13 +32,19 @@ class TraceTick : public sc_core::sc_module {
   VcdTrace& trace_;
 };
 
+// Cycle mode's trace shows the DDR4's commands and banks too.
+TraceOptions with_dram(TraceOptions t, const ArchSpec& arch) {
+  t.dram_banks = Dram::traced_banks(arch);
+  return t;
+}
+
 // Builds the machine and binds it; nothing else.
 struct Machine {
   Machine(const ArchSpec& arch, const SimOptions& opt, uint64_t desc_addr, uint32_t count)
-      : trace(opt.trace, arch.period_ps()),
+      : trace(with_dram(opt.trace, arch), arch.period_ps()),
         pipe(arch, trace),
         clk("clk", pipe.clock.period(), 0.5, sc_core::SC_ZERO_TIME, true),
-        dram("dram", arch),
+        dram("dram", arch, trace),
         interconnect("interconnect"),
         controller("controller", pipe, dram, opt.watchdog_cycles),
         load("load_unit", pipe, dram.timing()),
@@ -52,6 +58,7 @@ struct Machine {
     load.engine_.socket.bind(interconnect.targets);
     store.engine_.socket.bind(interconnect.targets);
     interconnect.to_dram.bind(dram.socket);
+    dram.clk(clk);
     interconnect.to_regs.bind(controller.regs);
     controller.on_layer = opt.on_layer;
     controller.clk(clk);

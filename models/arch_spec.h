@@ -4,15 +4,25 @@
 #include <cstdint>
 #include <string>
 
+#include "models/memory/ddr4_spec.h"
+
 namespace shiftsim::models {
 
 enum class ArrayKind { svpe, vpe };
 enum class OverflowPolicy { saturate, wrap };
+// fixed: every burst waits the same latency, nothing contends (docs/ARCHITECTURE.md §4);
+// ddr4: banks, rows, refresh and one data bus shared by reads and writes (docs/MEMORY.md).
+enum class DramModel { fixed, ddr4 };
 
 struct DramSpec {
+  DramModel model = DramModel::fixed;
+  Ddr4Spec ddr4;                   // model == ddr4: the memory file's channel
   uint32_t width_bytes = 16;       // data bus width: one beat per cycle
   double peak_gbps = 19.2;         // DRAM peak; beats slow down when width * clock exceeds it
-  double latency_ns = 150.0;       // request to first data; paid when a channel starts a stream
+  double latency_ns = 150.0;       // fixed model: request to first data
+  // ddr4 model: from a burst's issue to the DDR4 command scheduler (interconnect, the
+  // controller's front end and PHY); the DDR4 timing adds the rest
+  double controller_latency_ns = 0.0;
   uint32_t max_burst_bytes = 4096; // AXI4: 256 beats; bursts also never cross a 4 KiB boundary
   uint64_t size_mib = 2048;        // address space of the DRAM model
 };

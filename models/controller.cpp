@@ -10,8 +10,11 @@ namespace shiftsim::models {
 
 Controller::Controller(sc_core::sc_module_name name, Pipeline& pipe, const Dram& dram, uint64_t watchdog_cycles)
     : sc_module(name), regs("regs"), clk("clk"), layer("layer"), layer_done("layer_done"),
-      p_(pipe), dram_(dram), fetch("fetch", pipe, dram.timing(), false),
-      watchdog_(watchdog_cycles ? watchdog_cycles : 1000000 + 2 * uint64_t(dram.timing().latency_cycles())) {
+      p_(pipe), dram_(dram), fetch("fetch", pipe, dram.timing(), DramInitiator::fetch),
+      watchdog_(watchdog_cycles ? watchdog_cycles
+                                : 1000000 + 2 * (uint64_t(dram.timing().latency_cycles()) +
+                                                 ns_to_cycles(pipe.arch.dram.controller_latency_ns,
+                                                              pipe.arch.clock_mhz))) {
   fetch.clk(clk);
   regs.register_b_transport(this, &Controller::reg_access);
   SC_HAS_PROCESS(Controller);

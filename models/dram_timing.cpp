@@ -7,7 +7,7 @@ namespace shiftsim::models {
 
 DramTiming::DramTiming(const DramSpec& spec, double clock_mhz)
     : width_(spec.width_bytes), max_burst_(spec.max_burst_bytes) {
-  latency_cycles_ = uint32_t(std::ceil(spec.latency_ns * clock_mhz / 1000.0 - 1e-9));
+  latency_cycles_ = uint32_t(ns_to_cycles(spec.latency_ns, clock_mhz));
   const double peak_bytes_per_cycle = spec.peak_gbps * 1000.0 / clock_mhz;
   if (peak_bytes_per_cycle < double(width_)) peak_bytes_per_cycle_ = peak_bytes_per_cycle;
 }

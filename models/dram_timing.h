@@ -1,12 +1,20 @@
 #pragma once
 // DRAM timing and burst splitting in plain C++ (no SystemC), so that tests and the closed-form
 // cycle model call exactly what the TLM target uses (docs/ARCHITECTURE.md §4).
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
 #include "models/arch_spec.h"
 
 namespace shiftsim::models {
+
+// A time in ns as whole accelerator cycles, rounded up (a few ulps of slack so that an exact
+// product such as 150 ns at 200 MHz stays 30).
+inline uint64_t ns_to_cycles(double ns, double clock_mhz) {
+  const double c = std::ceil(ns * clock_mhz / 1000.0 - 1e-9);
+  return c <= 0 ? 0 : uint64_t(c);
+}
 
 struct Burst {
   uint64_t addr = 0;

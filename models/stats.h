@@ -19,6 +19,9 @@ struct LayerStats {
 
 struct DramStats {
   uint64_t read_bytes = 0, write_bytes = 0, read_bursts = 0, write_bursts = 0;
+  // DDR4 only (docs/MEMORY.md): BL8 accesses by what their bank held, and refreshes issued
+  // until the last request.
+  uint64_t row_hits = 0, row_misses = 0, row_conflicts = 0, refreshes = 0;
 };
 
 }  // namespace shiftsim::models

@@ -10,7 +10,7 @@ namespace shiftsim::models {
 
 LoadUnit::LoadUnit(sc_core::sc_module_name name, Pipeline& pipe, const DramTiming& timing)
     : sc_module(name), clk("clk"), layer("layer"), in_filled("in_filled", 2),
-      in_freed("in_freed", 2), p_(pipe), engine_("read_engine", pipe, timing, false) {
+      in_freed("in_freed", 2), p_(pipe), engine_("read_engine", pipe, timing, DramInitiator::load) {
   engine_.clk(clk);
   SC_HAS_PROCESS(LoadUnit);
   SC_THREAD(run);
@@ -141,7 +141,7 @@ void LoadUnit::scatter_windows(InputHalf& in, const Staging& st) {
 
 StoreUnit::StoreUnit(sc_core::sc_module_name name, Pipeline& pipe, const DramTiming& timing)
     : sc_module(name), clk("clk"), layer("layer"), out_filled("out_filled", 2),
-      out_freed("out_freed", 2), layer_done("layer_done"), p_(pipe), engine_("write_engine", pipe, timing, true) {
+      out_freed("out_freed", 2), layer_done("layer_done"), p_(pipe), engine_("write_engine", pipe, timing, DramInitiator::store) {
   engine_.clk(clk);
   SC_HAS_PROCESS(StoreUnit);
   SC_THREAD(run);

@@ -24,14 +24,30 @@ const SigInfo kSigs[] = {{"accelerator", "cycle", 64},        {"controller", "la
                          {"load_unit", "in_filled", 2},       {"compute_unit", "in_freed", 2},
                          {"compute_unit", "out_filled", 2},   {"store_unit", "out_freed", 2},
                          {"compute_unit", "pe_stage_valid", 32},
-                         {"load_unit", "dma_rd_outstanding", 8}, {"store_unit", "dma_wr_outstanding", 8}};
+                         {"load_unit", "dma_rd_outstanding", 8}, {"store_unit", "dma_wr_outstanding", 8},
+                         {"dram", "act", 4}, {"dram", "rd", 4}, {"dram", "wr", 4}, {"dram", "pre", 4},
+                         {"dram", "ref", 4},
+                         {"dram", "bank0_row", 20}, {"dram", "bank1_row", 20}, {"dram", "bank2_row", 20},
+                         {"dram", "bank3_row", 20}, {"dram", "bank4_row", 20}, {"dram", "bank5_row", 20},
+                         {"dram", "bank6_row", 20}, {"dram", "bank7_row", 20}, {"dram", "bank8_row", 20},
+                         {"dram", "bank9_row", 20}, {"dram", "bank10_row", 20}, {"dram", "bank11_row", 20},
+                         {"dram", "bank12_row", 20}, {"dram", "bank13_row", 20}, {"dram", "bank14_row", 20},
+                         {"dram", "bank15_row", 20}};
 static_assert(sizeof(kSigs) / sizeof(kSigs[0]) == size_t(Sig::count), "one entry per signal");
+static_assert(int(Sig::count) - int(Sig::dram_bank_row0) == int(kTraceBanks), "one row signal per bank");
 
-std::string id_of(int i) { return std::string(1, char('#' + i)); }  // '!' is the clock
+// '!' is the clock; then one or two printable characters
+std::string id_of(int i) {
+  constexpr int kChars = 126 - '#' + 1;
+  return i < kChars ? std::string(1, char('#' + i)) : std::string{char('#' + i / kChars - 1), char('#' + i % kChars)};
+}
 }  // namespace
 
 VcdTrace::VcdTrace(const TraceOptions& opt, uint64_t period_ps)
-    : opt_(opt), period_ps_(period_ps), values_(size_t(Sig::count), 0) {
+    : opt_(opt), period_ps_(period_ps), latest_(size_t(Sig::count), 0),
+      shown_(size_t(Sig::count), 0) {
+  for (uint32_t b = 0; b < kTraceBanks; ++b)
+    latest_[size_t(Sig::dram_bank_row0) + b] = shown_[size_t(Sig::dram_bank_row0) + b] = kClosedRow;
   if (opt_.path.empty()) return;
   out_.open(opt_.path, std::ios::binary | std::ios::trunc);
   if (!out_) throw std::runtime_error(opt_.path + ": cannot write the VCD trace");
@@ -40,13 +56,14 @@ VcdTrace::VcdTrace(const TraceOptions& opt, uint64_t period_ps)
   if (opt_.clock) out_ << "$var wire 1 ! clk $end\n";
   // One scope per module, in the order the modules first appear in the table.
   std::vector<std::string> scopes;
-  for (const SigInfo& s : kSigs)
-    if (std::find(scopes.begin(), scopes.end(), s.scope) == scopes.end()) scopes.push_back(s.scope);
+  for (int i = 0; i < int(Sig::count); ++i)
+    if (declared(i) && std::find(scopes.begin(), scopes.end(), kSigs[i].scope) == scopes.end())
+      scopes.push_back(kSigs[i].scope);
   for (const std::string& scope : scopes) {
     const bool top = scope == "accelerator";
     if (!top) out_ << "$scope module " << scope << " $end\n";
     for (int i = 0; i < int(Sig::count); ++i)
-      if (scope == kSigs[i].scope)
+      if (declared(i) && scope == kSigs[i].scope)
         out_ << "$var wire " << kSigs[i].width << ' ' << id_of(i) << ' ' << kSigs[i].name << " $end\n";
     if (!top) out_ << "$upscope $end\n";
   }
@@ -60,13 +77,24 @@ VcdTrace::~VcdTrace() {
   }
 }
 
+bool VcdTrace::declared(int s) const {
+  if (s >= int(Sig::dram_bank_row0)) return uint32_t(s - int(Sig::dram_bank_row0)) < opt_.dram_banks;
+  if (s >= int(Sig::dram_act)) return opt_.dram_banks > 0;
+  return true;
+}
+
 bool VcdTrace::visible(uint64_t cycle) const {
   return cycle >= opt_.from_cycle && cycle < opt_.to_cycle &&
          (opt_.layer < 0 || opt_.layer == layer_);
 }
 
 void VcdTrace::emit(int s) {
-  const uint64_t v = values_[size_t(s)];
+  if (!declared(s)) return;
+  const uint64_t v = shown_[size_t(s)];
+  if (v == kClosedRow) {
+    out_ << "bx " << id_of(s) << '\n';
+    return;
+  }
   if (kSigs[s].width == 1) {
     out_ << (v ? '1' : '0') << id_of(s) << '\n';
     return;
@@ -86,7 +114,7 @@ void VcdTrace::advance(uint64_t cycle) {
     last_cycle_ = cycle;
     return;
   }
-  values_[int(Sig::cycle)] = cycle;
+  shown_[int(Sig::cycle)] = cycle;
   if (!in_window_) {  // entering the window: a full snapshot
     out_ << '#' << cycle * period_ps_ << "\n$dumpvars\n";
     if (opt_.clock) out_ << "1!\n";
@@ -108,20 +136,45 @@ void VcdTrace::advance(uint64_t cycle) {
   last_cycle_ = cycle;
 }
 
-void VcdTrace::record(Sig s, uint64_t cycle) {
-  const bool was_in = in_window_;
-  advance(cycle);
-  if (in_window_ && was_in) emit(int(s));
+void VcdTrace::record(Sig s, uint64_t value, uint64_t cycle) {
+  const Change c{cycle, s, value};
+  if (started_ && cycle <= last_cycle_) {  // the writer is already there
+    if (cycle < last_cycle_)
+      throw std::logic_error("VCD: a change more than a cycle late (" + std::string(kSigs[int(s)].name) + ")");
+    write(c);
+    return;
+  }
+  // Mostly in order: a change a cycle late goes before the current cycle's.
+  auto at = pending_.end();
+  while (at != pending_.begin() && (at - 1)->cycle > cycle) --at;
+  pending_.insert(at, c);
 }
 
-void VcdTrace::set_layer(int64_t layer, uint64_t cycle) {
-  layer_ = layer;
-  set(Sig::layer, uint64_t(layer), cycle);
-  if (on()) advance(cycle);
+void VcdTrace::write(const Change& c) {
+  shown_[size_t(c.sig)] = c.value;
+  if (c.sig == Sig::layer) layer_ = int64_t(c.value);
+  const bool was_in = in_window_ && started_;
+  advance(c.cycle);
+  started_ = true;
+  if (in_window_ && was_in) emit(int(c.sig));
 }
+
+void VcdTrace::flush(uint64_t cycle) {
+  size_t n = 0;
+  while (n < pending_.size() && pending_[n].cycle <= cycle) write(pending_[n++]);
+  pending_.erase(pending_.begin(), pending_.begin() + long(n));
+  if (!started_ || cycle > last_cycle_) {
+    advance(cycle);
+    started_ = true;
+  }
+}
+
+void VcdTrace::set_layer(int64_t layer, uint64_t cycle) { set(Sig::layer, uint64_t(layer), cycle); }
 
 void VcdTrace::finish(uint64_t total_cycles) {
   if (!on()) return;
+  for (const Change& c : pending_) write(c);
+  pending_.clear();
   if (visible(total_cycles) || in_window_) {
     if (!in_window_) advance(total_cycles);
     if (in_window_ && total_cycles > last_cycle_) {
@@ -132,7 +185,7 @@ void VcdTrace::finish(uint64_t total_cycles) {
       else
         out_ << '#' << total_cycles * period_ps_ << '\n';
     }
-    values_[int(Sig::cycle)] = total_cycles;
+    shown_[int(Sig::cycle)] = total_cycles;
     emit(int(Sig::cycle));
   }
   out_.close();

@@ -1,7 +1,9 @@
 #pragma once
 // A VCD writer for the accelerator's visible state, with a cycle window and a layer filter so
 // that a whole network does not produce gigabytes. Signals are plain values set by the
-// modules; a change is one comparison when tracing is off.
+// modules; a change is one comparison when tracing is off. A value may be set up to one cycle
+// late (the DRAM reports a cycle's commands at the next edge): the writer keeps the current
+// cycle's changes until the clock moves on.
 #include <cstdint>
 #include <fstream>
 #include <string>
@@ -16,8 +18,12 @@ enum class Sig : int {
   pe_inflight, acc_write, hazard, preload, in_filled, in_freed, out_filled, out_freed,
   pe_stage_valid,  // bit i: pipeline stage i + 1 holds an issue
   dma_rd_outstanding, dma_wr_outstanding,  // bursts in flight in each engine
-  count
+  // DDR4: commands issued in the cycle, and each bank's open row (kClosedRow: none)
+  dram_act, dram_rd, dram_wr, dram_pre, dram_ref, dram_bank_row0,
+  count = dram_bank_row0 + 16
 };
+constexpr uint32_t kTraceBanks = 16;     // banks the trace has signals for
+constexpr uint64_t kClosedRow = ~0ull;   // shown as x
 
 struct TraceOptions {
   std::string path;               // empty: no trace; the caller moves it into place
@@ -25,6 +31,7 @@ struct TraceOptions {
   uint64_t from_cycle = 0;        // window [from, to)
   uint64_t to_cycle = UINT64_MAX;
   bool clock = false;             // write the clock (cycle mode)
+  uint32_t dram_banks = 0;        // DDR4 banks to show (0: no DRAM command signals)
 };
 
 class VcdTrace {
@@ -34,28 +41,40 @@ class VcdTrace {
   bool on() const { return out_.is_open(); }
 
   void set(Sig s, uint64_t value, uint64_t cycle) {
-    if (values_[int(s)] == value) return;
-    values_[int(s)] = value;
-    if (on()) record(s, cycle);
+    if (latest_[int(s)] == value) return;
+    latest_[int(s)] = value;
+    if (on()) record(s, value, cycle);
   }
   void set_layer(int64_t layer, uint64_t cycle);
   // Cycle mode: called every clock so the clock and the cycle counter show every cycle.
   void tick(uint64_t cycle) {
-    if (on()) advance(cycle);
+    if (on() && cycle > 0) flush(cycle - 1);
   }
   // Writes the final cycle count and closes the file (a trace never finished is removed).
   void finish(uint64_t total_cycles);
 
  private:
-  void record(Sig s, uint64_t cycle);
+  struct Change {
+    uint64_t cycle;
+    Sig sig;
+    uint64_t value;
+  };
+  void record(Sig s, uint64_t value, uint64_t cycle);
+  // Writes every change up to `cycle` and moves the writer there.
+  void flush(uint64_t cycle);
+  void write(const Change& c);
   void advance(uint64_t cycle);
   bool visible(uint64_t cycle) const;
+  bool declared(int s) const;
   void emit(int s);
 
   TraceOptions opt_;
   uint64_t period_ps_;
   std::ofstream out_;
-  std::vector<uint64_t> values_;
+  std::vector<uint64_t> latest_;  // the last value set, to drop repeats
+  std::vector<uint64_t> shown_;   // the values as of the writer's cycle
+  std::vector<Change> pending_;   // not yet written, in cycle order
+  bool started_ = false;          // the writer has written a cycle
   int64_t layer_ = -1;
   bool header_done_ = false;
   bool in_window_ = false;

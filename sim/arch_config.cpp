@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "common/json_reader.h"
+#include "sim/memory_config.h"
 #include "sim/overrides.h"
 
 namespace shiftsim::sim {
@@ -23,8 +24,18 @@ const std::vector<std::string> kArchKeys = {"name", "description", "device",   "
 // do not collide with the arch file's own "name".
 const std::string kDeviceDocRoot = "<device file>";
 
-models::DramSpec read_dram(JsonReader r) {
+models::DramSpec read_dram(JsonReader r, std::string* memory_ref) {
   models::DramSpec d;
+  const std::string model = r.choice(
+      "model", "fixed", {"fixed", "ddr4"},
+      "fixed: every burst waits latency_ns, nothing contends; ddr4: the DDR4 timing model of "
+      "the memory file (banks, open rows, refresh, one data bus for reads and writes)");
+  d.model = model == "ddr4" ? models::DramModel::ddr4 : models::DramModel::fixed;
+  *memory_ref = r.str("memory", "",
+                      "DDR4 memory file (configs/memory/*.json), relative to this file's "
+                      "directory; required by model ddr4");
+  if (d.model == models::DramModel::ddr4 && memory_ref->empty())
+    r.fail("memory", "model ddr4 needs a memory file (for example \"../memory/ddr4_2400_zcu102.json\")");
   d.width_bytes = static_cast<uint32_t>(r.integer("width_bytes", d.width_bytes, 1, 128,
                                                   "data bus width in bytes; one beat per cycle"));
   if (!is_pow2(d.width_bytes))
@@ -33,6 +44,10 @@ models::DramSpec read_dram(JsonReader r) {
                          "DRAM peak bandwidth in GB/s; beats slow down above it");
   d.latency_ns = r.number("latency_ns", d.latency_ns, 0.0, 1e6,
                           "request to first data in ns; paid when a channel starts a new stream of bursts");
+  d.controller_latency_ns = r.number(
+      "controller_latency_ns", d.controller_latency_ns, 0.0, 1e6,
+      "model ddr4: ns from a burst's issue to the DDR4 command scheduler (interconnect, "
+      "controller front end, PHY); the DDR4 timing adds the rest");
   d.max_burst_bytes = static_cast<uint32_t>(
       r.integer("max_burst_bytes", d.max_burst_bytes, 1, 4096,
                 "longest burst in bytes (AXI4: 256 beats, never crossing 4 KiB); a power of two"));
@@ -169,6 +184,20 @@ std::string resolve_device(const std::string& arch_file, const std::string& ref)
   return (fs::path(arch_file).parent_path() / p).lexically_normal().string();
 }
 
+}  // namespace
+
+void load_memory(models::ArchSpec& arch, const std::string& arch_file, const std::string& memory_ref) {
+  if (arch.dram.model != models::DramModel::ddr4) return;
+  const std::string file = resolve_device(arch_file, memory_ref);
+  try {
+    arch.dram.ddr4 = load_memory_config(file);
+  } catch (const InputError& e) {
+    throw InputError(arch_file + ": dram.memory: " + e.what());
+  }
+}
+
+namespace {
+
 // Each device file has an energy table of the same name: configs/devices/zcu102.json ->
 // configs/energy/zcu102.json.
 std::string default_energy_file(const std::string& device_file) {
@@ -189,7 +218,8 @@ models::ArchSpec parse_arch(const nlohmann::json& doc, const std::string& file,
   const std::string dev = r.str("device", "device file, relative to this file's directory");
   // 1 MHz keeps the longest simulations far from SystemC's 2^64 ps horizon.
   a.clock_mhz = r.number("clock_mhz", a.clock_mhz, 1.0, 2000.0, "accelerator clock in MHz");
-  a.dram = read_dram(r.optional_child("dram", "off-chip memory and its AXI port"));
+  std::string memory_ref;
+  a.dram = read_dram(r.optional_child("dram", "off-chip memory and its AXI port"), &memory_ref);
   a.buffers = read_buffers(r.optional_child("buffers", "on-chip double buffers"));
   a.pe_array = read_pe_array(r.optional_child("pe_array", "the processing-element array"));
   // Read after pe_array: the weight width's range and default depend on the array kind.
@@ -203,6 +233,7 @@ models::ArchSpec parse_arch(const nlohmann::json& doc, const std::string& file,
                         "energy table (configs/energy/*.json), relative to this file's "
                         "directory; default: ../energy/<device file name> beside the device file");
   r.finish();
+  ex.memory_ref = memory_ref;
   if (extras) *extras = ex;
   if (device_ref) *device_ref = dev;
   if (description) *description = desc;
@@ -220,6 +251,7 @@ ArchConfig load_arch(const std::string& path, const std::vector<std::string>& ov
     ArchExtras ex;
     c.arch = parse_arch(doc, path, &dev_ref, &c.description, &ex);
     c.device_file = resolve_device(path, dev_ref);
+    load_memory(c.arch, path, ex.memory_ref);
     c.resources = ex.resources;
     c.energy_file = ex.energy_ref.empty() ? default_energy_file(c.device_file)
                                           : resolve_device(path, ex.energy_ref);

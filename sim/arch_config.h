@@ -28,7 +28,12 @@ struct ArchConfig {
 struct ArchExtras {
   models::ResourceOptions resources;
   std::string energy_ref;  // as written; empty: chosen by device
+  std::string memory_ref;  // dram.memory as written
 };
+
+// dram.model ddr4: reads the memory file `memory_ref` (resolved against the arch file's
+// directory) into arch.dram.ddr4; nothing for the fixed model.
+void load_memory(models::ArchSpec& arch, const std::string& arch_file, const std::string& memory_ref);
 
 // Reads `path`, applies the "--set path=value" overrides, checks every parameter and loads the
 // device. Any problem is an InputError naming the file and the JSON path; problems caused by an

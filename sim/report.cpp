@@ -37,6 +37,11 @@ Report build_report(const Prepared& p, const RunRequest& req, const RunOutcome& 
   r.dram_write_bytes = out.sim.dram.write_bytes;
   r.dram_read_bursts = out.sim.dram.read_bursts;
   r.dram_write_bursts = out.sim.dram.write_bursts;
+  r.dram_model = a.dram.model == models::DramModel::ddr4 ? "ddr4" : "fixed";
+  r.dram_row_hits = out.sim.dram.row_hits;
+  r.dram_row_misses = out.sim.dram.row_misses;
+  r.dram_row_conflicts = out.sim.dram.row_conflicts;
+  r.dram_refreshes = out.sim.dram.refreshes;
   r.bit_exact = out.checked ? (out.bit_exact ? 1 : 0) : -1;
   r.wall_prepare_s = out.wall_prepare_s;
   r.wall_golden_s = out.wall_golden_s;
@@ -106,8 +111,15 @@ void write_report_json(const std::string& path, const Report& r) {
   j["conv_gops"] = r.conv_gops;
   j["op_convention"] = "one multiply-accumulate = 2 operations";
   j["pe_utilization"] = r.pe_utilization;
-  j["dram"] = {{"read_bytes", r.dram_read_bytes}, {"write_bytes", r.dram_write_bytes},
+  j["dram"] = {{"model", r.dram_model},
+               {"read_bytes", r.dram_read_bytes}, {"write_bytes", r.dram_write_bytes},
                {"read_bursts", r.dram_read_bursts}, {"write_bursts", r.dram_write_bursts}};
+  if (r.dram_model == "ddr4") {
+    j["dram"]["row_hits"] = r.dram_row_hits;
+    j["dram"]["row_misses"] = r.dram_row_misses;
+    j["dram"]["row_conflicts"] = r.dram_row_conflicts;
+    j["dram"]["refreshes"] = r.dram_refreshes;
+  }
   j["resources"] = resource_report_json(r.resources);
   j["energy"] = energy_report_json(r.energy);
   if (r.test_set.images > 0) j["test_set"] = test_set_json(r.test_set);
@@ -171,6 +183,17 @@ void print_report_table(std::ostream& os, const Report& r) {
                 (unsigned long long)r.total_cycles, r.seconds * 1e3, r.gops, r.conv_gops,
                 100.0 * r.pe_utilization, r.dram_read_bytes / 1e6, r.dram_write_bytes / 1e6);
   os << line;
+  if (r.dram_model == "ddr4") {
+    const uint64_t accesses = r.dram_row_hits + r.dram_row_misses + r.dram_row_conflicts;
+    std::snprintf(line, sizeof line,
+                  "DDR4: %llu accesses of 64 B: %.1f%% row hits, %.1f%% misses, %.1f%% conflicts; "
+                  "%llu refreshes\n",
+                  (unsigned long long)accesses, accesses ? 100.0 * r.dram_row_hits / accesses : 0.0,
+                  accesses ? 100.0 * r.dram_row_misses / accesses : 0.0,
+                  accesses ? 100.0 * r.dram_row_conflicts / accesses : 0.0,
+                  (unsigned long long)r.dram_refreshes);
+    os << line;
+  }
   os << "bit-exact against the golden executor: "
      << (r.bit_exact < 0 ? "not checked" : r.bit_exact ? "yes" : "NO") << "; saturations: "
      << r.saturations << "; wall: simulation " << r.wall_sim_s << " s, golden "

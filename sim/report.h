@@ -82,6 +82,9 @@ struct Report {
   uint64_t total_cycles = 0, accelerator_cycles = 0, host_cycles = 0;
   uint64_t macs = 0, conv_macs = 0, conv_cycles = 0;
   uint64_t dram_read_bytes = 0, dram_write_bytes = 0, dram_read_bursts = 0, dram_write_bursts = 0;
+  std::string dram_model;  // "fixed" or "ddr4"
+  // DDR4: BL8 accesses by what their bank held, and refreshes (docs/MEMORY.md)
+  uint64_t dram_row_hits = 0, dram_row_misses = 0, dram_row_conflicts = 0, dram_refreshes = 0;
   uint64_t saturations = 0;
   double seconds = 0, gops = 0, conv_gops = 0, pe_utilization = 0;
   int bit_exact = -1;

@@ -1,6 +1,7 @@
 #include "study/bench_floor.h"
 
 #include <algorithm>
+#include <climits>
 #include <chrono>
 #include <cstdint>
 #include <random>
@@ -50,24 +51,70 @@ int64_t conv_layer(const quant::Layer& l, const std::vector<int16_t>& in,
   for (int32_t v : out) check += v;
   return check;
 }
-}  // namespace
 
-double floor_conv_seconds(const quant::Network& net, int repeat) {
+// A fully connected layer as an int16 matrix-vector product, four rows at a time.
+int64_t fc_layer(const quant::Layer& l, const std::vector<int16_t>& in, const std::vector<int16_t>& w,
+                 std::vector<int32_t>& out) {
+  const size_t n = size_t(l.in_shape.elements()), m = size_t(l.out_shape.c);
+  size_t r = 0;
+  for (; r + 4 <= m; r += 4) {
+    const int16_t *w0 = w.data() + r * n, *w1 = w0 + n, *w2 = w1 + n, *w3 = w2 + n;
+    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const int32_t x = in[i];
+      s0 += x * w0[i], s1 += x * w1[i], s2 += x * w2[i], s3 += x * w3[i];
+    }
+    out[r] = s0, out[r + 1] = s1, out[r + 2] = s2, out[r + 3] = s3;
+  }
+  for (; r < m; ++r) {
+    int32_t s = 0;
+    for (size_t i = 0; i < n; ++i) s += int32_t(in[i]) * w[r * n + i];
+    out[r] = s;
+  }
+  int64_t check = 0;
+  for (int32_t v : out) check += v;
+  return check;
+}
+
+// A max pooling window per output: the pooling layers' share of the floor.
+int64_t pool_layer(const quant::Layer& l, const std::vector<int16_t>& in, std::vector<int32_t>& out) {
+  const quant::Shape is = l.in_shape, os = l.out_shape;
+  int64_t check = 0;
+  for (int c = 0; c < os.c; ++c)
+    for (int y = 0; y < os.h; ++y)
+      for (int x = 0; x < os.w; ++x) {
+        int32_t best = INT32_MIN;
+        for (int ky = 0; ky < l.kernel; ++ky)
+          for (int kx = 0; kx < l.kernel; ++kx) {
+            const int iy = y * l.stride - l.pad + ky, ix = x * l.stride - l.pad + kx;
+            if (iy >= 0 && iy < is.h && ix >= 0 && ix < is.w)
+              best = std::max<int32_t>(best, in[(size_t(c) * is.h + iy) * is.w + ix]);
+          }
+        out[(size_t(c) * os.h + y) * os.w + x] = best;
+        check += best;
+      }
+  return check;
+}
+
+double floor_seconds(const quant::Network& net, int repeat, bool conv_only) {
   std::mt19937 rng(1);
   std::uniform_int_distribution<int> dist(-128, 127);
   double best = 1e30;
   for (int r = 0; r < std::max(1, repeat); ++r) {
     double total = 0;
     for (const quant::Layer& l : net.layers) {
-      if (l.type != quant::LayerType::conv) continue;
-      std::vector<int16_t> in(size_t(l.in_shape.elements())), w(size_t(l.out_shape.c) *
-                                                                 (l.in_shape.c / l.groups) *
-                                                                 l.kernel * l.kernel);
+      const bool conv = l.type == quant::LayerType::conv, fc = l.type == quant::LayerType::fc;
+      const bool pool = l.type == quant::LayerType::maxpool || l.type == quant::LayerType::avgpool;
+      if (!conv && (conv_only || (!fc && !pool))) continue;
+      std::vector<int16_t> in(size_t(l.in_shape.elements()));
+      std::vector<int16_t> w;
+      if (conv) w.resize(size_t(l.out_shape.c) * (l.in_shape.c / l.groups) * l.kernel * l.kernel);
+      if (fc) w.resize(size_t(l.out_shape.c) * size_t(l.in_shape.elements()));
       for (auto& v : in) v = int16_t(dist(rng));
       for (auto& v : w) v = int16_t(dist(rng));
       std::vector<int32_t> out(size_t(l.out_shape.elements()));
       const auto t0 = std::chrono::steady_clock::now();
-      volatile int64_t sink = conv_layer(l, in, w, out);
+      volatile int64_t sink = conv ? conv_layer(l, in, w, out) : fc ? fc_layer(l, in, w, out) : pool_layer(l, in, out);
       (void)sink;
       total += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
@@ -75,5 +122,10 @@ double floor_conv_seconds(const quant::Network& net, int repeat) {
   }
   return best;
 }
+}  // namespace
+
+double floor_conv_seconds(const quant::Network& net, int repeat) { return floor_seconds(net, repeat, true); }
+
+double floor_network_seconds(const quant::Network& net, int repeat) { return floor_seconds(net, repeat, false); }
 
 }  // namespace shiftsim::sim

@@ -13,9 +13,9 @@ using models::LayerStats;
 // A stats field added without a comparison here would let the two modes drift apart unseen:
 // these sizes stop the build first. Compare the new field below, then update the size.
 static_assert(sizeof(LayerStats) == 104,
-              "models::LayerStats changed: compare the new field in sim/differential_compare.cpp");
-static_assert(sizeof(models::DramStats) == 32,
-              "models::DramStats changed: compare the new field in sim/differential_compare.cpp");
+              "models::LayerStats changed: compare the new field in study/differential_compare.cpp");
+static_assert(sizeof(models::DramStats) == 64,
+              "models::DramStats changed: compare the new field in study/differential_compare.cpp");
 static_assert(sizeof(models::SimResult) == 2 * sizeof(uint64_t) + 2 * sizeof(std::vector<uint64_t>) +
                                                sizeof(std::vector<LayerStats>) + sizeof(models::DramStats),
               "models::SimResult changed: compare (and send from the cycle child) the new field");
@@ -77,6 +77,10 @@ void compare_run_totals(Differences& d, const models::SimResult& a, const models
   d.check("dram.write_bytes", a.dram.write_bytes, b.dram.write_bytes);
   d.check("dram.read_bursts", a.dram.read_bursts, b.dram.read_bursts);
   d.check("dram.write_bursts", a.dram.write_bursts, b.dram.write_bursts);
+  d.check("dram.row_hits", a.dram.row_hits, b.dram.row_hits);
+  d.check("dram.row_misses", a.dram.row_misses, b.dram.row_misses);
+  d.check("dram.row_conflicts", a.dram.row_conflicts, b.dram.row_conflicts);
+  d.check("dram.refreshes", a.dram.refreshes, b.dram.refreshes);
 }
 
 // Which tensor a DRAM address belongs to, for a reader looking at a differing byte.

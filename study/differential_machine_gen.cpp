@@ -59,9 +59,16 @@ DrawnMachine draw_machine(CaseRng& rng, const CaseRanges& r) {
   set("ppu.latency_cycles", num(ppu));
   set("host.reg_access_cycles", num(reg));
 
+  // The DDR4 model: contention between the three engines, row hits and misses, refresh.
+  const bool ddr4 = rng.chance(r.ddr4_percent);
+  if (ddr4) {
+    set("dram.model", "ddr4");
+    set("dram.memory", "../memory/ddr4_2400_zcu102.json");
+  }
+
   m.description = std::string(vpe ? "vpe " : "svpe ") + num(lanes) + "x" + num(vector) + " k" + num(kernel) +
                   " st" + num(stages) + " " + num(clock) + "MHz | a" + num(act) + " w" + num(weight) +
-                  " acc" + num(acc) + (wrap ? " wrap" : " sat") + " | dram " + num(width) + "B " +
+                  " acc" + num(acc) + (wrap ? " wrap" : " sat") + " | dram " + (ddr4 ? "ddr4 " : "") + num(width) + "B " +
                   num(latency) + "ns " + peak + "GB/s burst" + num(burst) + " | ppu" + num(ppu) + " reg" +
                   num(reg);
   return m;

@@ -25,6 +25,7 @@ struct CaseRanges {
   int max_array_kernel = 5;
   int max_product_stages = 4;
   int max_latency_ns = 300;
+  int ddr4_percent = 40;  // cases on the DDR4 model (the rest: fixed latency)
   int min_burst_bytes = 64;  // dram.max_burst_bytes: a power of two from here to 4096
   int max_ppu_latency = 16;
   int max_reg_access_cycles = 8;

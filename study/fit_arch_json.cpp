@@ -4,7 +4,8 @@ namespace shiftsim::sim {
 
 nlohmann::ordered_json arch_to_json(const models::ArchSpec& a, const std::string& description,
                                     const std::string& device_ref,
-                                    const models::ResourceOptions& resources) {
+                                    const models::ResourceOptions& resources,
+                                    const std::string& memory_ref) {
   using nlohmann::ordered_json;
   const bool svpe = a.pe_array.kind == models::ArrayKind::svpe;
   ordered_json j;
@@ -12,14 +13,23 @@ nlohmann::ordered_json arch_to_json(const models::ArchSpec& a, const std::string
   j["description"] = description;
   j["device"] = device_ref;
   j["clock_mhz"] = a.clock_mhz;
-  j["dram"] = ordered_json{{"width_bytes", a.dram.width_bytes},
+  const bool ddr4 = a.dram.model == models::DramModel::ddr4;
+  j["dram"] = ordered_json{{"model", ddr4 ? "ddr4" : "fixed"},
+                           {"width_bytes", a.dram.width_bytes},
                            {"peak_gbps", a.dram.peak_gbps},
                            {"latency_ns", a.dram.latency_ns},
                            {"max_burst_bytes", a.dram.max_burst_bytes},
                            {"size_mib", a.dram.size_mib}};
+  if (ddr4) {
+    j["dram"]["memory"] = memory_ref;
+    j["dram"]["controller_latency_ns"] = a.dram.controller_latency_ns;
+  }
   j["buffers"] = ordered_json{{"input_kib", a.buffers.input_kib},
                               {"weight_kib", a.buffers.weight_kib},
-                              {"output_kib", a.buffers.output_kib}};
+                              {"output_kib", a.buffers.output_kib},
+                              {"input_read_latency", a.buffers.input_read_latency},
+                              {"weight_read_latency", a.buffers.weight_read_latency},
+                              {"output_read_latency", a.buffers.output_read_latency}};
   j["pe_array"] = ordered_json{{"kind", svpe ? "svpe" : "vpe"},
                                {"lanes", a.pe_array.lanes},
                                {"vector", a.pe_array.vector},
@@ -31,6 +41,7 @@ nlohmann::ordered_json arch_to_json(const models::ArchSpec& a, const std::string
       {"acc_bits", a.numerics.acc_bits},
       {"overflow", a.numerics.overflow == models::OverflowPolicy::wrap ? "wrap" : "saturate"}};
   j["ppu"] = ordered_json{{"latency_cycles", a.ppu.latency_cycles}};
+  j["dma"] = ordered_json{{"outstanding", a.dma.outstanding}};
   j["host"] = ordered_json{{"reg_access_cycles", a.host.reg_access_cycles}};
   j["resources"] = ordered_json{
       {"dsp_counting", resources.dsp_counting == models::DspCounting::nbqnn_paper ? "nbqnn_paper" : "synthesis"},
@@ -42,6 +53,12 @@ bool same_arch(const models::ArchSpec& x, const models::ArchSpec& y) {
   return x.name == y.name && x.clock_mhz == y.clock_mhz && x.dram.width_bytes == y.dram.width_bytes &&
          x.dram.peak_gbps == y.dram.peak_gbps && x.dram.latency_ns == y.dram.latency_ns &&
          x.dram.max_burst_bytes == y.dram.max_burst_bytes && x.dram.size_mib == y.dram.size_mib &&
+         x.dram.model == y.dram.model && x.dram.controller_latency_ns == y.dram.controller_latency_ns &&
+         (x.dram.model != models::DramModel::ddr4 || x.dram.ddr4 == y.dram.ddr4) &&
+         x.buffers.input_read_latency == y.buffers.input_read_latency &&
+         x.buffers.weight_read_latency == y.buffers.weight_read_latency &&
+         x.buffers.output_read_latency == y.buffers.output_read_latency &&
+         x.dma.outstanding == y.dma.outstanding &&
          x.buffers.input_kib == y.buffers.input_kib && x.buffers.weight_kib == y.buffers.weight_kib &&
          x.buffers.output_kib == y.buffers.output_kib && x.pe_array.kind == y.pe_array.kind &&
          x.pe_array.lanes == y.pe_array.lanes && x.pe_array.vector == y.pe_array.vector &&

@@ -14,9 +14,11 @@ namespace shiftsim::sim {
 // run's start check costs the machine with.
 nlohmann::ordered_json arch_to_json(const models::ArchSpec& a, const std::string& description,
                                     const std::string& device_ref,
-                                    const models::ResourceOptions& resources = {});
+                                    const models::ResourceOptions& resources = {},
+                                    const std::string& memory_ref = "");
 
-// True when every field parse_arch reads is equal (the name included).
+// True when every field parse_arch reads is equal (the name included; a DDR4 channel by its
+// timings, geometry and address map).
 bool same_arch(const models::ArchSpec& x, const models::ArchSpec& y);
 
 }  // namespace shiftsim::sim

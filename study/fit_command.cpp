@@ -63,7 +63,7 @@ std::string pct(double need, double have) {
   return b;
 }
 
-// The device as the written arch file should name it: relative to the file's directory
+// A file (the device, the memory) as the written arch file should name it: relative to the file's directory
 // (as load_arch resolves it), absolute when no relative path exists.
 std::string device_ref(const std::string& device_file, const std::string& out) {
   const fs::path dev = fs::absolute(device_file).lexically_normal();
@@ -109,7 +109,12 @@ int fit_command(const FitRequest& req, const std::string& argv0) {
   FitOptions opt;
   // The file label names the options that changed the base, so an out-of-range value reads
   // e.g. "svpe_zcu102.json with --array/--clock-mhz/--weight-bits: numerics.weight_bits: must be <= 5".
-  opt.base = parse_arch(base_doc, base_file + " with --array/--clock-mhz/--weight-bits");
+  ArchExtras base_extras;
+  opt.base = parse_arch(base_doc, base_file + " with --array/--clock-mhz/--weight-bits", nullptr,
+                        nullptr, &base_extras);
+  load_memory(opt.base, base_file, base_extras.memory_ref);
+  const std::string memory_file =
+      base_extras.memory_ref.empty() ? "" : (fs::path(base_file).parent_path() / base_extras.memory_ref).string();
   std::string dev_stem = fs::path(device_file).stem().string();
   opt.base.name = req.name.empty() ? "fit_" + req.array + "_" + dev_stem : req.name;
   opt.device = device;
@@ -184,10 +189,13 @@ int fit_command(const FitRequest& req, const std::string& argv0) {
                 win.arch.pe_array.lanes, win.arch.pe_array.vector, win.arch.pe_array.kernel,
                 win.resources.buffers_in_uram ? "URAM288" : "BRAM36", cycles);
   const nlohmann::ordered_json doc =
-      arch_to_json(win.arch, desc, device_ref(device_file, req.out), win.resources);
+      arch_to_json(win.arch, desc, device_ref(device_file, req.out), win.resources,
+                   memory_file.empty() ? "" : device_ref(memory_file, req.out));
   // What run will read must be what was chosen.
   ArchExtras back;
-  if (!same_arch(parse_arch(nlohmann::json::parse(doc.dump()), req.out, nullptr, nullptr, &back), win.arch) ||
+  models::ArchSpec reread = parse_arch(nlohmann::json::parse(doc.dump()), req.out, nullptr, nullptr, &back);
+  load_memory(reread, req.out, back.memory_ref);
+  if (!same_arch(reread, win.arch) ||
       back.resources.buffers_in_uram != win.resources.buffers_in_uram ||
       back.resources.dsp_counting != win.resources.dsp_counting)
     throw std::logic_error("fit: the written arch does not read back to the chosen one");

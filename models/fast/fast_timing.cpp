@@ -1,6 +1,7 @@
 #include "models/fast/fast_timing.h"
 
 #include <algorithm>
+#include <stdexcept>
 #include <vector>
 
 #include "models/int_math.h"
@@ -15,9 +16,10 @@ constexpr uint64_t kDecode = 1;
 
 FastTiming::FastTiming(const ArchSpec& arch)
     : arch_(arch), dram_timing_(arch.dram, arch.clock_mhz), memory_(make_memory_timing(arch)),
-
       depth_(pipeline_depth(arch)) {
-  write_.write = true;
+  fetch_.who = DramInitiator::fetch;
+  read_.who = DramInitiator::load;
+  write_.who = DramInitiator::store;
 }
 
 uint32_t FastTiming::pipeline_depth(const ArchSpec& arch) {
@@ -31,30 +33,73 @@ uint32_t FastTiming::pipeline_depth(const ArchSpec& arch) {
 
 void FastTiming::add(uint64_t addr, uint64_t bytes) { dram_timing_.split(addr, bytes, bursts_); }
 
-uint64_t FastTiming::job(Engine& e, uint64_t handed, uint64_t data_ready) {
-  if (bursts_.empty()) return handed;
-  const uint64_t start = handed + 1;  // the engine takes the job at the next edge
-  const uint64_t outstanding = arch_.dma.outstanding, width = dram_timing_.width_bytes();
-  if (e.ends.size() != outstanding) e.ends.assign(outstanding, 0);
+size_t FastTiming::queue_job(Engine& e, uint64_t handed, uint64_t data_ready) {
+  Job job;
+  job.handed = handed;
+  job.data_ready = data_ready;
+  if (bursts_.empty()) job.done = handed;
+  e.jobs.push_back(job);
+  const size_t id = e.jobs.size() - 1;
+  const uint64_t width = dram_timing_.width_bytes();
   uint64_t offset = 0;
-  for (const Burst& burst : bursts_) {
-    const uint64_t beats = (burst.addr + burst.bytes - 1) / width - burst.addr / width + 1;
-    // One request a cycle, each waiting for a free slot: the burst N back has moved its data.
-    uint64_t& slot = e.ends[e.bursts % outstanding];
-    const uint64_t issue = std::max({start, e.last_issue + 1, e.bursts >= outstanding ? slot + 1 : 0});
-    const MemAccess a = memory_->access(e.write, issue, burst.addr, burst.bytes);
-    // Its beats follow the previous burst's on the data channel, once the DRAM has them (and,
-    // writing, once the source has produced them); the last waits for the DRAM's last data.
-    uint64_t first = std::max(a.first, e.data_end + 1);
-    if (e.write) first = std::max(first, data_ready + offset);
-    e.data_end = std::max(first + beats - 1, a.last);
-    e.last_issue = issue;
-    slot = e.data_end;
-    ++e.bursts;
-    offset += beats;
+  for (size_t i = 0; i < bursts_.size(); ++i) {
+    const Burst& burst = bursts_[i];
+    e.queue.push_back({burst, offset, id, i + 1 == bursts_.size()});
+    offset += (burst.addr + burst.bytes - 1) / width - burst.addr / width + 1;
   }
   bursts_.clear();
-  return e.data_end + 1;
+  return id;
+}
+
+uint64_t FastTiming::next_issue(const Engine& e) const {
+  if (e.queue.empty()) return kUnknown;
+  const uint64_t outstanding = arch_.dma.outstanding;
+  // The engine takes a job at the edge after it is handed; one request a cycle, each waiting
+  // for a free slot: the burst `outstanding` back has moved its data.
+  const uint64_t slot = e.bursts >= outstanding ? e.ends[e.bursts % outstanding] + 1 : 0;
+  return std::max({e.jobs[e.queue.front().job].handed + 1, e.last_issue + 1, slot});
+}
+
+void FastTiming::serve(Engine& e) {
+  const uint64_t issue = next_issue(e);
+  const QueuedBurst q = e.queue.front();
+  e.queue.pop_front();
+  const uint64_t outstanding = arch_.dma.outstanding, width = dram_timing_.width_bytes();
+  if (e.ends.size() != outstanding) e.ends.assign(outstanding, 0);
+  const bool write = e.who == DramInitiator::store;
+  const Burst& burst = q.burst;
+  const uint64_t beats = (burst.addr + burst.bytes - 1) / width - burst.addr / width + 1;
+  const MemAccess a = memory_->access(write, issue, burst.addr, burst.bytes);
+  // Its beats follow the previous burst's on the data channel, once the DRAM has them (and,
+  // writing, once the source has produced them); the last waits for the DRAM's last data.
+  Job& job = e.jobs[q.job];
+  uint64_t first = std::max(a.first, e.data_end + 1);
+  if (write) first = std::max(first, job.data_ready + q.offset);
+  e.data_end = std::max(first + beats - 1, a.last);
+  e.last_issue = issue;
+  e.ends[e.bursts % outstanding] = e.data_end;
+  ++e.bursts;
+  if (q.last) job.done = e.data_end + 1;
+}
+
+bool FastTiming::serve_next() {
+  // Any engine without a queued burst waits for a job still moving, so its next request
+  // comes after the earliest queued one: serving that one keeps the DRAM's arrival order.
+  Engine* best = nullptr;
+  uint64_t best_at = kUnknown;
+  for (Engine* e : {&fetch_, &read_, &write_}) {  // the initiators' order breaks ties
+    const uint64_t at = next_issue(*e);
+    if (at < best_at) best = e, best_at = at;
+  }
+  if (!best) return false;
+  serve(*best);
+  return true;
+}
+
+uint64_t FastTiming::finish(Engine& e, size_t job) {
+  while (e.jobs[job].done == kUnknown)
+    if (!serve_next()) throw std::logic_error("fast timing: a DMA job that never ends");
+  return e.jobs[job].done;
 }
 
 void FastTiming::add_window(uint64_t base, const Descriptor& d, const Window& w) {
@@ -69,10 +114,11 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
                            uint64_t desc_at, uint64_t now, LayerStats& st) {
   const DramStats before = memory_->stats();
   const BufferSpec& buf = arch_.buffers;
+  for (Engine* e : {&fetch_, &read_, &write_}) e->jobs.clear();
   st.start_cycle = now;
   // §3: the fetch, one decode cycle, the layer registers raised; the units act a cycle later.
   add(desc_at, kDescriptorBytes);
-  const uint64_t t0 = job(fetch_, now) + kDecode + 1;
+  const uint64_t t0 = finish(fetch_, queue_job(fetch_, now)) + kDecode + 1;
   const uint32_t tm = arch_.pe_array.lanes, k = arch_.pe_array.kernel;
   const bool conv = d.op == Op::conv;
   // §6: pipeline depth, weight preload and accumulator hazard distances.
@@ -80,27 +126,34 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
   const uint64_t G = buf.weight_read_latency + 1, H = buf.output_read_latency + 1;
   const uint64_t kp = (d.kernel + k - 1) / k, pieces = conv ? kp * kp : 1;
   const uint64_t ab = act_bytes(arch_);
-  std::vector<uint64_t> last_issue(plan.steps.size());
-  std::vector<uint64_t> store_end(plan.tiles.size());
+  const size_t S = plan.steps.size(), T = plan.tiles.size();
+  std::vector<uint32_t> tile_of(S);
+  for (size_t t = 0; t < T; ++t)
+    for (uint32_t s = 0; s < plan.tiles[t].steps; ++s) tile_of[plan.tiles[t].first_step + s] = uint32_t(t);
+  std::vector<uint64_t> last_issue(S), load_handed(S), tile_retire(T), store_handed(T);
+  std::vector<size_t> load_job(S), store_job(T);
   // The compute unit's state between steps: the last round's first issue and length.
   uint64_t round_start = 0, round_len = 0, busy_end = 0, compute = 0, last_retire = t0;
-  bool any_step = false;
+  uint64_t load_busy_until = 0;
   auto busy = [&](uint64_t from, uint64_t to) {  // adds [from, to] to the union of busy cycles
     from = std::max(from, busy_end);
     if (to + 1 > from) compute += to + 1 - from;
     busy_end = std::max(busy_end, to + 1);
   };
-  uint64_t load_prev_handed = 0, load_busy_until = 0, store_prev_end = t0;
-  for (size_t t = 0; t < plan.tiles.size(); ++t) {
-    const TilePlan& tile = plan.tiles[t];
-    const uint64_t pixels = uint64_t(tile.nr) * tile.ncol;
-    for (uint32_t s = tile.first_step; s < tile.first_step + tile.steps; ++s) {
+  auto store_end = [&](size_t t) { return write_.jobs[store_job[t]].done; };
+  // The three units as chains of jobs (§7), each advanced as far as what it waits for is
+  // known; when none can move, the earliest DRAM request is served.
+  size_t loads = 0, steps = 0, stores = 0, stores_seen = 0;
+  while (stores_seen < T) {
+    bool moved = false;
+    // load(s): handed a cycle after load(s-1) was, once the compute unit has released its half
+    // (step s-2).
+    while (loads < S && (loads < 2 || steps >= loads - 1)) {
+      const size_t s = loads;
       const StepPlan& step = plan.steps[s];
-      // §7 load(s): handed to the read engine a cycle after load(s-1) was, once the compute
-      // unit has released its half (step s-2).
       uint64_t ls = std::max(t0, s >= 2 ? last_issue[s - 2] + 1 : t0);
-      if (s >= 1) ls = std::max(ls, load_prev_handed + 1);
-      load_prev_handed = ls;
+      if (s >= 1) ls = std::max(ls, load_handed[s - 1] + 1);
+      load_handed[s] = ls;
       add_window(d.in_addr, d, step.window);
       if (d.op == Op::eltwise && d.inputs == 2) add_window(d.in2_addr, d, step.window);
       if (conv) {
@@ -112,7 +165,20 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
           add(d.bias_addr + oc0 * kBiasBytes, mc * kBiasBytes);
         }
       }
-      const uint64_t at = job(read_, ls);
+      load_job[s] = queue_job(read_, ls);
+      ++loads;
+      moved = true;
+    }
+    // step s: once its load is done and, first in tile t, the store of tile t-2 has freed the
+    // output half.
+    while (steps < loads) {
+      const size_t s = steps;
+      const uint64_t at = read_.jobs[load_job[s]].done;
+      const uint32_t t = tile_of[s];
+      const TilePlan& tile = plan.tiles[t];
+      const bool first = s == tile.first_step;
+      if (at == kUnknown || (first && t >= 2 && (stores <= t - 2 || store_end(t - 2) == kUnknown))) break;
+      const uint64_t ls = load_handed[s];
       // busy cycles of overlapping load jobs count once
       st.load_cycles += at - std::max(ls, std::min(load_busy_until, at));
       load_busy_until = at;
@@ -121,16 +187,15 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
       // The engine raises the half's filled bit with the job's last beat (cycle at - 1): the
       // compute unit sees it in cycle `at`.
       const uint64_t seen = at;
-      const bool first = s == tile.first_step;
-      // The output half is free once the store of tile t-2 has ended (seen a cycle later).
-      const uint64_t out_free = first && t >= 2 ? store_end[t - 2] + 1 : t0;
+      const uint64_t out_free = first && t >= 2 ? store_end(t - 2) + 1 : t0;
+      const uint64_t pixels = uint64_t(tile.nr) * tile.ncol;
       uint64_t r0;
       if (conv) {
         // The first piece's weights preload once the half is filled and the shadow set is free
         // (the previous round has started); a round starts G cycles after its preload.
-        const uint64_t x0 = std::max(seen, any_step ? round_start : t0);
+        const uint64_t x0 = std::max(seen, s > 0 ? round_start : t0);
         r0 = std::max(x0 + G, out_free);
-        if (any_step) r0 = std::max(r0, round_start + (first ? round_len : std::max(round_len, H)));
+        if (s > 0) r0 = std::max(r0, round_start + (first ? round_len : std::max(round_len, H)));
         busy(x0, x0 + G - 1);
         const uint64_t spacing = std::max({pixels, G, H});
         round_start = r0 + (pieces - 1) * spacing;
@@ -138,39 +203,55 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
         last_issue[s] = round_start + pixels - 1;
       } else {
         r0 = std::max(seen, out_free);
-        if (any_step) r0 = std::max(r0, last_issue[s - 1] + 1);
+        if (s > 0) r0 = std::max(r0, last_issue[s - 1] + 1);
         const uint64_t issues = d.op == Op::eltwise ? pixels : pixels * d.kernel * d.kernel;
         last_issue[s] = r0 + issues - 1;
       }
-      any_step = true;
       mark(r0, Sig::tile, t);
       mark(r0, Sig::step, s);
       busy(r0, last_issue[s] + D - 1);
       last_retire = last_issue[s] + D - 1;
+      if (s + 1 == tile.first_step + tile.steps) tile_retire[t] = last_retire;
+      ++steps;
+      moved = true;
     }
-    // §7 store(t): after store(t-1), the cycle after the tile's last accumulation; the PPU
-    // fills, then the tile's rows go out (one transfer per channel when the tile spans whole
-    // rows, else per row).
-    const uint64_t ss = std::max(store_prev_end, last_retire + 1);
-    const bool whole_rows = tile.ncol == d.out_w;
-    for (uint32_t m = 0; m < tile.mc; ++m) {
-      const uint64_t ch = uint64_t(d.out_c_offset) + tile.oc0 + m;
-      for (uint32_t r = 0; r < tile.nr; r = whole_rows ? tile.nr : r + 1) {
-        const uint64_t rows = whole_rows ? tile.nr : 1;
-        add(d.out_addr + ((ch * d.out_h + tile.r0 + r) * d.out_w + tile.c0) * ab, rows * tile.ncol * ab);
+    // store(t): after store(t-1), the cycle after the tile's last accumulation; the PPU fills,
+    // then the tile's rows go out (one transfer per channel when the tile spans whole rows,
+    // else per row).
+    while (stores < T) {
+      const size_t t = stores;
+      const TilePlan& tile = plan.tiles[t];
+      if (steps < tile.first_step + tile.steps || (t > 0 && store_end(t - 1) == kUnknown)) break;
+      const uint64_t ss = std::max(t > 0 ? store_end(t - 1) : t0, tile_retire[t] + 1);
+      const bool whole_rows = tile.ncol == d.out_w;
+      for (uint32_t m = 0; m < tile.mc; ++m) {
+        const uint64_t ch = uint64_t(d.out_c_offset) + tile.oc0 + m;
+        for (uint32_t r = 0; r < tile.nr; r = whole_rows ? tile.nr : r + 1) {
+          const uint64_t rows = whole_rows ? tile.nr : 1;
+          add(d.out_addr + ((ch * d.out_h + tile.r0 + r) * d.out_w + tile.c0) * ab, rows * tile.ncol * ab);
+        }
       }
+      store_handed[t] = ss;
+      store_job[t] = queue_job(write_, ss, ss + arch_.ppu.latency_cycles);
+      ++stores;
+      moved = true;
     }
-    const uint64_t at = job(write_, ss, ss + arch_.ppu.latency_cycles);
-    st.store_cycles += at - ss;
-    mark(ss, Sig::ppu_busy, 1);
-    mark(ss, Sig::dma_wr_busy, 1);
-    mark(at, Sig::ppu_busy, 0);
-    mark(at, Sig::dma_wr_busy, 0);
-    store_end[t] = store_prev_end = at;
+    while (stores_seen < stores && store_end(stores_seen) != kUnknown) {
+      const size_t t = stores_seen++;
+      const uint64_t ss = store_handed[t], at = store_end(t);
+      st.store_cycles += at - ss;
+      mark(ss, Sig::ppu_busy, 1);
+      mark(ss, Sig::dma_wr_busy, 1);
+      mark(at, Sig::ppu_busy, 0);
+      mark(at, Sig::dma_wr_busy, 0);
+      moved = true;
+    }
+    if (!moved && !serve_next()) throw std::logic_error("fast timing: the units wait on each other");
   }
   st.compute_cycles = compute;
   st.stall_cycles = last_retire + 1 - t0 - compute;
-  st.end_cycle = store_prev_end + 1;  // the controller sees the layer done a cycle later
+  // the controller sees the layer done a cycle later
+  st.end_cycle = (T > 0 ? store_end(T - 1) : t0) + 1;
   st.dram_read_bytes = memory_->stats().read_bytes - before.read_bytes;
   st.dram_write_bytes = memory_->stats().write_bytes - before.write_bytes;
 }

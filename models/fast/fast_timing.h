@@ -2,16 +2,19 @@
 // Fast mode's clock: the contract's timing rules (docs/ARCHITECTURE.md §3-§8) applied job by
 // job in plain C++, without SystemC. It is the second, independent implementation of the
 // machine's timing: cycle mode gets its cycles from clocked modules, this class from the rules,
-// and the two must agree on every pass. It shares only the DRAM model (models/dram_timing.h)
-// with cycle mode, and the loop nest of tiles and steps that the program defines
-// (models/layer_plan.h). `shiftsim fit` times its candidates with it too.
+// and the two must agree on every pass. It shares only the memory timing object
+// (models/memory/memory_timing.h) with cycle mode, which it feeds with the three engines'
+// requests in the order they reach the DRAM, and the loop nest of tiles and steps that the
+// program defines (models/layer_plan.h). `shiftsim fit` times its candidates with it too.
 #include <cstdint>
+#include <deque>
+#include <memory>
 #include <vector>
 
 #include "models/arch_spec.h"
 #include "models/dram_timing.h"
+#include "models/memory/dram_initiator.h"
 #include "models/memory/memory_timing.h"
-#include <memory>
 #include "models/layer_plan.h"
 #include "models/program.h"
 #include "models/stats.h"
@@ -48,18 +51,41 @@ class FastTiming {
   static uint32_t pipeline_depth(const ArchSpec& arch);
 
  private:
-  // A DMA engine's state between its jobs (§4): its bursts stream on across job boundaries.
+  static constexpr uint64_t kUnknown = UINT64_MAX;
+  // A DMA engine (§4): its jobs, the bursts it has yet to issue, and its state between bursts,
+  // which carries across job and pass boundaries.
+  struct Job {
+    uint64_t handed = 0, data_ready = 0;
+    uint64_t done = kUnknown;  // the cycle after its last beat, once its last burst is served
+  };
+  struct QueuedBurst {
+    Burst burst;
+    uint64_t offset = 0;  // beats of its job before it
+    size_t job = 0;
+    bool last = false;    // the job's last burst
+  };
   struct Engine {
-    bool write = false;
+    DramInitiator who = DramInitiator::fetch;
     uint64_t last_issue = 0, data_end = 0;
     std::vector<uint64_t> ends;  // the last beats' cycles of its most recent bursts (a ring)
     uint64_t bursts = 0;
+    std::deque<QueuedBurst> queue;
+    std::vector<Job> jobs;  // this pass's
   };
   // Queues one contiguous transfer of the next DMA job.
   void add(uint64_t addr, uint64_t bytes);
-  // §4: the queued job, handed to engine `e` in cycle `handed`; returns the cycle after its
-  // last beat (`handed` for an empty job). A write's beats wait for data from `data_ready`.
-  uint64_t job(Engine& e, uint64_t handed, uint64_t data_ready = 0);
+  // §4: the queued transfers become a job handed to engine `e` in cycle `handed` (a write's
+  // beats wait for data from `data_ready`); returns its index in e.jobs. An empty job is done
+  // when handed.
+  size_t queue_job(Engine& e, uint64_t handed, uint64_t data_ready = 0);
+  // The cycle the next queued burst of `e` issues; kUnknown when none is queued.
+  uint64_t next_issue(const Engine& e) const;
+  // Serves the burst that reaches the DRAM first (ties in the initiators' order, as the DRAM
+  // target orders one cycle's requests). False when no engine has a burst queued.
+  bool serve_next();
+  void serve(Engine& e);
+  // Serves bursts in arrival order until job `job` of `e` is done; its done cycle.
+  uint64_t finish(Engine& e, size_t job);
   void add_window(uint64_t base, const Descriptor& d, const Window& w);
 
   const ArchSpec& arch_;

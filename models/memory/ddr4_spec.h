@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <tuple>
 
 namespace shiftsim::models {
 
@@ -66,6 +67,13 @@ struct Ddr4Spec {
   uint32_t banks() const { return bank_groups * banks_per_group; }
   uint32_t access_bytes() const { return bus_bytes * burst_length; }  // one BL8: 64 B on 64 bits
   uint32_t data_cycles() const { return burst_length / 2; }            // BL/2: double data rate
+
+  auto fields() const {
+    return std::tie(tck_ns, burst_length, bus_bytes, bank_groups, banks_per_group, ranks, rows,
+                    columns, cl, cwl, trcd, trp, tras, trc, trrd_s, trrd_l, tfaw, twr, twtr_s,
+                    twtr_l, trtp, tccd_s, tccd_l, trefi, trfc, address_map);
+  }
+  bool operator==(const Ddr4Spec& o) const { return fields() == o.fields(); }
 };
 
 // A time in ns as nCK: rounded up, with an allowance of 0.025 nCK so that a value that is a

@@ -7,9 +7,19 @@
 
 namespace shiftsim::models {
 
-DmaEngine::DmaEngine(sc_core::sc_module_name name, Pipeline& pipe, const DramTiming& timing, bool write)
-    : sc_module(name), socket("socket"), clk("clk"), p_(pipe), timing_(timing), write_(write),
-      submitted_("submitted") {
+DmaEngine::DmaEngine(sc_core::sc_module_name name, Pipeline& pipe, const DramTiming& timing,
+                     DramInitiator who)
+    : sc_module(name), socket("socket"), clk("clk"), p_(pipe), timing_(timing), who_(who),
+      write_(who == DramInitiator::store), submitted_("submitted") {
+  socket.register_nb_transport_bw(this, &DmaEngine::nb_transport_bw);
+  for (uint32_t i = 0; i < pipe.arch.dma.outstanding; ++i) {
+    auto s = std::make_unique<Slot>();
+    s->ext = new DramAccessExtension;
+    s->ext->initiator = who;
+    s->ext->tag = i;
+    s->gp.set_extension(s->ext);
+    slots_.push_back(std::move(s));
+  }
   SC_HAS_PROCESS(DmaEngine);
   SC_METHOD(tick);
   sensitive << clk.pos();
@@ -58,23 +68,36 @@ void DmaEngine::run(uint64_t data_ready) {
 }
 
 void DmaEngine::issue(Burst& b) {
-  DramAccessExtension ext;
-  gp_.set_command(write_ ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-  gp_.set_address(b.addr);
-  gp_.set_data_ptr(b.data);
-  gp_.set_data_length(b.bytes);
-  gp_.set_streaming_width(b.bytes);
-  gp_.set_byte_enable_ptr(nullptr);
-  gp_.set_dmi_allowed(false);
-  gp_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  gp_.set_extension(&ext);
+  // A slot frees with its burst's last beat and bursts finish in order, so slots go in turn.
+  Slot& s = *slots_[issued_count_++ % slots_.size()];
+  s.burst = &b;
+  tlm::tlm_generic_payload& gp = s.gp;
+  gp.set_command(write_ ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  gp.set_address(b.addr);
+  gp.set_data_ptr(b.data);
+  gp.set_data_length(b.bytes);
+  gp.set_streaming_width(b.bytes);
+  gp.set_byte_enable_ptr(nullptr);
+  gp.set_dmi_allowed(false);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  tlm::tlm_phase phase = tlm::BEGIN_REQ;
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-  socket->b_transport(gp_, delay);
-  gp_.clear_extension(&ext);
-  if (gp_.is_response_error())
-    throw std::runtime_error("DMA: " + gp_.get_response_string() + " at address " + std::to_string(b.addr));
-  b.first = ext.first;
-  b.last = ext.last;
+  // TLM_COMPLETED at once is a refusal (address out of range); else the response comes later.
+  if (socket->nb_transport_fw(gp, phase, delay) == tlm::TLM_COMPLETED && gp.is_response_error())
+    throw std::runtime_error("DMA: " + gp.get_response_string() + " at address " + std::to_string(b.addr));
+}
+
+tlm::tlm_sync_enum DmaEngine::nb_transport_bw(tlm::tlm_generic_payload& gp, tlm::tlm_phase& phase,
+                                              sc_core::sc_time&) {
+  if (phase != tlm::BEGIN_RESP) throw std::logic_error("DMA: unexpected phase from the DRAM");
+  auto* ext = gp.get_extension<DramAccessExtension>();
+  Burst& b = *slots_.at(ext->tag)->burst;
+  if (gp.is_response_error())
+    throw std::runtime_error("DMA: " + gp.get_response_string() + " at address " + std::to_string(b.addr));
+  b.first = ext->first;
+  b.last = ext->last;
+  b.answered = true;
+  return tlm::TLM_COMPLETED;  // no END_RESP: the engine takes every response at once
 }
 
 void DmaEngine::tick() {
@@ -110,7 +133,8 @@ void DmaEngine::tick() {
   Job& j = jobs_.front();
   if (j.moved < j.issued) {
     Burst& b = j.bursts[j.moved];
-    const bool dram_ready = now >= b.first + b.moved && (b.moved + 1 < b.beats || now >= b.last);
+    const bool dram_ready =
+        b.answered && now >= b.first + b.moved && (b.moved + 1 < b.beats || now >= b.last);
     const bool source_ready = !write_ || now >= j.data_ready + b.offset + b.moved;
     if (dram_ready && source_ready) p_.progress();
     if (dram_ready && source_ready && ++b.moved == b.beats) {

@@ -8,9 +8,14 @@
 // after its last beat. A write job's beats also wait for the data its source (the PPU)
 // produces, one beat a cycle from the job's `data_ready`. When a job's last beat has moved,
 // the engine runs the job's completion (in that cycle).
+//
+// Towards the DRAM it speaks TLM-2.0's two phases: BEGIN_REQ in the cycle a burst issues,
+// BEGIN_RESP from the DRAM later in that cycle with the burst's data cycles, once the DRAM has
+// ordered the cycle's requests of all engines (docs/ARCHITECTURE.md §4).
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include <systemc>
@@ -28,7 +33,8 @@ class DmaEngine : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<DmaEngine> socket;
   sc_core::sc_in<bool> clk;
 
-  DmaEngine(sc_core::sc_module_name name, Pipeline& pipe, const DramTiming& timing, bool write);
+  DmaEngine(sc_core::sc_module_name name, Pipeline& pipe, const DramTiming& timing,
+            DramInitiator who);
 
   // Queues one contiguous transfer of the next job; `data` must stay valid until the job is done.
   void add(uint64_t addr, uint8_t* data, uint64_t bytes);
@@ -46,7 +52,14 @@ class DmaEngine : public sc_core::sc_module {
     uint32_t bytes = 0, beats = 0;
     uint64_t offset = 0;           // beats of its job before this burst
     uint64_t first = 0, last = 0;  // when the DRAM has its data
+    bool answered = false;         // the DRAM's response has come
     uint32_t moved = 0;            // beats moved so far
+  };
+  // A burst in flight: its payload and which burst it carries.
+  struct Slot {
+    tlm::tlm_generic_payload gp;
+    DramAccessExtension* ext = nullptr;  // owned by gp
+    Burst* burst = nullptr;
   };
   struct Job {
     std::vector<Burst> bursts;
@@ -56,10 +69,15 @@ class DmaEngine : public sc_core::sc_module {
   };
   void tick();
   void issue(Burst& b);
+  tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& gp, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay);
 
   Pipeline& p_;
   const DramTiming& timing_;
+  const DramInitiator who_;
   const bool write_;
+  std::vector<std::unique_ptr<Slot>> slots_;  // dma.outstanding of them, used in turn
+  uint64_t issued_count_ = 0;
   Job building_;
   uint64_t building_beats_ = 0;
   std::deque<Job> pending_;  // handed over, not yet seen by the engine
@@ -68,7 +86,6 @@ class DmaEngine : public sc_core::sc_module {
   bool sleeping_ = false;
   sc_core::sc_signal<uint32_t> submitted_;  // jobs handed over so far
   sc_core::sc_event job_done_;
-  tlm::tlm_generic_payload gp_;
 };
 
 }  // namespace shiftsim::models

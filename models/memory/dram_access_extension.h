@@ -1,19 +1,20 @@
 #pragma once
-// What the DRAM target tells a DMA engine about each burst, beside the TLM payload.
+// What a DMA engine and the DRAM target tell each other about a burst, beside the TLM payload.
 #include <cstdint>
 
 #include <tlm>
 
+#include "models/memory/dram_initiator.h"
+
 namespace shiftsim::models {
 
-// The DRAM's timing of a burst, set by the DRAM target: its first and last data cycles.
 struct DramAccessExtension : tlm::tlm_extension<DramAccessExtension> {
-  uint64_t first = 0, last = 0;
+  DramInitiator initiator = DramInitiator::fetch;  // set by the engine
+  uint32_t tag = 0;                                // the engine's own burst slot
+  uint64_t first = 0, last = 0;                    // set by the DRAM: first and last data cycles
   tlm_extension_base* clone() const override { return new DramAccessExtension(*this); }
   void copy_from(const tlm_extension_base& e) override {
-    const auto& o = static_cast<const DramAccessExtension&>(e);
-    first = o.first;
-    last = o.last;
+    *this = static_cast<const DramAccessExtension&>(e);
   }
 };
 

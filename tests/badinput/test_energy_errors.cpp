@@ -64,6 +64,7 @@ TEST_CASE("a run with a bad energy table fails at start and writes nothing") {
   write_text(dir + "/bad_energy.json", e.dump(2));
   nlohmann::json a = read_json(repo("configs/arch/svpe_zcu102.json"));
   a["device"] = repo("configs/devices/zcu102.json");
+  a["dram"]["memory"] = repo("configs/memory/ddr4_2400_zcu102.json");
   a["energy"] = "bad_energy.json";  // relative to the arch file
   write_text(dir + "/arch.json", a.dump(2));
   const CliResult r = run_shiftsim({"run", "--arch", dir + "/arch.json", "--net", repo("configs/nets/tiny.json"),

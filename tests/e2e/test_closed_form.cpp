@@ -17,6 +17,9 @@ using namespace shiftsim;
 using namespace shiftsim::test;
 
 namespace {
+// The closed forms are the fixed-latency DRAM's (the DDR4's timing has its own tests).
+const std::string kFixedDram = "dram.model=fixed";
+
 struct Fixture {
   sim::Prepared prep;
   sim::Program prog;
@@ -32,6 +35,7 @@ Fixture setup(const std::string& name, const std::string& net, const std::string
   sim::RunRequest req;
   req.arch_path = f.arch_path;
   req.net_path = f.net_path;
+  req.sets = {kFixedDram};
   f.prep = sim::prepare(req);
   f.prog = sim::map_network(f.prep.qn, f.prep.input, f.prep.cfg.arch);
   return f;
@@ -86,7 +90,7 @@ std::vector<uint64_t> operator+(std::vector<uint64_t> a, const std::vector<uint6
 nlohmann::json run(const Fixture& f, const char* mode) {
   const std::string rep = f.dir + "/" + mode + ".json";
   const CliResult r = run_shiftsim({"run", "--arch", f.arch_path, "--net", f.net_path, "--mode",
-                                    mode, "--report", rep}, f.dir);
+                                    mode, "--report", rep, "--set", kFixedDram}, f.dir);
   INFO(r.err << r.out);
   REQUIRE(r.code == 0);
   return read_json(rep);
@@ -199,7 +203,8 @@ TEST_CASE("a multi-piece kernel on a one-pixel tile waits for its accumulator: t
       const std::string tag = std::string(mode) + std::to_string(lat);
       const std::string rep = f.dir + "/" + tag + ".json", vcd = f.dir + "/" + tag + ".vcd";
       std::vector<std::string> args = {"run", "--arch", f.arch_path, "--net", f.net_path, "--mode", mode,
-                                       "--report", rep, "--set", "buffers.output_read_latency=" + std::to_string(lat)};
+                                       "--report", rep, "--set", kFixedDram,
+                                       "--set", "buffers.output_read_latency=" + std::to_string(lat)};
       if (std::string(mode) == "cycle") args.insert(args.end(), {"--vcd", vcd});
       const CliResult r = run_shiftsim(args, f.dir);
       INFO(r.err);

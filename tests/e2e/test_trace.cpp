@@ -10,43 +10,11 @@
 #include <sstream>
 
 #include "tests/support/cli.h"
+#include "tests/support/vcd.h"
 
 using namespace shiftsim::test;
 
 namespace {
-struct Vcd {
-  std::map<std::string, std::string> ids;  // name -> id
-  std::vector<uint64_t> times;
-  std::map<std::string, std::vector<std::pair<uint64_t, uint64_t>>> changes;  // id -> (time, value)
-};
-
-Vcd parse_vcd(const std::string& text) {
-  Vcd v;
-  std::istringstream in(text);
-  std::string tok;
-  uint64_t now = 0;
-  while (in >> tok) {
-    if (tok == "$scope") {  // $scope module NAME $end
-      std::string kind, name, end;
-      in >> kind >> name >> end;
-    } else if (tok == "$var") {
-      std::string type, width, id, name;
-      in >> type >> width >> id >> name;
-      v.ids[name] = id;
-    } else if (tok[0] == '#') {
-      now = std::stoull(tok.substr(1));
-      v.times.push_back(now);
-    } else if (tok[0] == 'b') {
-      std::string id;
-      in >> id;
-      v.changes[id].push_back({now, std::stoull(tok.substr(1), nullptr, 2)});
-    } else if ((tok[0] == '0' || tok[0] == '1') && tok.size() == 2) {
-      v.changes[tok.substr(1)].push_back({now, uint64_t(tok[0] - '0')});
-    }
-  }
-  return v;
-}
-
 const std::string kArch = repo("configs/arch/svpe_zcu102.json");
 const std::string kNet = repo("configs/nets/tiny.json");
 constexpr uint64_t kPeriodPs = 5000;  // 200 MHz
@@ -101,12 +69,12 @@ TEST_CASE("a VCD limited to one layer by name and an unknown layer refused") {
   const std::string dir = scratch_dir("vcd-layer");
   const CliResult r = run_shiftsim({"run", "--arch", kArch, "--net", kNet, "--mode", "cycle",
                                     "--vcd", dir + "/t.vcd", "--vcd-layer", "a1", "--report",
-                                    dir + "/r.json"}, dir);
+                                    dir + "/r.json", "--set", "dram.model=fixed"}, dir);
   INFO(r.err);
   REQUIRE(r.code == 0);
   const auto rep = read_json(dir + "/r.json");
   // after the host's four register writes of 4 cycles each, the first two layers, and layer 2's
-  // descriptor fetch (the fetch engine takes it a cycle after it is handed over; 150 ns
+  // descriptor fetch from the fixed-latency DRAM (the fetch engine takes it a cycle after it is handed over; 150 ns
   // latency = 30 cycles, 160 bytes = 10 beats) and decode (1 cycle)
   uint64_t start = 4 * 4 + 1 + 30 + 10 + 1;
   for (int i = 0; i < 2; ++i) start += rep["layers"][i]["cycles"].get<uint64_t>();

@@ -12,7 +12,8 @@ using namespace shiftsim::test;
 namespace {
 CliResult run_with(const std::string& dir, const std::string& watchdog) {
   return run_shiftsim({"run", "--arch", repo("configs/arch/svpe_zcu102.json"), "--net",
-                       repo("configs/nets/tiny.json"), "--mode", "cycle", "--set", "dram.latency_ns=2000",
+                       repo("configs/nets/tiny.json"), "--mode", "cycle",
+                       "--set", "dram.controller_latency_ns=2000",
                        "--watchdog-cycles", watchdog, "--report", dir + "/r.json"},
                       dir);
 }

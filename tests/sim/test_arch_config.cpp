@@ -49,6 +49,7 @@ nlohmann::json svpe_json() {
   std::ifstream in(kSvpe);
   nlohmann::json j = nlohmann::json::parse(in);
   j["device"] = kDevice;
+  j["dram"]["memory"] = repo("configs/memory/ddr4_2400_zcu102.json");
   return j;
 }
 std::string write_json(const std::string& name, const nlohmann::json& j) {

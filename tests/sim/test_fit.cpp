@@ -4,6 +4,7 @@
 // is at least as fast as the shipped ZCU102 design. Simulations run in child processes.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -58,12 +59,22 @@ void check_cycles_match(const std::string& arch, const std::string& net, const s
   INFO(tag);
   const auto& layers = r["layers"];
   REQUIRE(layers.size() == m.layer_cycles.size());
+  // Exact with the fixed-latency DRAM, whose timing sees an address only modulo 4 KiB. The
+  // DDR4's rows and banks see whole addresses, and fit lays each pass's regions out from 0
+  // rather than where the mapper puts them: there it is an estimate (docs/FIT.md).
+  const bool ddr4 = sim::load_arch(arch).arch.dram.model == models::DramModel::ddr4;
+  auto near = [&](uint64_t run, uint64_t model, double tol) {
+    if (!ddr4) return run == model;
+    return std::abs(double(run) - double(model)) <= tol * double(run);
+  };
   for (size_t i = 0; i < layers.size(); ++i) {
-    INFO("layer " << layers[i]["name"].get<std::string>());
-    CHECK(layers[i]["cycles"].get<uint64_t>() == m.layer_cycles[i]);
+    INFO("layer " << layers[i]["name"].get<std::string>() << ": run " << layers[i]["cycles"]
+                  << ", fit " << m.layer_cycles[i]);
+    CHECK(near(layers[i]["cycles"].get<uint64_t>(), m.layer_cycles[i], 0.05));
   }
-  CHECK(r["cycles"]["total"].get<uint64_t>() == m.total);
-  CHECK(r["cycles"]["conv_layers"].get<uint64_t>() == m.conv_cycles);
+  INFO("run " << r["cycles"]["total"] << ", fit " << m.total);
+  CHECK(near(r["cycles"]["total"].get<uint64_t>(), m.total, 0.01));
+  CHECK(near(r["cycles"]["conv_layers"].get<uint64_t>(), m.conv_cycles, 0.01));
 }
 
 }  // namespace
@@ -107,6 +118,7 @@ TEST_CASE("the fit cycle model equals shiftsim run layer by layer") {
   // odd clock and shape.
   nlohmann::json svpe = read_json(repo("configs/arch/svpe_zcu102.json"));
   svpe["device"] = repo("configs/devices/zcu102.json");
+  svpe["dram"]["memory"] = repo("configs/memory/ddr4_2400_zcu102.json");
   nlohmann::json small = svpe;
   small["pe_array"]["lanes"] = 12;
   small["pe_array"]["vector"] = 6;
@@ -115,13 +127,16 @@ TEST_CASE("the fit cycle model equals shiftsim run layer by layer") {
   small["dram"]["peak_gbps"] = 1.5;
   small["dram"]["max_burst_bytes"] = 256;
   small["clock_mhz"] = 150;
+  small["dram"]["model"] = "fixed";
   nlohmann::json vpe = read_json(repo("configs/arch/vpe16_zcu102.json"));
   vpe["device"] = repo("configs/devices/zcu102.json");
+  vpe["dram"]["memory"] = repo("configs/memory/ddr4_2400_zcu102.json");
   vpe["numerics"] = {{"act_bits", 8}, {"weight_bits", 8}, {"acc_bits", 32}};
   vpe["pe_array"]["lanes"] = 24;
   vpe["pe_array"]["kernel"] = 1;
   vpe["buffers"] = {{"input_kib", 4}, {"weight_kib", 1}, {"output_kib", 3}};
   vpe["dram"]["latency_ns"] = 97;
+  vpe["dram"]["model"] = "fixed";
   const std::vector<std::pair<std::string, nlohmann::json>> archs = {
       {"svpe", svpe}, {"small", small}, {"vpe8", vpe}};
   for (const auto& [name, j] : archs) {
@@ -279,7 +294,9 @@ TEST_CASE("the written arch reads back to the machine fit chose") {
   CHECK(cfg.device.part == "XCZU3EG");
   // Serialising what was read gives the file back, key for key.
   const nlohmann::json again = nlohmann::json::parse(
-      sim::arch_to_json(cfg.arch, written["description"], written["device"], cfg.resources).dump());
+      sim::arch_to_json(cfg.arch, written["description"], written["device"], cfg.resources,
+                        written["dram"].value("memory", std::string()))
+          .dump());
   CHECK(again == written);
   // The table's first row is the written machine.
   const auto& pe = cfg.arch.pe_array;

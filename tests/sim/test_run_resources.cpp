@@ -20,6 +20,7 @@ const char* kComponents[] = {"pe_array", "window",  "input_buffer", "weight_buff
 std::string oversized_arch(const std::string& dir) {
   nlohmann::json j = read_json(repo("configs/arch/svpe_zcu102.json"));
   j["device"] = repo("configs/devices/zcu102.json");
+  j["dram"]["memory"] = repo("configs/memory/ddr4_2400_zcu102.json");
   j["pe_array"]["vector"] = 32;  // 4x the shipped array: about 360k LUTs
   const std::string path = dir + "/big.json";
   write_text(path, j.dump(2));
