@@ -5,6 +5,7 @@
 
 #include "common/input_error.h"
 #include "quant/float_model.h"
+#include "quant/float_recurrent.h"
 
 namespace shiftsim::quant {
 
@@ -137,6 +138,9 @@ Tensor<float> run_float_layer(const Layer& l, const FloatLayerParams& p,
       out.shape = l.out_shape;
       return out;
     }
+    case LayerType::lstm:
+    case LayerType::gru: return run_float_recurrent(l, p, a);
+    case LayerType::embedding: return run_float_embedding(l, p, a);
   }
   throw std::logic_error("run_float_layer: unhandled layer type");
 }
@@ -150,9 +154,8 @@ std::vector<Tensor<float>> run_float(const FloatNetwork& f, const Tensor<float>&
   outs.reserve(f.net.layers.size());
   for (size_t i = 0; i < f.net.layers.size(); ++i) {
     const Layer& l = f.net.layers[i];
-    if ((l.type == LayerType::conv || l.type == LayerType::fc) &&
-        (int64_t(f.params[i].weights.size()) != weight_count(l) ||
-         int64_t(f.params[i].bias.size()) != l.out_channels))
+    if (int64_t(f.params[i].weights.size()) != weight_count(l) ||
+        int64_t(f.params[i].bias.size()) != bias_count(l))
       check_float_network(f, f.net.name);  // throws, naming the layer
     std::vector<const Tensor<float>*> in;
     for (int k : l.inputs) in.push_back(k == kNetworkInput ? &input : &outs[size_t(k)]);

@@ -7,6 +7,7 @@
 //   avgpool  sum over the window, padding counted as zero, divided by K*K.
 //   add      a + b, ReLU if fused.  concat: channels in input order.  relu: max(x, 0).
 //   flatten  the same data, shape (C*H*W, 1, 1).
+//   lstm, gru, embedding: float_recurrent.h.
 #include <vector>
 
 #include "quant/tensor.h"
