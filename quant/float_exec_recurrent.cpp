@@ -3,6 +3,7 @@
 // fixed-point executor rather than one more rounding order.
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 #include <string>
 
 #include "common/input_error.h"
@@ -44,6 +45,13 @@ Params split(const Layer& l, const FloatLayerParams& p) {
   s.h0 = l.rnn.initial_state ? s.rb + G * H : nullptr;
   s.c0 = l.rnn.initial_state && l.type == LayerType::lstm ? s.h0 + H : nullptr;
   return s;
+}
+
+// "4", "1.5", "nan": the id as the user wrote it, not std::to_string's "4.000000".
+std::string number_str(float v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
 }
 
 }  // namespace
@@ -141,7 +149,7 @@ Tensor<float> run_float_embedding(const Layer& l, const FloatLayerParams& p,
     const float id = ids.data[size_t(t)];
     if (!(id >= 0 && id < float(l.vocab_size) && id == std::floor(id)))
       throw InputError("embedding layer " + l.name + ": step " + std::to_string(t) +
-                       ": token id " + std::to_string(id) + " is not an integer in [0, " +
+                       ": token id " + number_str(id) + " is not an integer in [0, " +
                        std::to_string(l.vocab_size) + ")");
     const float* row = p.weights.data() + size_t(id) * size_t(E);
     std::copy(row, row + E, out.data.begin() + long(t) * E);

@@ -29,8 +29,8 @@ const char* to_string(Direction d) { return d == Direction::forward ? "forward" 
 
 void refuse_sequence_layers(const Network& net, const std::string& what) {
   for (const Layer& l : net.layers)
-    if (is_recurrent(l.type) || l.type == LayerType::embedding)
-      throw InputError(what + ": layer " + l.name + " (" + to_string(l.type) +
+    if (is_recurrent(l.type) || l.type == LayerType::embedding || l.per_step)
+      throw InputError(what + ": layer " + l.name + " (" + (l.per_step ? "per-step fc" : to_string(l.type)) +
                        "): sequence layers are not taken here; the recurrent fixed-point flow "
                        "(docs/QUANTIZATION.md, \"Recurrent layers\") quantizes and runs them");
 }
@@ -51,7 +51,7 @@ int64_t layer_macs(const Layer& l) {
       // Each output value reads (C / groups) * K * K inputs.
       return l.out_shape.elements() * (l.in_shape.c / l.groups) * int64_t(l.kernel) * l.kernel;
     case LayerType::fc:
-      return int64_t(l.out_channels) * l.in_shape.elements();
+      return int64_t(l.out_channels) * l.in_shape.elements();  // per step: T * out * F, the same
     case LayerType::lstm:
     case LayerType::gru:
       return int64_t(l.in_shape.c) * gate_count(l.type) * l.rnn.hidden_size *

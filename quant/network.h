@@ -60,6 +60,9 @@ struct Layer {
   int pad = 0;
   int groups = 1;
   bool relu = false;  // conv, fc, add: ReLU fused at the output
+  // fc: the same weights [out_features][F] applied to every step of a T x F x 1 sequence
+  // (F = H*W), giving T x out_features x 1: a language model's output layer. Sequence flow only.
+  bool per_step = false;
   RecurrentSpec rnn;  // lstm, gru
   // embedding: reads T x 1 x 1 token ids in [0, vocab_size), writes T x out_channels x 1, one
   // row of its weights [vocab_size][out_channels] per step.
@@ -80,7 +83,8 @@ struct Network {
 Network load_network(const std::string& path);
 Network parse_network(const nlohmann::json& j, const std::string& file);
 
-// InputError "<what>: layer NAME (lstm): ..." when `net` has an lstm, gru or embedding layer:
+// InputError "<what>: layer NAME (lstm): ..." when `net` has an lstm, gru, embedding or per-step
+// fc layer:
 // the CNN quantizers, golden executor and accelerator program take none (recurrent_fixed.h
 // quantizes and runs those networks).
 void refuse_sequence_layers(const Network& net, const std::string& what);

@@ -108,6 +108,8 @@ void read_conv(JsonReader& r, Layer& l) {
 void read_fc(JsonReader& r, Layer& l) {
   l.out_channels = int(r.integer("out_features", 1, kMaxSize, "output features"));
   l.relu = r.flag("relu", false, "ReLU fused at the output");
+  l.per_step = r.flag("per_step", false,
+                      "apply to every step of a T x F x 1 sequence (T x out_features x 1)");
 }
 
 // "global": true pools the whole (square) input to 1x1.

@@ -28,6 +28,7 @@ nlohmann::json layer_to_json(const Network& net, const Layer& l) {
     case LayerType::fc:
       j["out_features"] = l.out_channels;
       j["relu"] = l.relu;
+      if (l.per_step) j["per_step"] = true;  // absent otherwise: CNN files stay as they were
       break;
     case LayerType::maxpool:
     case LayerType::avgpool:

@@ -63,17 +63,21 @@ Tensor<int32_t> embedding(const Layer& l, const RecurrentQLayer& q, const Tensor
   return out;
 }
 
+// A per-step fc runs the same weights over each of the T rows of its input.
 Tensor<int32_t> fc(const Layer& l, const RecurrentQLayer& q, const Tensor<int32_t>& in,
                    FixedFormat in_fmt, Acc& acc) {
   Tensor<int32_t> out(l.out_shape);
-  const std::vector<int64_t> x(in.data.begin(), in.data.end());
+  const size_t steps = l.per_step ? size_t(in.shape.c) : 1, n = in.data.size() / steps;
   const int fp = in_fmt.frac + q.weights.fmt.frac, a = std::max(fp, q.bias.fmt.frac);
-  for (int m = 0; m < l.out_channels; ++m) {
-    const int64_t s = acc.clamp(acc.align(dot(&q.weights.v[size_t(m) * x.size()], x), fp, a) +
-                                acc.align(q.bias.v[size_t(m)], q.bias.fmt.frac, a));
-    int64_t y = requantize(s, a, q.out);
-    if (l.relu) y = std::max<int64_t>(y, 0);
-    out.data[size_t(m)] = int32_t(y);
+  for (size_t t = 0; t < steps; ++t) {
+    const std::vector<int64_t> x(in.data.begin() + long(t * n), in.data.begin() + long((t + 1) * n));
+    for (int m = 0; m < l.out_channels; ++m) {
+      const int64_t s = acc.clamp(acc.align(dot(&q.weights.v[size_t(m) * n], x), fp, a) +
+                                  acc.align(q.bias.v[size_t(m)], q.bias.fmt.frac, a));
+      int64_t y = requantize(s, a, q.out);
+      if (l.relu) y = std::max<int64_t>(y, 0);
+      out.data[t * size_t(l.out_channels) + size_t(m)] = int32_t(y);
+    }
   }
   return out;
 }
@@ -82,7 +86,7 @@ Tensor<int32_t> fc(const Layer& l, const RecurrentQLayer& q, const Tensor<int32_
 class RecurrentRun {
  public:
   RecurrentRun(const Layer& l, const RecurrentQLayer& q, FixedFormat in, Acc& acc)
-      : l_(l), q_(q), in_(in), acc_(acc), H_(l.rnn.hidden_size), I_(l.rnn.input_size) {
+      : l_(l), q_(q), acc_(acc), H_(l.rnn.hidden_size), I_(l.rnn.input_size) {
     const int fx = in.frac + q.weights.fmt.frac, fh = q.out.frac + q.recurrent.fmt.frac;
     const int fpc = q.peepholes.v.empty() ? fx : q.peepholes.fmt.frac + q.cell.frac;
     fw_ = fx;
@@ -206,7 +210,6 @@ class RecurrentRun {
 
   const Layer& l_;
   const RecurrentQLayer& q_;
-  FixedFormat in_;
   Acc& acc_;
   const int H_, I_;
   int fw_ = 0, fr_ = 0, fp_ = 0, a_ = 0;  // fracs of W x, R h, P c and of the gate accumulators

@@ -106,6 +106,11 @@ ShapeCheck infer_output_shape(const Layer& l, const std::vector<Shape>& inputs) 
   switch (l.type) {
     case LayerType::conv: return conv(l, in);
     case LayerType::fc:
+      if (l.per_step) {
+        if (int64_t(l.out_channels) * in.h * in.w > kMaxElements)
+          return bad("out_features", "more than 2^31 - 1 weights in one layer");
+        return ok({in.c, l.out_channels, 1});
+      }
       if (int64_t(l.out_channels) * in.elements() > kMaxElements)
         return bad("out_features", std::to_string(int64_t(l.out_channels) * in.elements()) +
                                        " weights: more than 2^31 - 1 in one layer");

@@ -32,7 +32,9 @@ double unit_interval(uint64_t bits) { return double(bits >> 11) * 0x1.0p-53; }
 int64_t weight_count(const Layer& l) {
   if (l.type == LayerType::conv)
     return int64_t(l.out_channels) * (l.in_shape.c / l.groups) * l.kernel * l.kernel;
-  if (l.type == LayerType::fc) return int64_t(l.out_channels) * l.in_shape.elements();
+  if (l.type == LayerType::fc)
+    return int64_t(l.out_channels) * (l.per_step ? int64_t(l.in_shape.h) * l.in_shape.w
+                                                 : l.in_shape.elements());
   if (l.type == LayerType::embedding) return int64_t(l.vocab_size) * l.out_channels;
   if (is_recurrent(l.type)) {
     const int64_t h = l.rnn.hidden_size;

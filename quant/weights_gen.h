@@ -11,7 +11,7 @@
 namespace shiftsim::quant {
 
 // conv weights: [out_channels][in_channels / groups][kernel][kernel];
-// fc weights: [out_features][in_features] (in_features = C*H*W of the input);
+// fc weights: [out_features][in_features] (in_features = C*H*W of the input; per step: H*W);
 // embedding: [vocab_size][dim]; lstm/gru: W, R (and P) as network.h's RecurrentSpec says.
 // Empty otherwise.
 struct FloatLayerParams {

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "onnx_test_util.h"
 #include "quant/fixed_act.h"
 #include "quant/float_exec.h"
 #include "quant/recurrent_golden.h"
@@ -98,6 +99,7 @@ const char* kVariants[] = {
     R"({"name": "g", "type": "gru", "hidden_size": 6, "linear_before_reset": true, "output": "sequence"})",
     R"({"name": "g", "type": "gru", "hidden_size": 6, "direction": "reverse", "initial_state": true})",
     R"({"name": "l", "type": "lstm", "hidden_size": 6, "initial_state": true}, {"name": "fc", "type": "fc", "out_features": 3})",
+    R"({"name": "g", "type": "gru", "hidden_size": 6, "output": "sequence"}, {"name": "fc", "type": "fc", "out_features": 4, "per_step": true})",
 };
 
 }  // namespace
@@ -212,4 +214,35 @@ TEST_CASE("recurrent golden: memory footprint against float32") {
   o.layers[0].recurrent = 4;
   const RecurrentFootprint f8 = recurrent_footprint(quantize_recurrent(f, cal, o));
   CHECK(f8.quantized_bits == 8 * (values - 144) + 4 * 144);
+}
+
+TEST_CASE("recurrent golden: ONNX node-test models in 16-bit fixed point match their references") {
+  // Imported from libonnx-testdata (layout 0: X is [T, N, I], the reference Y_h [1, N, H]),
+  // calibrated on their own inputs, run sample by sample through the integer executor.
+  for (const char* rel : {"node/test_lstm_with_peepholes", "node/test_gru_seq_length",
+                          "node/test_gru_with_initial_bias"}) {
+    INFO(rel);
+    const OnnxCase c = load_case(rel);
+    const FloatNetwork f = import_onnx_model(c.model, c.model_path);
+    const Shape in = f.net.input;
+    const int64_t n = c.input.dims(1);
+    const std::vector<float> x = floats_of(c.input), want = floats_of(c.output);
+    std::vector<Tensor<float>> samples;
+    for (int64_t s = 0; s < n; ++s) {
+      Tensor<float> t(in);
+      for (int step = 0; step < in.c; ++step)
+        for (int k = 0; k < in.h; ++k)
+          t.data[size_t(step * in.h + k)] = x[size_t((step * n + s) * in.h + k)];
+      samples.push_back(t);
+    }
+    const RecurrentQuantizedNetwork qn = quantize_recurrent(f, calibrate_recurrent(f, samples), {});
+    double err = 0;
+    for (int64_t s = 0; s < n; ++s) {
+      const RecurrentGoldenRun r = run_recurrent_golden(qn, quantize_sequence_input(samples[size_t(s)], qn.input));
+      const std::vector<float> got = dequantize(r.outputs.back(), qn.layers.back().out);
+      for (size_t j = 0; j < got.size(); ++j)
+        err = std::max(err, std::fabs(double(got[j]) - want[size_t(s) * got.size() + j]));
+    }
+    CHECK(err < 1e-3);
+  }
 }

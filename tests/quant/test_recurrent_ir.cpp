@@ -131,10 +131,44 @@ TEST_CASE("recurrent IR: the float executor refuses bad token ids; the CNN quant
   CHECK(out[0].data[2] == f.params[0].weights[6]);  // step 1 is row 3
   ids.data = {0, 4, 2};
   CHECK(input_error_of([&] { run_float(f, ids); }) ==
-        "embedding layer emb: step 1: token id 4.000000 is not an integer in [0, 4)");
+        "embedding layer emb: step 1: token id 4 is not an integer in [0, 4)");
   ids.data = {0, 1.5f, 2};
   CHECK_THAT(input_error_of([&] { run_float(f, ids); }), Contains("token id 1.5"));
   ids.data = {0, 1, 2};
   CHECK_THAT(input_error_of([&] { quantize_ptq(f, PtqOptions{}, {ids}); }),
              Contains("quantization: layer emb (embedding): sequence layers are not taken here"));
+}
+
+TEST_CASE("recurrent IR: a per-step fc is a language model's output layer") {
+  const Network n = parse_text(seq_net("[5, 1, 1]", R"(
+      {"name": "emb", "type": "embedding", "vocab_size": 12, "dim": 4},
+      {"name": "l", "type": "lstm", "hidden_size": 6, "output": "sequence"},
+      {"name": "logits", "type": "fc", "out_features": 12, "per_step": true})"));
+  const Layer& fc = n.layers[2];
+  CHECK(fc.out_shape == Shape{5, 12, 1});
+  CHECK(weight_count(fc) == 12 * 6);
+  CHECK(layer_macs(fc) == 5 * 12 * 6);
+  const nlohmann::json j = network_to_json(n);
+  CHECK(j["layers"][2]["per_step"] == true);
+  CHECK(network_to_json(parse_network(j, "back.json")) == j);
+  // A plain fc writes no per_step key, so CNN files read as before.
+  CHECK_FALSE(network_to_json(parse_text(seq_net("[5, 1, 1]", R"({"name": "f", "type": "fc", "out_features": 2})")))
+                  ["layers"][0].contains("per_step"));
+  // Each step's logits are the fc of that step's hidden state.
+  const FloatNetwork f = generate_weights(n, 3);
+  Tensor<float> ids(n.input);
+  ids.data = {3, 1, 4, 1, 5};
+  const std::vector<Tensor<float>> out = run_float(f, ids);
+  for (int t = 0; t < 5; ++t)
+    for (int m = 0; m < 12; ++m) {
+      double s = f.params[2].bias[size_t(m)];
+      for (int k = 0; k < 6; ++k)
+        s += double(f.params[2].weights[size_t(m * 6 + k)]) * out[1].data[size_t(t * 6 + k)];
+      CHECK(out[2].data[size_t(t * 12 + m)] == Approx(s).margin(1e-5));
+    }
+  CHECK_THAT(input_error_of([&] { quantize_ptq(f, PtqOptions{}, {ids}); }),
+             Contains("layer emb (embedding)"));
+  Network only_fc = parse_text(seq_net("[5, 3, 1]", R"({"name": "f", "type": "fc", "out_features": 2, "per_step": true})"));
+  CHECK_THAT(input_error_of([&] { refuse_sequence_layers(only_fc, "quantization"); }),
+             Contains("quantization: layer f (per-step fc): sequence layers are not taken here"));
 }
