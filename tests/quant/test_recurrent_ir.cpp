@@ -120,7 +120,7 @@ TEST_CASE("recurrent IR: malformed layers are refused naming the file, path and 
   CHECK(c.key == "hidden_size");
 }
 
-TEST_CASE("recurrent IR: the float executor refuses bad token ids; the CNN quantizer the layers") {
+TEST_CASE("recurrent IR: the float executor refuses bad token ids, the CNN quantizer sequence layers") {
   const Network n = parse_text(seq_net("[3, 1, 1]", R"(
       {"name": "emb", "type": "embedding", "vocab_size": 4, "dim": 2},
       {"name": "l", "type": "lstm", "hidden_size": 3})"));
