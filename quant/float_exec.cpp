@@ -5,6 +5,7 @@
 
 #include "common/input_error.h"
 #include "quant/float_model.h"
+#include "quant/float_recurrent.h"
 
 namespace shiftsim::quant {
 
@@ -61,19 +62,23 @@ Tensor<float> conv(const Layer& l, const FloatLayerParams& p, const Tensor<float
   return out;
 }
 
+// A per-step fc runs the same weights over each of the T rows of its input.
 Tensor<float> fc(const Layer& l, const FloatLayerParams& p, const Tensor<float>& in) {
-  const size_t n = in.data.size();
+  const size_t steps = l.per_step ? size_t(in.shape.c) : 1, n = in.data.size() / steps;
   Tensor<float> out(l.out_shape);
-  for (int m = 0; m < l.out_channels; ++m) {
-    const float* w = &p.weights[size_t(m) * n];
-    float acc[8] = {};
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-      for (int k = 0; k < 8; ++k) acc[k] += w[i + k] * in.data[i + k];
-    float s = p.bias[size_t(m)];
-    for (; i < n; ++i) s += w[i] * in.data[i];
-    for (float a : acc) s += a;
-    out.data[size_t(m)] = s;
+  for (size_t t = 0; t < steps; ++t) {
+    const float* x = &in.data[t * n];
+    for (int m = 0; m < l.out_channels; ++m) {
+      const float* w = &p.weights[size_t(m) * n];
+      float acc[8] = {};
+      size_t i = 0;
+      for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; ++k) acc[k] += w[i + k] * x[i + k];
+      float s = p.bias[size_t(m)];
+      for (; i < n; ++i) s += w[i] * x[i];
+      for (float a : acc) s += a;
+      out.data[t * size_t(l.out_channels) + size_t(m)] = s;
+    }
   }
   fused_relu(out, l.relu);
   return out;
@@ -137,6 +142,9 @@ Tensor<float> run_float_layer(const Layer& l, const FloatLayerParams& p,
       out.shape = l.out_shape;
       return out;
     }
+    case LayerType::lstm:
+    case LayerType::gru: return run_float_recurrent(l, p, a);
+    case LayerType::embedding: return run_float_embedding(l, p, a);
   }
   throw std::logic_error("run_float_layer: unhandled layer type");
 }
@@ -150,9 +158,8 @@ std::vector<Tensor<float>> run_float(const FloatNetwork& f, const Tensor<float>&
   outs.reserve(f.net.layers.size());
   for (size_t i = 0; i < f.net.layers.size(); ++i) {
     const Layer& l = f.net.layers[i];
-    if ((l.type == LayerType::conv || l.type == LayerType::fc) &&
-        (int64_t(f.params[i].weights.size()) != weight_count(l) ||
-         int64_t(f.params[i].bias.size()) != l.out_channels))
+    if (int64_t(f.params[i].weights.size()) != weight_count(l) ||
+        int64_t(f.params[i].bias.size()) != bias_count(l))
       check_float_network(f, f.net.name);  // throws, naming the layer
     std::vector<const Tensor<float>*> in;
     for (int k : l.inputs) in.push_back(k == kNetworkInput ? &input : &outs[size_t(k)]);

@@ -2,11 +2,12 @@
 // The float forward pass of a FloatNetwork: the golden executor's layer semantics (golden.h) in
 // float, for float accuracy, activation-range calibration and the quantizers' checks. Plain C++.
 //   conv/fc  y = bias + sum(x * w) (float accumulation), ReLU if fused. fc reads its input
-//            flattened in CHW order.
+//            flattened in CHW order; a per-step fc each of its T rows.
 //   maxpool  max over the window positions inside the input (padding ignored).
 //   avgpool  sum over the window, padding counted as zero, divided by K*K.
 //   add      a + b, ReLU if fused.  concat: channels in input order.  relu: max(x, 0).
 //   flatten  the same data, shape (C*H*W, 1, 1).
+//   lstm, gru, embedding: float_recurrent.h.
 #include <vector>
 
 #include "quant/tensor.h"

@@ -36,8 +36,7 @@ void check_float_network(const FloatNetwork& f, const std::string& where) {
   for (size_t i = 0; i < f.params.size(); ++i) {
     const Layer& l = f.net.layers[i];
     const FloatLayerParams& p = f.params[i];
-    const bool has = l.type == LayerType::conv || l.type == LayerType::fc;
-    const size_t nw = has ? size_t(weight_count(l)) : 0, nb = has ? size_t(l.out_channels) : 0;
+    const size_t nw = size_t(weight_count(l)), nb = size_t(bias_count(l));
     if (p.weights.size() != nw || p.bias.size() != nb)
       throw InputError(where + ": layer " + l.name + ": " + std::to_string(p.weights.size()) +
                        " weights and " + std::to_string(p.bias.size()) + " biases, expected " +

@@ -5,8 +5,9 @@
 // Layout (binfile.h framing, magic "SHSIMFLT", format version 1, little-endian):
 //   u64 n + n bytes: the network as JSON text (network_to_json; parse_network reads it back)
 //   u64 layer count (= layers in the JSON), then per layer:
-//     u64 nw, nw float32 weights   (conv: [M][C/G][K][K]; fc: [M][in_features]; else 0)
-//     u64 nb, nb float32 biases    (conv/fc: M; else 0)
+//     u64 nw, nw float32 weights   (conv: [M][C/G][K][K]; fc: [M][in_features]; embedding,
+//                                   lstm, gru: as weights_gen.h says; else 0)
+//     u64 nb, nb float32 biases    (bias_count: conv/fc M, lstm/gru Wb then Rb; else 0)
 //   u32 CRC-32 of everything before it.
 // Truncated, corrupted (CRC), newer-version or inconsistent files (counts that do not match
 // the network, non-finite values) are refused with an InputError naming the file.
@@ -24,7 +25,7 @@ void save_float_network(const std::string& path, const FloatNetwork& f);
 
 FloatNetwork load_float_network(const std::string& path);
 
-// Parameter counts of every layer match the network (conv/fc: weight_count and out_channels;
+// Parameter counts of every layer match the network (weight_count and bias_count;
 // others: empty) and all values are finite; else InputError "<where>: layer <name>: ...".
 void check_float_network(const FloatNetwork& f, const std::string& where);
 

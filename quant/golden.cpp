@@ -11,6 +11,10 @@ namespace shiftsim::quant {
 namespace {
 
 void check_network(const QuantizedNetwork& qn, const Tensor<int16_t>& input) {
+  for (const Layer& l : qn.net.layers)
+    if (is_recurrent(l.type) || l.type == LayerType::embedding || l.per_step)
+      throw std::invalid_argument("layer " + l.name + " (" + to_string(l.type) +
+                                  "): the CNN golden executor does not run sequence layers");
   if (qn.act_bits < 2 || qn.act_bits > 16)
     throw std::invalid_argument("act_bits must be in [2, 16], got " + std::to_string(qn.act_bits));
   if (qn.acc_bits < 2 || qn.acc_bits > 62)

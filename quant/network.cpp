@@ -16,8 +16,27 @@ const char* to_string(LayerType t) {
     case LayerType::add: return "add";
     case LayerType::concat: return "concat";
     case LayerType::flatten: return "flatten";
+    case LayerType::lstm: return "lstm";
+    case LayerType::gru: return "gru";
+    case LayerType::embedding: return "embedding";
   }
   return "?";
+}
+
+bool is_recurrent(LayerType t) { return t == LayerType::lstm || t == LayerType::gru; }
+
+const char* to_string(Direction d) { return d == Direction::forward ? "forward" : "reverse"; }
+
+void refuse_sequence_layers(const Network& net, const std::string& what) {
+  for (const Layer& l : net.layers)
+    if (is_recurrent(l.type) || l.type == LayerType::embedding || l.per_step)
+      throw InputError(what + ": layer " + l.name + " (" + (l.per_step ? "per-step fc" : to_string(l.type)) +
+                       "): sequence layers are not taken here; the recurrent fixed-point flow "
+                       "(docs/QUANTIZATION.md, \"Recurrent layers\") quantizes and runs them");
+}
+
+int gate_count(LayerType t) {
+  return t == LayerType::lstm ? 4 : t == LayerType::gru ? 3 : 0;
 }
 
 int Network::index_of(const std::string& layer_name) const {
@@ -32,7 +51,11 @@ int64_t layer_macs(const Layer& l) {
       // Each output value reads (C / groups) * K * K inputs.
       return l.out_shape.elements() * (l.in_shape.c / l.groups) * int64_t(l.kernel) * l.kernel;
     case LayerType::fc:
-      return int64_t(l.out_channels) * l.in_shape.elements();
+      return int64_t(l.out_channels) * l.in_shape.elements();  // per step: T * out * F, the same
+    case LayerType::lstm:
+    case LayerType::gru:
+      return int64_t(l.in_shape.c) * gate_count(l.type) * l.rnn.hidden_size *
+             (int64_t(l.rnn.input_size) + l.rnn.hidden_size);
     default:
       return 0;
   }

@@ -8,6 +8,7 @@
 
 #include "common/json_reader.h"
 #include "quant/network.h"
+#include "quant/network_json_layers.h"
 #include "quant/shape_inference.h"
 
 namespace shiftsim::quant {
@@ -17,8 +18,10 @@ namespace {
 // Sizes beyond this are typos; the bound also keeps products of two sizes inside int64.
 constexpr int64_t kMaxSize = int64_t(1) << 20;
 
-const std::vector<std::string> kTypeNames = {"conv", "fc",  "maxpool", "avgpool",
-                                             "relu", "add", "concat",  "flatten"};
+// In LayerType's order.
+const std::vector<std::string> kTypeNames = {"conv", "fc",     "maxpool", "avgpool",
+                                             "relu", "add",    "concat",  "flatten",
+                                             "lstm", "gru",    "embedding"};
 
 LayerType type_from_name(const std::string& s) {
   for (size_t i = 0; i < kTypeNames.size(); ++i)
@@ -105,6 +108,8 @@ void read_conv(JsonReader& r, Layer& l) {
 void read_fc(JsonReader& r, Layer& l) {
   l.out_channels = int(r.integer("out_features", 1, kMaxSize, "output features"));
   l.relu = r.flag("relu", false, "ReLU fused at the output");
+  l.per_step = r.flag("per_step", false,
+                      "apply to every step of a T x F x 1 sequence (T x out_features x 1)");
 }
 
 // "global": true pools the whole (square) input to 1x1.
@@ -149,6 +154,9 @@ Layer read_layer(JsonReader& r, const Network& net) {
     case LayerType::relu:
     case LayerType::concat:
     case LayerType::flatten: break;
+    case LayerType::lstm:
+    case LayerType::gru: read_recurrent(r, l, l.in_shape); break;
+    case LayerType::embedding: read_embedding(r, l); break;
   }
   r.finish();
 

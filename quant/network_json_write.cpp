@@ -28,6 +28,7 @@ nlohmann::json layer_to_json(const Network& net, const Layer& l) {
     case LayerType::fc:
       j["out_features"] = l.out_channels;
       j["relu"] = l.relu;
+      if (l.per_step) j["per_step"] = true;  // absent otherwise: CNN files stay as they were
       break;
     case LayerType::maxpool:
     case LayerType::avgpool:
@@ -39,6 +40,20 @@ nlohmann::json layer_to_json(const Network& net, const Layer& l) {
     case LayerType::relu:
     case LayerType::concat:
     case LayerType::flatten: break;
+    case LayerType::lstm:
+    case LayerType::gru:
+      j["hidden_size"] = l.rnn.hidden_size;
+      j["input_size"] = l.rnn.input_size;
+      j["direction"] = to_string(l.rnn.direction);
+      j["output"] = l.rnn.sequence_output ? "sequence" : "last";
+      if (l.type == LayerType::gru) j["linear_before_reset"] = l.rnn.linear_before_reset;
+      if (l.type == LayerType::lstm) j["peepholes"] = l.rnn.peepholes;
+      j["initial_state"] = l.rnn.initial_state;
+      break;
+    case LayerType::embedding:
+      j["vocab_size"] = l.vocab_size;
+      j["dim"] = l.out_channels;
+      break;
   }
   return j;
 }

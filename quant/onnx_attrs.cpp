@@ -18,6 +18,10 @@ std::string value_str(const AT& a) {
     s << "[";
     for (int k = 0; k < a.floats_size(); ++k) s << (k ? ", " : "") << a.floats(k);
     s << "]";
+  } else if (a.strings_size() > 0) {
+    s << "[";
+    for (int k = 0; k < a.strings_size(); ++k) s << (k ? ", " : "") << a.strings(k);
+    s << "]";
   } else if (a.has_s()) {
     s << a.s();
   } else if (a.has_f()) {
@@ -41,6 +45,7 @@ bool type_matches(const AT& a, AT::AttributeType t) {
     case AT::TENSOR: return a.has_t();
     case AT::INTS: return a.ints_size() > 0;
     case AT::FLOATS: return a.floats_size() > 0;
+    case AT::STRINGS: return a.strings_size() > 0;
     default: return false;
   }
 }
@@ -63,6 +68,12 @@ const AT* Attrs::find(const char* name, AT::AttributeType t) const {
       return &a;
     }
   return nullptr;
+}
+
+std::vector<std::string> Attrs::strings(const char* name) const {
+  const AT* a = find(name, AT::STRINGS);
+  if (!a) return {};
+  return {a->strings().begin(), a->strings().end()};
 }
 
 bool Attrs::has(const char* name) const {

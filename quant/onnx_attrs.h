@@ -4,6 +4,7 @@
 // to the IR's square kernel, single stride and equal padding, or refused with the value.
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "quant/onnx_context.h"
 
@@ -21,6 +22,7 @@ class Attrs {
   std::string s(const char* name, const std::string& def) const;
   Dims ints(const char* name, const Dims& def) const;
   std::vector<double> floats(const char* name) const;
+  std::vector<std::string> strings(const char* name) const;  // empty when absent
   const onnx::TensorProto* tensor(const char* name) const;  // nullptr when absent
   // "attribute NAME = VALUE: problem"
   [[noreturn]] void fail(const char* name, const std::string& problem) const;

@@ -64,7 +64,14 @@ bool Node::is_constant(int k) const { return has(k) && im.constants.count(p.inpu
 const Value& Node::value(int k, const std::string& role) const {
   if (!has(k)) fail("input " + role + " is missing");
   const auto it = im.values.find(p.input(k));
-  if (it != im.values.end()) return it->second;
+  if (it != im.values.end()) {
+    if (it->second.batch_axis != 0 && op() != "LSTM" && op() != "GRU")
+      fail("input " + role + " (\"" + p.input(k) + "\") is a time-major sequence (its batch on "
+           "axis " + std::to_string(it->second.batch_axis) + ", as LSTM/GRU layout = 0 reads and "
+           "writes them): shiftsim takes such a tensor only as X of LSTM/GRU or as the graph "
+           "output");
+    return it->second;
+  }
   if (im.constants.count(p.input(k)))
     fail("input " + role + " (\"" + p.input(k) + "\") is a constant: the IR computes " + op() +
          " only on tensors computed from the network input");

@@ -29,6 +29,10 @@ struct Value {
   // True when the tensor is exactly that layer's output with nothing fused after it, so that a
   // batch norm or a constant bias can still fold into it and a Relu can fuse.
   bool own = false;
+  // Where the batch is in the full ONNX tensor: 0, except for time-major sequences (recurrent
+  // nodes with layout = 0 read X as [T, N, I] and write Y [T, D, N, H], Y_h [D, N, H]); only
+  // LSTM and GRU read such a tensor.
+  int batch_axis = 0;
 };
 
 // The state of one import.
@@ -95,6 +99,10 @@ Constant read_tensor(const onnx::TensorProto& t, const std::string& where, const
 bool import_compute_op(const Node& n);  // Conv, Gemm, MatMul, BatchNormalization, Add
 bool import_layout_op(const Node& n);   // Relu, pools, Concat, Flatten, Reshape, Constant,
                                         // Transpose
+bool import_recurrent_op(const Node& n);  // LSTM, GRU
+// 1 when the graph input `name` is read as X by an LSTM/GRU node with layout = 0 ([T, N, I]),
+// else 0; InputError when such a node and any other node both read it.
+int graph_input_batch_axis(const Import& im, const onnx::GraphProto& g, const std::string& name);
 // Every operator type the handlers take, for the "not supported" message.
 extern const char* const kSupportedOps;
 bool is_supported_op(const std::string& op);

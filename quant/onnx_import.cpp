@@ -53,12 +53,18 @@ void read_graph_input(Import& im, const onnx::GraphProto& g) {
   if (!t.has_shape() || t.shape().dim_size() < 1)
     throw InputError(at + "no shape; expected [N, C, H, W] (or [N, C, L], [N, F])");
   const auto& dims = t.shape().dim();
-  if (dims[0].has_dim_value() && dims[0].dim_value() < 1)
-    throw InputError(at + "batch dimension " + std::to_string(dims[0].dim_value()));
-  im.batch = dims[0].has_dim_value() ? dims[0].dim_value() : 0;
+  const int batch_axis = graph_input_batch_axis(im, g, v.name());
+  if (batch_axis >= dims.size())
+    throw InputError(at + "has " + std::to_string(dims.size()) + " dimensions; LSTM/GRU with "
+                     "layout = 0 read it as [T, N, I]");
+  const auto& batch = dims[batch_axis];
+  if (batch.has_dim_value() && batch.dim_value() < 1)
+    throw InputError(at + "batch dimension " + std::to_string(batch.dim_value()));
+  im.batch = batch.has_dim_value() ? batch.dim_value() : 0;
   if (im.batch > (int64_t(1) << 20)) throw InputError(at + "batch beyond 2^20");
   Dims per;
-  for (int k = 1; k < dims.size(); ++k) {
+  for (int k = 0; k < dims.size(); ++k) {
+    if (k == batch_axis) continue;
     if (!dims[k].has_dim_value() || dims[k].dim_value() < 1 || dims[k].dim_value() > (1 << 20))
       throw InputError(at + "dimension " + std::to_string(k) + " must be a fixed size in [1, 2^20]" +
                        (dims[k].has_dim_param() ? ", found \"" + dims[k].dim_param() + "\"" : ""));
@@ -68,7 +74,7 @@ void read_graph_input(Import& im, const onnx::GraphProto& g) {
     throw InputError(at + "is " + dims_str(per) + " per sample: the IR holds at most [C, H, W]");
   im.f.net.input = {int(per.size() > 0 ? per[0] : 1), int(per.size() > 1 ? per[1] : 1),
                     int(per.size() > 2 ? per[2] : 1)};
-  im.values[v.name()] = Value{kNetworkInput, per, false};
+  im.values[v.name()] = Value{kNetworkInput, per, false, batch_axis};
 }
 
 void import_graph(Import& im, const onnx::ModelProto& m) {
@@ -97,7 +103,7 @@ void import_graph(Import& im, const onnx::ModelProto& m) {
 
   for (int i = 0; i < g.node_size(); ++i) {
     const Node n(im, g.node(i), i);
-    if (!import_compute_op(n) && !import_layout_op(n)) n.fail("operator " + n.op() + " has no handler");
+    if (!import_compute_op(n) && !import_layout_op(n) && !import_recurrent_op(n)) n.fail("operator " + n.op() + " has no handler");
   }
   // After the nodes, so that a node's own refusal (e.g. training-mode outputs) is what is named.
   if (g.output_size() != 1)

@@ -7,7 +7,8 @@
 // The IR runs one sample (CHW), so the leading dimension of the graph input is the batch: it may
 // be 1, symbolic or any fixed N (exporters often fix the dummy input's batch), and the imported
 // network describes one sample. Operators that would mix samples (Flatten axis 0 with N > 1,
-// Gemm transA, Concat on axis 0, ...) are refused.
+// Gemm transA, Concat on axis 0, ...) are refused. The exception: a graph input read by LSTM/GRU
+// with layout = 0 is time-major, [T, N, I], its batch on axis 1 (onnx_ops_recurrent.cpp).
 //
 // Everything a file can get wrong (unreadable or truncated protobuf, an unsupported operator or
 // attribute value, missing or ill-shaped weights, shapes the IR cannot express) is an InputError

@@ -241,13 +241,14 @@ bool import_layout_op(const Node& n) {
 
 const char* const kSupportedOps =
     "Conv, Gemm, MatMul, Relu, MaxPool, AveragePool, GlobalAveragePool, Add, Concat, "
-    "BatchNormalization, Flatten, Reshape; Constant and Transpose of a constant are evaluated "
+    "BatchNormalization, Flatten, Reshape, LSTM, GRU; Constant and Transpose of a constant are evaluated "
     "at import";
 
 bool is_supported_op(const std::string& op) {
   static const char* const ops[] = {"Conv", "Gemm", "MatMul", "BatchNormalization", "Add",
                                     "Relu", "MaxPool", "AveragePool", "GlobalAveragePool",
-                                    "Concat", "Flatten", "Reshape", "Constant", "Transpose"};
+                                    "Concat", "Flatten", "Reshape", "Constant", "Transpose",
+                                    "LSTM", "GRU"};
   return std::find(std::begin(ops), std::end(ops), op) != std::end(ops);
 }
 

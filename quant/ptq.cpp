@@ -77,6 +77,7 @@ WeightMethod parse_weight_method(const std::string& s) {
 }
 
 void check_ptq_options(const PtqOptions& o, const Network& net) {
+  refuse_sequence_layers(net, "quantization");
   check_range("act_bits", o.act_bits, 2, 16);
   check_range("acc_bits", o.acc_bits, 2, 62);
   check_weight_bits("weight bits", o.method == WeightMethod::fixed ? WeightKind::fixed : WeightKind::pow2,

@@ -71,6 +71,7 @@ void check_params(const Checker& c, const std::string& at, const Layer& l, const
 
 void check_quantized_network(const QuantizedNetwork& qn, const std::string& where) {
   const Checker c{where};
+  refuse_sequence_layers(qn.net, where);
   c.range("act_bits", qn.act_bits, 2, 16);
   c.range("acc_bits", qn.acc_bits, 2, 62);
   c.range("input.bits", qn.input.bits, 2, qn.act_bits);

@@ -85,6 +85,7 @@ QuantizedNetwork quantize_network(const FloatNetwork& f, const QuantOptions& opt
                                   const Tensor<int16_t>& calibration_input,
                                   FixedFormat input_format) {
   check_options(opts);
+  refuse_sequence_layers(f.net, "quantization");
   check_calibration_input(f, calibration_input, input_format);
   if (f.params.size() != f.net.layers.size())
     throw InputError("quantization: parameters for " + std::to_string(f.params.size()) +

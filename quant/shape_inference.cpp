@@ -62,6 +62,39 @@ ShapeCheck concat(const std::vector<Shape>& in) {
   return ok({int(channels), in[0].h, in[0].w});
 }
 
+// lstm/gru: T x F x 1 in, F = H*W of the input; the parameter count must stay describable.
+ShapeCheck recurrent(const Layer& l, const Shape& in) {
+  const RecurrentSpec& r = l.rnn;
+  if (r.hidden_size < 1)
+    return bad("hidden_size", "must be >= 1, found " + std::to_string(r.hidden_size));
+  const int64_t features = int64_t(in.h) * in.w;
+  if (r.input_size != features)
+    return bad("input_size", std::to_string(r.input_size) + " does not match the input's " +
+                                 std::to_string(features) + " features per step (input " +
+                                 in.str() + ": steps x features)");
+  if (r.linear_before_reset && l.type != LayerType::gru)
+    return bad("linear_before_reset", "is a gru setting; this layer is " +
+                                          std::string(to_string(l.type)));
+  if (r.peepholes && l.type != LayerType::lstm)
+    return bad("peepholes", "is an lstm setting; this layer is " + std::string(to_string(l.type)));
+  const int64_t weights =
+      int64_t(gate_count(l.type)) * r.hidden_size * (int64_t(r.input_size) + r.hidden_size);
+  if (weights > kMaxElements)
+    return bad("hidden_size", std::to_string(weights) + " weights: more than 2^31 - 1 in one layer");
+  return r.sequence_output ? ok({in.c, r.hidden_size, 1}) : ok({r.hidden_size, 1, 1});
+}
+
+ShapeCheck embedding(const Layer& l, const Shape& in) {
+  if (in.h != 1 || in.w != 1)
+    return bad("inputs", "embedding reads one token id per step (T x 1 x 1), found " + in.str());
+  if (l.vocab_size < 1) return bad("vocab_size", "must be >= 1, found " + std::to_string(l.vocab_size));
+  if (l.out_channels < 1) return bad("dim", "must be >= 1, found " + std::to_string(l.out_channels));
+  if (int64_t(l.vocab_size) * l.out_channels > kMaxElements)
+    return bad("", std::to_string(int64_t(l.vocab_size) * l.out_channels) +
+                       " weights: more than 2^31 - 1 in one layer");
+  return ok({in.c, l.out_channels, 1});
+}
+
 }  // namespace
 
 int sliding_output_size(int size, int kernel, int stride, int pad) {
@@ -73,6 +106,11 @@ ShapeCheck infer_output_shape(const Layer& l, const std::vector<Shape>& inputs) 
   switch (l.type) {
     case LayerType::conv: return conv(l, in);
     case LayerType::fc:
+      if (l.per_step) {
+        if (int64_t(l.out_channels) * in.h * in.w > kMaxElements)
+          return bad("out_features", "more than 2^31 - 1 weights in one layer");
+        return ok({in.c, l.out_channels, 1});
+      }
       if (int64_t(l.out_channels) * in.elements() > kMaxElements)
         return bad("out_features", std::to_string(int64_t(l.out_channels) * in.elements()) +
                                        " weights: more than 2^31 - 1 in one layer");
@@ -83,6 +121,9 @@ ShapeCheck infer_output_shape(const Layer& l, const std::vector<Shape>& inputs) 
     case LayerType::flatten: return ok({int(in.elements()), 1, 1});
     case LayerType::add: return add(inputs);
     case LayerType::concat: return concat(inputs);
+    case LayerType::lstm:
+    case LayerType::gru: return recurrent(l, in);
+    case LayerType::embedding: return embedding(l, in);
   }
   return bad("type", "unhandled layer type");
 }

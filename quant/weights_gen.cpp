@@ -32,7 +32,23 @@ double unit_interval(uint64_t bits) { return double(bits >> 11) * 0x1.0p-53; }
 int64_t weight_count(const Layer& l) {
   if (l.type == LayerType::conv)
     return int64_t(l.out_channels) * (l.in_shape.c / l.groups) * l.kernel * l.kernel;
-  if (l.type == LayerType::fc) return int64_t(l.out_channels) * l.in_shape.elements();
+  if (l.type == LayerType::fc)
+    return int64_t(l.out_channels) * (l.per_step ? int64_t(l.in_shape.h) * l.in_shape.w
+                                                 : l.in_shape.elements());
+  if (l.type == LayerType::embedding) return int64_t(l.vocab_size) * l.out_channels;
+  if (is_recurrent(l.type)) {
+    const int64_t h = l.rnn.hidden_size;
+    return gate_count(l.type) * h * (l.rnn.input_size + h) + (l.rnn.peepholes ? 3 * h : 0);
+  }
+  return 0;
+}
+
+int64_t bias_count(const Layer& l) {
+  if (l.type == LayerType::conv || l.type == LayerType::fc) return l.out_channels;
+  if (is_recurrent(l.type))
+    return (2 * int64_t(gate_count(l.type)) +
+            (l.rnn.initial_state ? (l.type == LayerType::lstm ? 2 : 1) : 0)) *
+           l.rnn.hidden_size;
   return 0;
 }
 
@@ -42,14 +58,16 @@ FloatNetwork generate_weights(const Network& net, uint64_t seed) {
     const Layer& l = net.layers[i];
     int64_t n = weight_count(l);
     if (n == 0) continue;
-    int64_t fan_in = n / l.out_channels;
-    double limit = std::sqrt(6.0 / double(fan_in));
+    double limit = 1.0, bias_limit = 0.1;
+    if (l.type == LayerType::conv || l.type == LayerType::fc)
+      limit = std::sqrt(6.0 / double(n / l.out_channels));
+    if (is_recurrent(l.type)) limit = bias_limit = 1.0 / std::sqrt(double(l.rnn.hidden_size));
     std::mt19937_64 rng = stream(seed, i);
     FloatLayerParams& p = f.params[i];
     p.weights.resize(size_t(n));
     for (float& w : p.weights) w = uniform(rng, -limit, limit);
-    p.bias.resize(size_t(l.out_channels));
-    for (float& b : p.bias) b = uniform(rng, -0.1, 0.1);
+    p.bias.resize(size_t(bias_count(l)));
+    for (float& b : p.bias) b = uniform(rng, -bias_limit, bias_limit);
   }
   return f;
 }

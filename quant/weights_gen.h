@@ -11,10 +11,12 @@
 namespace shiftsim::quant {
 
 // conv weights: [out_channels][in_channels / groups][kernel][kernel];
-// fc weights: [out_features][in_features] (in_features = C*H*W of the input). Empty otherwise.
+// fc weights: [out_features][in_features] (in_features = C*H*W of the input; per step: H*W);
+// embedding: [vocab_size][dim]; lstm/gru: W, R (and P) as network.h's RecurrentSpec says.
+// Empty otherwise.
 struct FloatLayerParams {
   std::vector<float> weights;
-  std::vector<float> bias;  // one per output channel
+  std::vector<float> bias;  // conv/fc: one per output channel; lstm/gru: Wb, Rb (h0, c0)
 };
 
 struct FloatNetwork {
@@ -22,11 +24,15 @@ struct FloatNetwork {
   std::vector<FloatLayerParams> params;  // one per net.layers
 };
 
-// Number of weights of a conv/fc layer (0 for the others).
+// Number of weights of a conv/fc/embedding/lstm/gru layer (0 for the others).
 int64_t weight_count(const Layer& l);
+// Number of biases: conv/fc out_channels, lstm/gru 2 * gates * hidden (+ the initial state),
+// others 0.
+int64_t bias_count(const Layer& l);
 
 // Weights He-uniform U(-sqrt(6/fan_in), +sqrt(6/fan_in)) with fan_in = (C/groups)*K*K
-// (fc: in_features); bias U(-0.1, 0.1). Layer i draws from its own stream seeded by (seed, i),
+// (fc: in_features); bias U(-0.1, 0.1). lstm/gru: weights and biases U(-1/sqrt(hidden),
+// +1/sqrt(hidden)), PyTorch's initialisation; embedding: U(-1, 1). Layer i draws from its own stream seeded by (seed, i),
 // so editing one layer does not change the weights of the others.
 FloatNetwork generate_weights(const Network& net, uint64_t seed);
 

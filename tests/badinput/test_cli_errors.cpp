@@ -57,7 +57,13 @@ TEST_CASE("unknown key in a layer") {
 
 TEST_CASE("unknown layer type") {
   expect_failure("unknown-type", R"({"name": "n", "input": {"shape": [3, 8, 8]}, "layers": [
-    {"name": "c1", "type": "lstm"}]})", {}, {"layers[0].type", "lstm"});
+    {"name": "c1", "type": "rnn"}]})", {}, {"layers[0].type", "rnn"});
+}
+
+TEST_CASE("sequence layers are not run on the accelerator yet") {
+  expect_failure("lstm", R"({"name": "n", "input": {"shape": [5, 3, 1]}, "layers": [
+    {"name": "l1", "type": "lstm", "hidden_size": 4}, {"name": "fc", "type": "fc", "out_features": 2}]})",
+                 {}, {"layer l1 (lstm)", "sequence layers are not taken here"});
 }
 
 TEST_CASE("zero and negative sizes") {

@@ -84,7 +84,7 @@ TEST_CASE("onnx import refuses testdata models the IR cannot express and names w
   };
   const std::vector<Refused> cases = {
       {"node/test_sigmoid", {"(Sigmoid)", "operator Sigmoid is not supported"}},
-      {"node/test_lstm_defaults", {"(LSTM)", "not supported"}},
+      {"node/test_simple_rnn_defaults", {"(RNN)", "not supported"}},
       {"pytorch-converted/test_Conv2d_dilated", {"(Conv)", "attribute dilations = [2, 2]"}},
       {"node/test_maxpool_2d_dilations", {"(MaxPool)", "dilations = [2, 2]"}},
       {"pytorch-converted/test_Conv2d", {"(Conv)", "kernel_shape = [3, 2]", "square"}},
@@ -114,9 +114,9 @@ TEST_CASE("onnx import refuses testdata models the IR cannot express and names w
   }
   // Through the file, weights not bound: the operator is still what is named, and a second
   // run-time input is refused (the IR has one network input).
-  const std::string lstm = kOnnxData + "node/test_lstm_defaults/model.onnx";
-  CHECK_THAT(input_error_of([&] { import_onnx(lstm); }),
-             Contains(lstm) && Contains("operator LSTM is not supported"));
+  const std::string rnn = kOnnxData + "node/test_simple_rnn_defaults/model.onnx";
+  CHECK_THAT(input_error_of([&] { import_onnx(rnn); }),
+             Contains(rnn) && Contains("operator RNN is not supported"));
   const std::string add = kOnnxData + "node/test_add/model.onnx";
   CHECK_THAT(input_error_of([&] { import_onnx(add); }),
              Contains(add) && Contains("2 run-time inputs (x, y)"));
