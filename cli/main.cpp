@@ -185,6 +185,8 @@ int main(int argc, char** argv) {
   sweep->add_option("file", sweep_req.file, "sweep file (configs/sweeps/...)")->required();
   sweep->add_option("-j,--jobs", sweep_req.jobs, "points at a time (default: one per core)")->check(CLI::Range(1, 1024));
   sweep->add_option("--out", sweep_req.out_dir, "results directory (default sweep-<name>): results.db, plots, best designs");
+  sweep->add_option("--engine", sweep_req.engine, "run: a shiftsim run child per point (default); model: the timing model in-process")
+      ->check(CLI::IsMember({"run", "model"}));
   sweep->add_option("--csv", sweep_req.csv, "export every row of the database to this CSV file");
   sweep->add_flag("--retry-failed", sweep_req.retry_failed, "evaluate failed points again");
   sweep->add_option("--timeout", sweep_req.timeout_s, "seconds one child run may take (default: no limit)")

@@ -1,6 +1,7 @@
 #pragma once
-// `shiftsim sweep FILE [-j N] [--out DIR] [--csv FILE]`: every design point of a sweep file
-// (study/sweep_spec.h), each simulated in its own `shiftsim run` child, results in DIR/results.db
+// `shiftsim sweep FILE [-j N] [--out DIR] [--engine run|model] [--csv FILE]`: every design
+// point of a sweep file (study/sweep_spec.h), each simulated in its own `shiftsim run` child
+// (or timed in-process by the timing model with --engine model), results in DIR/results.db
 // (SQLite, study/sweep_db.h), resumable: a rerun evaluates only the points without a row.
 // docs/SWEEPS.md describes the file, the database and the figures.
 #include <string>
@@ -10,6 +11,7 @@ namespace shiftsim::sim {
 struct SweepRequest {
   std::string file;
   std::string out_dir;          // default: sweep-<name> in the working directory
+  std::string engine = "run";   // run: child simulations; model: the timing model in-process
   unsigned jobs = 0;            // points at a time; 0: one per core
   std::string csv;              // export every row here after the sweep
   bool retry_failed = false;    // run failed points again

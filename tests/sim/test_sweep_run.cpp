@@ -84,6 +84,10 @@ TEST_CASE("sweep: a changed sweep file is refused against the old database, neve
   CHECK(changed.code == 2);
   CHECK_THAT(changed.err, Contains("results.db: holds 3 finished points that") && Contains("no longer defines"));
 
+  // The other engine on the same database is refused too.
+  const CliResult model = run_shiftsim({"sweep", dir + "/s.json", "--out", dir + "/out", "--engine", "model"}, dir);
+  CHECK(model.code == 2);
+  CHECK_THAT(model.err, Contains("holds results of engine fast"));
 }
 
 TEST_CASE("sweep: malformed sweep files are refused with exit code 2 and the JSON path") {
