@@ -3,6 +3,9 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "study/sweep_best.h"
+#include "study/sweep_fronts.h"
+
 namespace shiftsim::sim {
 
 std::vector<const SweepRow*> eligible_rows(const std::vector<SweepRow>& rows, const std::string& network) {
@@ -21,7 +24,6 @@ std::string params_text(const nlohmann::json& params) {
 }
 
 void write_sweep_report(const SweepSpec& spec, const std::vector<SweepRow>& rows, const std::string& out_dir) {
-  (void)out_dir;  // plots and best designs go there (later)
   for (const std::string& net : spec.networks) {
     size_t done = 0, refused = 0, failed = 0, out_of_bounds = 0;
     for (const SweepRow& r : rows) {
@@ -35,16 +37,15 @@ void write_sweep_report(const SweepSpec& spec, const std::vector<SweepRow>& rows
                 std::filesystem::path(net).stem().c_str(), done, out_of_bounds, refused, failed);
     const std::vector<const SweepRow*> ok = eligible_rows(rows, net);
     if (ok.empty()) continue;
-    std::printf("  best per objective:\n");
-    for (Objective o : spec.objectives) {
-      const SweepRow* best = nullptr;
-      for (const SweepRow* r : ok)
-        if (!best || (objective_maximized(o) ? (*r->objectives)[size_t(o)] > (*best->objectives)[size_t(o)]
-                                             : (*r->objectives)[size_t(o)] < (*best->objectives)[size_t(o)]))
-          best = r;
-      std::printf("    %-11s %14.6g  point %zu: %s\n", objective_name(o), (*best->objectives)[size_t(o)],
-                  best->index, params_text(best->params).c_str());
+    const std::vector<std::string> files = write_best_designs(spec, net, ok, out_dir);
+    std::printf("  best per objective (arch files shiftsim run accepts):\n");
+    for (size_t i = 0; i < spec.objectives.size(); ++i) {
+      const Objective o = spec.objectives[i];
+      const SweepRow* best = best_row(ok, o);
+      std::printf("    %-11s %14.6g  point %zu: %s -> %s\n", objective_name(o), (*best->objectives)[size_t(o)],
+                  best->index, params_text(best->params).c_str(), files[i].c_str());
     }
+    for (const std::string& w : write_pareto_fronts(spec, net, ok, out_dir)) std::printf("warning: %s\n", w.c_str());
   }
 }
 
