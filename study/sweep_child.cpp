@@ -45,11 +45,15 @@ PointResult run_point_child(const SweepSpec& spec, const SweepPoint& p, const st
     argv.push_back("--set");
     argv.push_back(s);
   }
+  const auto child_start = std::chrono::steady_clock::now();
   const int rc = opt.timeout_s > 0 ? run_child(argv, log, opt.timeout_s) : run_child(argv, log);
   PointResult res;
+  res.child_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - child_start).count();
   if (rc == 0) {
     try {
-      res.values = objectives_from_report(read_json_file(report), report);
+      const nlohmann::json doc = read_json_file(report);
+      res.values = objectives_from_report(doc, report);
+      res.sim_seconds = doc.value("/wall_seconds/simulation"_json_pointer, 0.0);
       res.ok = true;
     } catch (const InputError& e) {
       res.reason = e.what();

@@ -158,6 +158,8 @@ int sweep_command(const SweepRequest& req, const std::string& argv0) {
       }
       SweepRow row = base_row(points[i], plans[i]);
       row.wall_seconds = res.wall_seconds;
+      row.child_seconds = res.child_seconds;
+      row.sim_seconds = res.sim_seconds;
       row.status = res.ok ? "done" : "failed";
       row.reason = res.reason;
       if (res.ok) {

@@ -13,7 +13,7 @@ namespace {
 
 const std::vector<std::string> kFixedColumns = {
     "point_index", "hash", "network", "params", "status", "reason", "in_bounds",
-    "engine", "shiftsim_version", "wall_seconds", "finished_utc"};
+    "engine", "shiftsim_version", "wall_seconds", "child_seconds", "sim_seconds", "finished_utc"};
 
 std::string quote_id(const std::string& name) {
   std::string q = "\"";
@@ -91,7 +91,7 @@ SweepDb::SweepDb(const std::string& path, const SweepSpec& spec, const std::stri
     exec("CREATE TABLE IF NOT EXISTS sweep (key TEXT PRIMARY KEY, value TEXT)");
     std::string cols = "point_index INTEGER, hash TEXT PRIMARY KEY, network TEXT, params TEXT, status TEXT, "
                        "reason TEXT, in_bounds INTEGER, engine TEXT, shiftsim_version TEXT, "
-                       "wall_seconds REAL, finished_utc TEXT";
+                       "wall_seconds REAL, child_seconds REAL, sim_seconds REAL, finished_utc TEXT";
     for (size_t o = 0; o < kObjectiveCount; ++o)
       cols += std::string(", ") + objective_name(Objective(o)) + (Objective(o) == Objective::cycles ? " INTEGER" : " REAL");
     for (const std::string& p : params_) cols += ", " + quote_id(p);
@@ -149,9 +149,9 @@ std::map<std::string, std::string> SweepDb::statuses() {
 void SweepDb::put_all(const std::vector<SweepRow>& rows) {
   if (rows.empty()) return;
   std::string cols = "point_index, hash, network, params, status, reason, in_bounds, engine, shiftsim_version, "
-                     "wall_seconds, finished_utc";
-  std::string marks = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-  int n = 10;
+                     "wall_seconds, child_seconds, sim_seconds, finished_utc";
+  std::string marks = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+  int n = 12;
   for (size_t o = 0; o < kObjectiveCount; ++o) {
     cols += std::string(", ") + objective_name(Objective(o));
     marks += ", ?" + std::to_string(++n);
@@ -176,7 +176,9 @@ void SweepDb::put_all(const std::vector<SweepRow>& rows) {
       s.bind(8, row.engine);
       s.bind(9, row.version);
       s.bind(10, row.wall_seconds);
-      int i = 10;
+      s.bind(11, row.child_seconds);
+      s.bind(12, row.sim_seconds);
+      int i = 12;
       for (size_t o = 0; o < kObjectiveCount; ++o) {
         ++i;
         if (!row.objectives) s.bind_null(i);

@@ -30,6 +30,8 @@ struct SweepRow {
   std::string engine;        // run (a child `shiftsim run`) or model (the timing model in-process)
   std::string version;
   double wall_seconds = 0;   // evaluating the point, child start to report read
+  double child_seconds = 0;  // the child run, start to exit
+  double sim_seconds = 0;    // the simulation itself (what the rest is overhead to)
   std::optional<std::array<double, kObjectiveCount>> objectives;  // done rows (resources also for refused ones)
 };
 

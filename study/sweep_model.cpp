@@ -52,6 +52,7 @@ PointResult model_point(const PointPlan& plan, const SweepNetwork& net) {
     res.reason = e.what();
   }
   res.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  res.sim_seconds = res.wall_seconds;
   return res;
 }
 

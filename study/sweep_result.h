@@ -16,7 +16,9 @@ struct PointResult {
   bool ok = false;
   std::string reason;  // when !ok
   ObjectiveValues values{};
-  double wall_seconds = 0;
+  double wall_seconds = 0;   // the whole evaluation, as the sweep saw it
+  double child_seconds = 0;  // the child run from start to exit (0: no child)
+  double sim_seconds = 0;    // the simulation proper: the run report's wall_seconds.simulation, or the model's time
 };
 
 // The objectives from a run report (schema shiftsim.run-report, sim/report.cpp). Throws

@@ -148,6 +148,10 @@ SweepSpec parse_sweep_spec(const nlohmann::json& doc, const std::string& file) {
   SweepSpec s;
   s.file = file;
   s.name = r.str("name", "sweep name: the default output directory and the plots' titles");
+  // It names a directory (sweep-<name>), so no path separators or surprises.
+  if (s.name.empty() || s.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != std::string::npos ||
+      s.name[0] == '.')
+    r.fail("name", "must be letters, digits, '_', '-' or '.' (not first), found \"" + s.name + "\"");
   s.description = r.str("description", "", "what the sweep asks");
   s.base = resolve(file, r.str("base", "base arch file, relative to this file's directory"));
   const std::vector<std::string> nets = r.str_list("networks", "network files, relative to this file's directory");

@@ -102,6 +102,7 @@ TEST_CASE("malformed sweep files are refused with the JSON path") {
     return error_of(d);
   };
   CHECK_THAT(with("paramters", 1), Contains("s.json: paramters: unknown key"));
+  CHECK_THAT(with("name", "../x"), Contains("s.json: name: must be letters, digits"));
   CHECK_THAT(with("schema", "shiftsim.arch"), Contains("s.json: schema: must be \"shiftsim.sweep\""));
   CHECK_THAT(with("networks", json::array()), Contains("s.json: networks: must list at least one"));
   CHECK_THAT(with("mode", "slow"), Contains("s.json: mode: must be one of {fast, cycle}"));
