@@ -19,6 +19,7 @@
 #include "study/fit_command.h"
 #include "sim/quantize_command.h"
 #include "study/reproduce.h"
+#include "study/sweep_command.h"
 #include "sim/runner.h"
 
 using namespace shiftsim;
@@ -179,6 +180,18 @@ int main(int argc, char** argv) {
   difftest->add_option("--root", diff.root, "repository root holding configs/arch (default: found)");
   difftest->add_flag("--inject-difference", diff.inject_difference, "report cycle mode's last pass a cycle late, so every case must differ (checks the checker)");
 
+  sim::SweepRequest sweep_req;
+  CLI::App* sweep = app.add_subcommand("sweep", "a design-space sweep from a JSON file, resumable, results in SQLite (docs/SWEEPS.md)");
+  sweep->add_option("file", sweep_req.file, "sweep file (configs/sweeps/...)")->required();
+  sweep->add_option("-j,--jobs", sweep_req.jobs, "points at a time (default: one per core)")->check(CLI::Range(1, 1024));
+  sweep->add_option("--out", sweep_req.out_dir, "results directory (default sweep-<name>): results.db, plots, best designs");
+  sweep->add_option("--engine", sweep_req.engine, "run: a shiftsim run child per point (default); model: the timing model in-process")
+      ->check(CLI::IsMember({"run", "model"}));
+  sweep->add_option("--csv", sweep_req.csv, "export every row of the database to this CSV file");
+  sweep->add_flag("--retry-failed", sweep_req.retry_failed, "evaluate failed points again");
+  sweep->add_option("--timeout", sweep_req.timeout_s, "seconds one child run may take (default: no limit)")
+      ->check(CLI::Range(0.0, 1e9));
+
   CLI::App* describe = app.add_subcommand("describe", "list every arch parameter");
 
   try {
@@ -202,6 +215,10 @@ int main(int argc, char** argv) {
     if (*difftest) {
       diff.progress = req.progress;  // on a terminal
       return sim::difftest_command(diff, argv[0]);
+    }
+    if (*sweep) {
+      sweep_req.progress = req.progress;  // on a terminal
+      return sim::sweep_command(sweep_req, argv[0]);
     }
     if (*describe) {
       std::cout << sim::describe_arch_params();
