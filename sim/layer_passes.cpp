@@ -1,5 +1,7 @@
 #include "sim/layer_passes.h"
 
+#include <stdexcept>
+
 namespace shiftsim::sim {
 
 using models::Descriptor;
@@ -66,6 +68,11 @@ std::vector<Descriptor> layer_pass_shapes(const quant::Layer& l, uint32_t layer_
     }
     case LayerType::flatten:
       break;
+    case LayerType::lstm:
+    case LayerType::gru:
+    case LayerType::embedding:
+      // The CNN quantizer refuses sequence layers first; the accelerator has no pass for them yet.
+      throw std::logic_error("layer " + l.name + ": no accelerator pass for a sequence layer");
   }
   return ds;
 }

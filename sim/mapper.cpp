@@ -114,6 +114,10 @@ Program map_network(const quant::QuantizedNetwork& qn, const quant::Tensor<int16
         }
         case LayerType::flatten:
           break;
+        case LayerType::lstm:
+        case LayerType::gru:
+        case LayerType::embedding:  // refused before mapping (quantize_network)
+          throw std::logic_error("layer " + l.name + ": no accelerator pass for a sequence layer");
       }
     }
     for (Descriptor& x : ds) {

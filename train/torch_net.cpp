@@ -123,6 +123,10 @@ torch::Tensor TorchNetImpl::forward(const torch::Tensor& x,
         break;
       }
       case LayerType::flatten: y = a.flatten(1).reshape({-1, int64_t(l.in_shape.elements()), 1, 1}); break;
+      case LayerType::lstm:
+      case LayerType::gru:
+      case LayerType::embedding:
+        throw std::invalid_argument("layer " + l.name + ": training does not cover sequence layers yet");
     }
     if (l.relu) y = torch::relu(y);
     out[i] = y;
