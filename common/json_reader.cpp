@@ -1,9 +1,11 @@
 #include "common/json_reader.h"
 
 #include <cmath>
-#include <fstream>
 #include <mutex>
 #include <sstream>
+
+#include "common/input_file.h"
+#include "common/json_text.h"
 
 namespace shiftsim {
 
@@ -84,7 +86,7 @@ int64_t JsonReader::to_int(const std::string& key, const nlohmann::json& v, int6
       fail(key, "must be an integer, found " + v.dump());
     x = static_cast<int64_t>(d);
   } else {
-    fail(key, "must be an integer, found " + type_name(v) + " " + v.dump());
+    fail(key, "must be an integer, found " + type_name(v) + " " + json_excerpt(v));
   }
   if (x < lo) fail(key, "must be >= " + std::to_string(lo) + ", found " + std::to_string(x));
   if (x > hi) fail(key, "must be <= " + std::to_string(hi) + ", found " + std::to_string(x));
@@ -93,7 +95,7 @@ int64_t JsonReader::to_int(const std::string& key, const nlohmann::json& v, int6
 
 double JsonReader::to_number(const std::string& key, const nlohmann::json& v, double lo,
                              double hi) const {
-  if (!v.is_number()) fail(key, "must be a number, found " + type_name(v) + " " + v.dump());
+  if (!v.is_number()) fail(key, "must be a number, found " + type_name(v) + " " + json_excerpt(v));
   double d = v.get<double>();
   std::ostringstream os;
   if (!(d >= lo)) {
@@ -136,7 +138,7 @@ std::string JsonReader::choice(const std::string& key, const std::string& def,
 bool JsonReader::flag(const std::string& key, bool def, const std::string& description) {
   const auto* v = lookup(key, description, def ? "true" : "false", false);
   if (!v) return def;
-  if (!v->is_boolean()) fail(key, "must be true or false, found " + v->dump());
+  if (!v->is_boolean()) fail(key, "must be true or false, found " + json_excerpt(*v));
   return v->get<bool>();
 }
 
@@ -189,7 +191,7 @@ std::vector<std::string> JsonReader::str_list(const std::string& key,
   std::vector<std::string> out;
   for (size_t i = 0; i < v->size(); ++i) {
     if (!(*v)[i].is_string())
-      fail(key + "[" + std::to_string(i) + "]", "must be a string, found " + (*v)[i].dump());
+      fail(key + "[" + std::to_string(i) + "]", "must be a string, found " + json_excerpt((*v)[i]));
     out.push_back((*v)[i].get<std::string>());
   }
   return out;
@@ -230,15 +232,7 @@ std::vector<ParamDoc> JsonReader::docs() {
 }
 
 nlohmann::json read_json_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  try {
-    return nlohmann::json::parse(ss.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(path + ": malformed JSON: " + e.what());
-  }
+  return parse_json_text(read_input_file(path, "JSON file", kMaxJsonFileBytes), path);
 }
 
 }  // namespace shiftsim
