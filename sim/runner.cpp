@@ -85,17 +85,21 @@ Prepared prepare(const RunRequest& req) {
     p.qn = quant::load_quantized_network(req.model_path);
     check_model_fits_arch(p.qn, p.cfg.arch, req.model_path);
     p.net_name = p.qn.net.name;
+    quant::InputConversion conv;
     p.input = req.input_npy.empty() ? fashion_mnist_input(p.qn, req.image)
-                                    : quant::read_input_npy(req.input_npy, p.qn.net.input, p.qn.input);
+                                    : quant::read_input_npy(req.input_npy, p.qn.net.input, p.qn.input, &conv);
+    p.input_warning = conv.warning(req.input_npy);
     return p;
   }
   const quant::Network net = quant::load_network(req.net_path);                  // 2
   p.net_name = net.name;
   const quant::FloatNetwork fnet = quant::generate_weights(net, req.seed);       // 3
   const quant::FixedFormat in_fmt = quant::default_input_format(int(p.cfg.arch.numerics.act_bits));
+  quant::InputConversion conv;
   p.input = req.input_npy.empty()
                 ? quant::quantize_input(quant::generate_input(net.input, req.seed), in_fmt)
-                : quant::read_input_npy(req.input_npy, net.input, in_fmt);
+                : quant::read_input_npy(req.input_npy, net.input, in_fmt, &conv);
+  p.input_warning = conv.warning(req.input_npy);
   p.qn = quant::quantize_network(fnet, quant_options(p.cfg.arch), p.input, in_fmt);  // 4
   return p;
 }
@@ -162,6 +166,7 @@ int run_command(const RunRequest& request) {
                        " (give its table with the arch key \"energy\")");
   }
   const Prepared p = prepare(req);
+  if (!p.input_warning.empty()) std::cerr << "shiftsim: warning: " << p.input_warning << "\n";
   const double prep = seconds_since(t0);
   const bool test_set = req.test_images > 0;
   TestSetOutcome ts;
@@ -192,6 +197,7 @@ int golden_command(const RunRequest& request) {
   RunRequest req = request;
   if (!req.dump_dir.empty()) req.dump_dir = files.directory(req.dump_dir, "--dump-outputs");
   const Prepared p = prepare(req);
+  if (!p.input_warning.empty()) std::cerr << "shiftsim: warning: " << p.input_warning << "\n";
   const auto t0 = std::chrono::steady_clock::now();
   const quant::GoldenRun g = quant::run_golden(p.qn, p.input);
   const double wall = seconds_since(t0);

@@ -37,6 +37,8 @@ struct Prepared {
   std::string net_name;
   quant::QuantizedNetwork qn;
   quant::Tensor<int16_t> input;
+  // --input values the input format could not hold and saturated ("" when none).
+  std::string input_warning;
 };
 
 struct RunOutcome {

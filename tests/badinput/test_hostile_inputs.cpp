@@ -110,6 +110,9 @@ TEST_CASE("a device or a FIFO given as a config file is refused without reading 
   expect_refusal(run_net(dir, repo("configs/nets/tiny.json"), fifo), fifo,
                  "cannot read the JSON file: is a FIFO, not a regular file");
   expect_refusal(run_net(dir, dir), dir, "cannot read the JSON file: is a directory, not a regular file");
+  const CliResult npy = run_shiftsim({"run", "--arch", kArch, "--net", repo("configs/nets/tiny.json"), "--input",
+                                      "/dev/zero"}, dir);
+  expect_refusal(npy, "/dev/zero", "cannot read the .npy file: is a character device");
   const CliResult model = run_shiftsim({"run", "--arch", kArch, "--model", fifo}, dir);
   expect_refusal(model, fifo, "cannot read the quantized model: is a FIFO");
 }
@@ -125,4 +128,17 @@ TEST_CASE("a JSON file at the size limit is read and one byte over is refused be
   std::filesystem::resize_file(net, shiftsim::kMaxJsonFileBytes + 1);
   expect_refusal(run_net(dir, net), net,
                  "cannot read the JSON file: the file has 67108865 bytes, more than the limit of 64 MiB");
+}
+
+TEST_CASE("a .npy input over the size limit is refused before reading") {
+  const std::string dir = scratch_dir("npy-size");
+  const std::string npy = dir + "/x.npy";
+  write_text(npy, "");
+  std::filesystem::resize_file(npy, shiftsim::kMaxNpyFileBytes + 1);
+  const CliResult r = run_shiftsim({"run", "--arch", kArch, "--net", repo("configs/nets/tiny.json"), "--input", npy}, dir);
+  expect_refusal(r, npy, "cannot read the .npy file: the file has 1073741825 bytes, more than the limit of 1 GiB");
+  // At the limit it is read (and refused for what it holds: zeros are no .npy magic).
+  std::filesystem::resize_file(npy, shiftsim::kMaxNpyFileBytes);
+  const CliResult at = run_shiftsim({"run", "--arch", kArch, "--net", repo("configs/nets/tiny.json"), "--input", npy}, dir);
+  expect_refusal(at, npy, ": not a .npy file (bad magic)");
 }
