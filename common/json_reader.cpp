@@ -75,22 +75,27 @@ const nlohmann::json* JsonReader::lookup(const std::string& key, const std::stri
   return &*it;
 }
 
+// Integer fields take whole numbers in any JSON notation: 16, 16.0, 1.6e1 and -0.0 (zero) are
+// accepted, 16.5 is not an integer, and 1e30 is a whole number out of range (docs/LIMITS.md).
 int64_t JsonReader::to_int(const std::string& key, const nlohmann::json& v, int64_t lo,
                            int64_t hi) const {
-  int64_t x = 0;
   if (v.is_number_integer()) {
-    x = v.get<int64_t>();
-  } else if (v.is_number_float()) {
-    double d = v.get<double>();
-    if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9e18)
-      fail(key, "must be an integer, found " + v.dump());
-    x = static_cast<int64_t>(d);
-  } else {
-    fail(key, "must be an integer, found " + type_name(v) + " " + json_excerpt(v));
+    // Unsigned values above INT64_MAX are out of every range; report them as found.
+    if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX))
+      fail(key, "must be <= " + std::to_string(hi) + ", found " + v.dump());
+    const int64_t x = v.get<int64_t>();
+    if (x < lo) fail(key, "must be >= " + std::to_string(lo) + ", found " + std::to_string(x));
+    if (x > hi) fail(key, "must be <= " + std::to_string(hi) + ", found " + std::to_string(x));
+    return x;
   }
-  if (x < lo) fail(key, "must be >= " + std::to_string(lo) + ", found " + std::to_string(x));
-  if (x > hi) fail(key, "must be <= " + std::to_string(hi) + ", found " + std::to_string(x));
-  return x;
+  if (!v.is_number_float())
+    fail(key, "must be an integer, found " + type_name(v) + " " + json_excerpt(v));
+  const double d = v.get<double>();
+  if (!std::isfinite(d) || d != std::floor(d)) fail(key, "must be an integer, found " + v.dump());
+  // Compared as doubles: lo and hi convert exactly enough, and d may be far beyond int64.
+  if (d < double(lo)) fail(key, "must be >= " + std::to_string(lo) + ", found " + v.dump());
+  if (d > double(hi) || d >= 0x1p63) fail(key, "must be <= " + std::to_string(hi) + ", found " + v.dump());
+  return static_cast<int64_t>(d);
 }
 
 double JsonReader::to_number(const std::string& key, const nlohmann::json& v, double lo,
