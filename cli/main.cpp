@@ -32,6 +32,15 @@ std::string check_unsigned(const std::string& text) {
   return {};
 }
 
+// CLI11 answers --help before it looks at the subcommand, so `shiftsim nosuchcmd --help` would
+// print the top-level help and succeed: a mistyped command must fail, as it does without --help.
+bool names_unknown_subcommand(CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return false;
+  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    if (sub->check_name(argv[1])) return false;
+  return true;
+}
+
 void add_common(CLI::App* cmd, sim::RunRequest& req) {
   cmd->add_option("--arch", req.arch_path, "architecture JSON (configs/arch/...)")->required();
   cmd->add_option("--net", req.net_path, "network JSON (configs/nets/...)");
@@ -181,6 +190,10 @@ int main(int argc, char** argv) {
 
   CLI::App* describe = app.add_subcommand("describe", "list every arch parameter");
 
+  if (names_unknown_subcommand(app, argc, argv)) {
+    std::cerr << "shiftsim: error: unknown subcommand " << argv[1] << " (see shiftsim --help)\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
