@@ -49,6 +49,11 @@ void add_common(CLI::App* cmd, sim::RunRequest& req) {
   cmd->add_option("--input", req.input_npy, "input tensor (.npy: float32/64 or int16, CHW)");
   cmd->add_option("--set", req.sets, "override an arch parameter: path=value (repeatable)");
   cmd->add_option("--dump-outputs", req.dump_dir, "write every layer's output as DIR/<layer>.npy");
+  cmd->add_option("--max-macs", req.budget.max_macs, "work budget: multiply-accumulates (default 20000000000)")
+      ->check(CLI::Validator(check_unsigned, "N"));
+  cmd->add_option("--max-memory", req.budget.max_memory_bytes, "work budget: estimated bytes of memory (default 8 GiB)")
+      ->check(CLI::Validator(check_unsigned, "BYTES"));
+  cmd->add_flag("--allow-large", req.allow_large, "run even when the work estimate is over the budget");
 }
 }  // namespace
 
