@@ -137,7 +137,7 @@ std::string JsonReader::choice(const std::string& key, const std::string& def,
     if (c == s) return s;
   std::string all;
   for (const auto& c : choices) all += (all.empty() ? "" : ", ") + c;
-  fail(key, "must be one of {" + all + "}, found \"" + s + "\"");
+  fail(key, "must be one of {" + all + "}, found \"" + excerpt(s) + "\"");
 }
 
 bool JsonReader::flag(const std::string& key, bool def, const std::string& description) {

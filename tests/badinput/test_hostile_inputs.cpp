@@ -142,3 +142,15 @@ TEST_CASE("a .npy input over the size limit is refused before reading") {
   const CliResult at = run_shiftsim({"run", "--arch", kArch, "--net", repo("configs/nets/tiny.json"), "--input", npy}, dir);
   expect_refusal(at, npy, ": not a .npy file (bad magic)");
 }
+
+TEST_CASE("huge strings in a network are quoted as excerpts") {
+  const std::string dir = scratch_dir("huge-strings");
+  const std::string net = dir + "/net.json";
+  const std::string huge(100000, 'q');
+  write_text(net, R"({"name": "n", "input": {"shape": [3, 8, 8]}, "layers": [{"name": "c1", "type": ")" + huge + R"("}]})");
+  expect_refusal(run_net(dir, net), net, ": layers[0].type: must be one of {conv");
+  write_text(net, R"({"name": "n", "input": {"shape": [3, 8, 8]}, "layers": [{"name": ")" + huge + R"(", "type": "relu"}]})");
+  expect_refusal(run_net(dir, net), net, ": layers[0].name: \"qqqq");
+  write_text(net, R"({"name": "n", "input": {"shape": [3, 8, 8]}, "layers": [{"name": "r", "type": "relu", "inputs": [")" + huge + R"("]}]})");
+  expect_refusal(run_net(dir, net), net, ": layers[0].inputs[0]: no layer named \"qqqq");
+}
