@@ -49,8 +49,10 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& where
                      " levels (at " + too_deep + ")");
   try {
     return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    // e.what() ends with the last token read, which can be a whole unterminated string.
+  } catch (const nlohmann::json::exception& e) {
+    // Syntax errors, and numbers beyond double's range ("1e400", out_of_range 406: found by
+    // fuzzing; it used to escape as an internal error). e.what() ends with the last token
+    // read, which can be a whole unterminated string.
     std::string what = e.what();
     const std::string prefix = "] ";
     const size_t at = what.find(prefix);

@@ -154,3 +154,10 @@ TEST_CASE("huge strings in a network are quoted as excerpts") {
   write_text(net, R"({"name": "n", "input": {"shape": [3, 8, 8]}, "layers": [{"name": "r", "type": "relu", "inputs": [")" + huge + R"("]}]})");
   expect_refusal(run_net(dir, net), net, ": layers[0].inputs[0]: no layer named \"qqqq");
 }
+
+TEST_CASE("a number beyond double's range in a network file is malformed JSON with exit 2") {
+  const std::string dir = scratch_dir("number-overflow");
+  const std::string net = dir + "/net.json";
+  write_text(net, net_with_shape("[3, 1e400, 8]"));
+  expect_refusal(run_net(dir, net), net, ": malformed JSON: number overflow parsing '1e400'");
+}

@@ -42,3 +42,10 @@ TEST_CASE("json text: messages quote short excerpts") {
   CHECK_THAT(err, Contains("f.json: malformed JSON: parse error at line 1, column 100008"));
   CHECK(err.size() < 300);
 }
+
+TEST_CASE("json text: a number beyond double's range is malformed JSON, not an internal error") {
+  // Found by fuzz_network_json: nlohmann reports it as out_of_range, not as a parse error.
+  CHECK(error_of("[3, 1e400]") == "f.json: malformed JSON: number overflow parsing '1e400'");
+  CHECK_THAT(error_of("3E333out_666{\"name\": 6666666666666666666res\": 10}\n"),
+             Contains("f.json: malformed JSON: number overflow parsing '3E333'"));
+}
