@@ -33,6 +33,15 @@ std::string check_unsigned(const std::string& text) {
   return {};
 }
 
+// CLI11 answers --help before it looks at the subcommand, so `shiftsim nosuchcmd --help` would
+// print the top-level help and succeed: a mistyped command must fail, as it does without --help.
+bool names_unknown_subcommand(CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return false;
+  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    if (sub->check_name(argv[1])) return false;
+  return true;
+}
+
 void add_common(CLI::App* cmd, sim::RunRequest& req) {
   cmd->add_option("--arch", req.arch_path, "architecture JSON (configs/arch/...)")->required();
   cmd->add_option("--net", req.net_path, "network JSON (configs/nets/...)");
@@ -41,6 +50,11 @@ void add_common(CLI::App* cmd, sim::RunRequest& req) {
   cmd->add_option("--input", req.input_npy, "input tensor (.npy: float32/64 or int16, CHW)");
   cmd->add_option("--set", req.sets, "override an arch parameter: path=value (repeatable)");
   cmd->add_option("--dump-outputs", req.dump_dir, "write every layer's output as DIR/<layer>.npy");
+  cmd->add_option("--max-macs", req.budget.max_macs, "work budget: multiply-accumulates (default 20000000000)")
+      ->check(CLI::Validator(check_unsigned, "N"));
+  cmd->add_option("--max-memory", req.budget.max_memory_bytes, "work budget: estimated bytes of memory (default 8 GiB)")
+      ->check(CLI::Validator(check_unsigned, "BYTES"));
+  cmd->add_flag("--allow-large", req.allow_large, "run even when the work estimate is over the budget");
 }
 }  // namespace
 
@@ -194,6 +208,10 @@ int main(int argc, char** argv) {
 
   CLI::App* describe = app.add_subcommand("describe", "list every arch parameter");
 
+  if (names_unknown_subcommand(app, argc, argv)) {
+    std::cerr << "shiftsim: error: unknown subcommand " << argv[1] << " (see shiftsim --help)\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,9 +1,11 @@
 #include "common/json_reader.h"
 
 #include <cmath>
-#include <fstream>
 #include <mutex>
 #include <sstream>
+
+#include "common/input_file.h"
+#include "common/json_text.h"
 
 namespace shiftsim {
 
@@ -73,27 +75,32 @@ const nlohmann::json* JsonReader::lookup(const std::string& key, const std::stri
   return &*it;
 }
 
+// Integer fields take whole numbers in any JSON notation: 16, 16.0, 1.6e1 and -0.0 (zero) are
+// accepted, 16.5 is not an integer, and 1e30 is a whole number out of range (docs/LIMITS.md).
 int64_t JsonReader::to_int(const std::string& key, const nlohmann::json& v, int64_t lo,
                            int64_t hi) const {
-  int64_t x = 0;
   if (v.is_number_integer()) {
-    x = v.get<int64_t>();
-  } else if (v.is_number_float()) {
-    double d = v.get<double>();
-    if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9e18)
-      fail(key, "must be an integer, found " + v.dump());
-    x = static_cast<int64_t>(d);
-  } else {
-    fail(key, "must be an integer, found " + type_name(v) + " " + v.dump());
+    // Unsigned values above INT64_MAX are out of every range; report them as found.
+    if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX))
+      fail(key, "must be <= " + std::to_string(hi) + ", found " + v.dump());
+    const int64_t x = v.get<int64_t>();
+    if (x < lo) fail(key, "must be >= " + std::to_string(lo) + ", found " + std::to_string(x));
+    if (x > hi) fail(key, "must be <= " + std::to_string(hi) + ", found " + std::to_string(x));
+    return x;
   }
-  if (x < lo) fail(key, "must be >= " + std::to_string(lo) + ", found " + std::to_string(x));
-  if (x > hi) fail(key, "must be <= " + std::to_string(hi) + ", found " + std::to_string(x));
-  return x;
+  if (!v.is_number_float())
+    fail(key, "must be an integer, found " + type_name(v) + " " + json_excerpt(v));
+  const double d = v.get<double>();
+  if (!std::isfinite(d) || d != std::floor(d)) fail(key, "must be an integer, found " + v.dump());
+  // Compared as doubles: lo and hi convert exactly enough, and d may be far beyond int64.
+  if (d < double(lo)) fail(key, "must be >= " + std::to_string(lo) + ", found " + v.dump());
+  if (d > double(hi) || d >= 0x1p63) fail(key, "must be <= " + std::to_string(hi) + ", found " + v.dump());
+  return static_cast<int64_t>(d);
 }
 
 double JsonReader::to_number(const std::string& key, const nlohmann::json& v, double lo,
                              double hi) const {
-  if (!v.is_number()) fail(key, "must be a number, found " + type_name(v) + " " + v.dump());
+  if (!v.is_number()) fail(key, "must be a number, found " + type_name(v) + " " + json_excerpt(v));
   double d = v.get<double>();
   std::ostringstream os;
   if (!(d >= lo)) {
@@ -130,13 +137,13 @@ std::string JsonReader::choice(const std::string& key, const std::string& def,
     if (c == s) return s;
   std::string all;
   for (const auto& c : choices) all += (all.empty() ? "" : ", ") + c;
-  fail(key, "must be one of {" + all + "}, found \"" + s + "\"");
+  fail(key, "must be one of {" + all + "}, found \"" + excerpt(s) + "\"");
 }
 
 bool JsonReader::flag(const std::string& key, bool def, const std::string& description) {
   const auto* v = lookup(key, description, def ? "true" : "false", false);
   if (!v) return def;
-  if (!v->is_boolean()) fail(key, "must be true or false, found " + v->dump());
+  if (!v->is_boolean()) fail(key, "must be true or false, found " + json_excerpt(*v));
   return v->get<bool>();
 }
 
@@ -189,7 +196,7 @@ std::vector<std::string> JsonReader::str_list(const std::string& key,
   std::vector<std::string> out;
   for (size_t i = 0; i < v->size(); ++i) {
     if (!(*v)[i].is_string())
-      fail(key + "[" + std::to_string(i) + "]", "must be a string, found " + (*v)[i].dump());
+      fail(key + "[" + std::to_string(i) + "]", "must be a string, found " + json_excerpt((*v)[i]));
     out.push_back((*v)[i].get<std::string>());
   }
   return out;
@@ -230,15 +237,7 @@ std::vector<ParamDoc> JsonReader::docs() {
 }
 
 nlohmann::json read_json_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  try {
-    return nlohmann::json::parse(ss.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(path + ": malformed JSON: " + e.what());
-  }
+  return parse_json_text(read_input_file(path, "JSON file", kMaxJsonFileBytes), path);
 }
 
 }  // namespace shiftsim

@@ -2,13 +2,12 @@
 
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 #include <zlib.h>
 
 #include "common/atomic_file.h"
 #include "common/input_error.h"
+#include "common/input_file.h"
 
 namespace shiftsim::quant {
 
@@ -109,9 +108,8 @@ std::vector<uint8_t> read_framed_file(const std::string& path, const char* magic
                                       uint32_t max_version, const std::string& kind,
                                       size_t& payload_begin, size_t& payload_end,
                                       uint32_t& version) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open " + kind);
-  std::vector<uint8_t> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string bytes = read_input_file(path, kind, kMaxModelFileBytes);
+  std::vector<uint8_t> data(bytes.begin(), bytes.end());
   if (data.size() >= kMagicLen && std::memcmp(data.data(), magic, kMagicLen) != 0)
     throw InputError(path + ": not a shiftsim " + kind + " (bad magic; expected \"" +
                      std::string(magic, kMagicLen) + "\")");

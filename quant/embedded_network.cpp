@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_text.h"
 #include "quant/network_json_write.h"
 
 namespace shiftsim::quant {
@@ -13,9 +14,8 @@ constexpr uint64_t kMaxJson = uint64_t(1) << 26;  // a bound for a damaged lengt
 void write_embedded_network(ByteWriter& w, const Network& net) { w.str(network_to_json(net).dump()); }
 
 Network read_embedded_network(ByteReader& r) {
-  const nlohmann::json j = nlohmann::json::parse(r.str(kMaxJson), nullptr, false);
-  if (j.is_discarded()) r.fail("the embedded network JSON does not parse");
-  return parse_network(j, r.file() + " (embedded network)");
+  const std::string where = r.file() + " (embedded network)";
+  return parse_network(parse_json_text(r.str(kMaxJson), where), where);
 }
 
 }  // namespace shiftsim::quant

@@ -3,18 +3,29 @@
 #include <zlib.h>
 
 #include "common/input_error.h"
+#include "common/input_file.h"
 
 namespace shiftsim::quant {
 
 namespace {
+// Decompressed, Fashion-MNIST's largest file has 47 MB.
+constexpr size_t kMaxIdxBytes = size_t(1) << 30;
+
 // Whole file through zlib, which reads plain files unchanged.
 std::vector<uint8_t> read_all(const std::string& path) {
+  check_input_file(path, "IDX file", kMaxModelFileBytes);
   gzFile f = gzopen(path.c_str(), "rb");
   if (!f) throw InputError(path + ": cannot open file");
   std::vector<uint8_t> out;
   uint8_t buf[1 << 16];
   int n = 0;
-  while ((n = gzread(f, buf, sizeof buf)) > 0) out.insert(out.end(), buf, buf + n);
+  while ((n = gzread(f, buf, sizeof buf)) > 0) {
+    out.insert(out.end(), buf, buf + n);
+    if (out.size() > kMaxIdxBytes) {
+      gzclose(f);
+      throw InputError(path + ": more than " + byte_size_text(kMaxIdxBytes) + " decompressed");
+    }
+  }
   const bool failed = n < 0;
   gzclose(f);
   if (failed) throw InputError(path + ": corrupt or truncated gzip data");

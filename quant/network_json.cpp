@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/json_reader.h"
+#include "common/json_text.h"
 #include "quant/network.h"
 #include "quant/network_json_layers.h"
 #include "quant/shape_inference.h"
@@ -54,7 +55,7 @@ std::string read_name(JsonReader& r, const Network& net) {
                     name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                                            "0123456789_.-") == std::string::npos;
   if (!safe)
-    r.fail("name", "\"" + name + "\" must be 1..128 of A-Z a-z 0-9 _ . - and not start with '.'");
+    r.fail("name", "\"" + excerpt(name) + "\" must be 1..128 of A-Z a-z 0-9 _ . - and not start with '.'");
   int other = net.index_of(name);
   if (other >= 0)
     r.fail("name", "duplicate layer name \"" + name + "\" (also layers[" +
@@ -78,7 +79,7 @@ std::vector<int> read_inputs(JsonReader& r, const Network& net) {
     int idx = net.index_of(names[k]);
     if (idx < 0)
       r.fail("inputs[" + std::to_string(k) + "]",
-             "no layer named \"" + names[k] + "\" before this one");
+             "no layer named \"" + excerpt(names[k]) + "\" before this one");
     out.push_back(idx);
   }
   return out;

@@ -26,13 +26,30 @@ void write_npy(const std::string& path, const Tensor<int16_t>& t);
 void write_npy(const std::string& path, const Tensor<int32_t>& t);
 void write_npy(const std::string& path, const Tensor<float>& t);
 
-// Accepts '<f4', '<f8', '<i2', C order. A missing file, bad magic, bad header, another dtype,
-// Fortran order, or a data size that does not match the shape is an InputError naming the file.
+// Accepts '<f4', '<f8', '<i2', C order. A missing or non-regular file, one over the size limit
+// (common/input_file.h), bad magic, a header NumPy's format does not allow (quant/npy_header.h),
+// another dtype, Fortran order, or a data size that does not match the shape is an InputError
+// naming the file. float64 values beyond float's range become +-FLT_MAX.
 NpyArray read_npy(const std::string& path);
+
+// What quantizing a float input did to its values: finite values beyond the input format's
+// range are saturated to it, and counted here so that the user is told.
+struct InputConversion {
+  uint64_t values = 0;
+  uint64_t saturated = 0;
+  uint64_t first_saturated = 0;  // index of the first saturated value
+  double first_value = 0;
+  double lo = 0, hi = 0;         // the format's range
+  // "path: N of M values lie outside ... (first at index i: v)"; empty when none saturated.
+  std::string warning(const std::string& path) const;
+};
 
 // A network input from a .npy file: its shape must be `expected` (leading 1s on either side
 // are ignored, so (1, 28, 28), (28, 28) and 1x28x28 all match). Floats are quantized with
-// `fmt`; '<i2' values are taken as already quantized and must fit fmt.bits.
-Tensor<int16_t> read_input_npy(const std::string& path, Shape expected, FixedFormat fmt);
+// `fmt`: NaN and infinities are refused (all counted in the message), values beyond the
+// format's range saturate and are counted in `*conversion`. '<i2' values are taken as already
+// quantized and must fit fmt.bits.
+Tensor<int16_t> read_input_npy(const std::string& path, Shape expected, FixedFormat fmt,
+                               InputConversion* conversion = nullptr);
 
 }  // namespace shiftsim::quant

@@ -5,10 +5,9 @@
 #include "quant/onnx_import.h"
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include "common/input_error.h"
+#include "common/input_file.h"
 #include "quant/float_model.h"
 #include "quant/network_json_write.h"
 #include "quant/onnx_context.h"
@@ -149,17 +148,8 @@ FloatNetwork import_onnx_model(const onnx::ModelProto& model, const std::string&
 }
 
 FloatNetwork import_onnx(const std::string& path, const OnnxImportOptions& options) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    throw InputError(path + ": cannot read the ONNX model: " +
-                     (std::filesystem::exists(path, ec) ? "not a regular file" : "no such file"));
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec || size > (uintmax_t(1) << 31) - 1)
-    throw InputError(path + ": cannot read the ONNX model: " +
-                     (ec ? ec.message() : "larger than 2 GiB, the protobuf limit"));
-  std::ifstream in(path, std::ios::binary);
-  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (!in && !in.eof()) throw InputError(path + ": cannot read the ONNX model");
+  // The size limit is also protobuf's (2 GiB - 1).
+  const std::string bytes = read_input_file(path, "ONNX model", kMaxModelFileBytes);
   if (bytes.empty()) throw InputError(path + ": empty file, not an ONNX model");
   onnx::ModelProto m;
   if (!m.ParseFromString(bytes))

@@ -38,9 +38,12 @@ ShapeCheck conv(const Layer& l, const Shape& in) {
                              std::to_string(l.out_channels) + " output channels");
   // Weights live in memory several times over (float, quantized, DRAM image): keep one layer's
   // below 2^31 values.
-  const int64_t weights = int64_t(l.out_channels) * (in.c / l.groups) * l.kernel * l.kernel;
-  if (weights > kMaxElements)
-    return bad("", std::to_string(weights) + " weights: more than 2^31 - 1 in one layer");
+  // In double: the int64 product of four factors up to 2^20 and more could overflow.
+  const double weights = double(l.out_channels) * (in.c / l.groups) * l.kernel * l.kernel;
+  if (weights > double(kMaxElements)) {
+    const std::string count = weights < 9e18 ? std::to_string(int64_t(weights)) : "over 9e18";
+    return bad("", count + " weights: more than 2^31 - 1 in one layer");
+  }
   return sliding_window(l, in, l.out_channels);
 }
 

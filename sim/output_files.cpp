@@ -44,7 +44,13 @@ std::string OutputFiles::directory(const std::string& final_dir, const std::stri
   const std::string dir = fs::path(final_dir).lexically_normal().string();
   check_parent(dir.back() == '/' ? dir.substr(0, dir.size() - 1) : dir, option, true);
   const std::string temp = (dir.back() == '/' ? dir.substr(0, dir.size() - 1) : dir) + ".tmp";
+  // A process killed by a signal leaves its staging folder behind: it is this command's to
+  // replace (nothing in it was ever moved into place), so it is removed, and if it cannot be,
+  // the message says why instead of only that the new one cannot be created.
   fs::remove_all(temp, ec);
+  if (ec)
+    throw InputError(option + " " + final_dir + ": cannot remove " + temp + ", left behind by an earlier run: " +
+                     ec.message());
   if (!fs::create_directories(temp, ec) || ec)
     throw InputError(option + " " + final_dir + ": cannot create " + temp);
   entries_.push_back({final_dir, temp, true});

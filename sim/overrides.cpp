@@ -1,6 +1,7 @@
 #include "sim/overrides.h"
 
 #include "common/input_error.h"
+#include "common/json_text.h"
 
 namespace shiftsim::sim {
 
@@ -21,18 +22,18 @@ bool under(const std::string& inner, const std::string& outer) {
 Override parse_override(const std::string& text) {
   const size_t eq = text.find('=');
   if (eq == std::string::npos)
-    throw InputError("--set " + text + ": expected path=value, e.g. pe_array.lanes=16");
+    throw InputError("--set " + excerpt(text, 120) + ": expected path=value, e.g. pe_array.lanes=16");
   Override o;
   o.text = text;
   const std::string path = text.substr(0, eq);
-  if (path.empty()) throw InputError("--set " + text + ": empty parameter path before '='");
+  if (path.empty()) throw InputError("--set " + excerpt(text, 120) + ": empty parameter path before '='");
   size_t start = 0;
   while (true) {
     const size_t dot = path.find('.', start);
     std::string part =
         path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (part.empty())
-      throw InputError("--set " + text + ": empty component in parameter path \"" + path + "\"");
+      throw InputError("--set " + excerpt(text, 120) + ": empty component in parameter path \"" + path + "\"");
     o.path.push_back(part);
     if (dot == std::string::npos) break;
     start = dot + 1;
@@ -41,6 +42,9 @@ Override parse_override(const std::string& text) {
   // ("--set pe_array.lanes=abc" is reported as a string where an integer belongs); bare words
   // are strings so that "--set pe_array.kind=vpe" needs no shell quoting.
   const std::string value = text.substr(eq + 1);
+  if (!find_excess_depth(value, kMaxJsonDepth).empty())
+    throw InputError("--set " + excerpt(text, 120) + ": the value nests deeper than " +
+                     std::to_string(kMaxJsonDepth) + " levels");
   nlohmann::json parsed = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
   o.value = parsed.is_discarded() ? nlohmann::json(value) : parsed;
   return o;
@@ -62,7 +66,7 @@ void apply_overrides(nlohmann::json& doc, const std::vector<Override>& overrides
         const std::string where = i == 0 ? "(top level)" : join(o.path, i);
         const std::string type = node->type_name();
         const std::string article = (type == "array" || type == "object") ? "an " : "a ";
-        throw InputError("--set " + o.text + ": " + file + ": " + where + ": is " + article + type +
+        throw InputError("--set " + excerpt(o.text, 120) + ": " + file + ": " + where + ": is " + article + type +
                          ", not an object");
       }
       // A missing intermediate is created so that a section the file leaves to its defaults
@@ -86,7 +90,7 @@ std::string blame_override(const std::string& message, const std::vector<Overrid
   // The last override wins when several wrote the same place, so blame it first.
   for (auto it = overrides.rbegin(); it != overrides.rend(); ++it) {
     const std::string p = join(it->path, it->path.size());
-    if (under(error_path, p) || under(p, error_path)) return "--set " + it->text + ": " + message;
+    if (under(error_path, p) || under(p, error_path)) return "--set " + excerpt(it->text, 120) + ": " + message;
   }
   return message;
 }

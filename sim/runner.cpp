@@ -62,6 +62,12 @@ void check_trace_options(const RunRequest& req) {
     throw InputError("--vcd-from " + std::to_string(req.trace.from_cycle) + " must be below --vcd-to " +
                      std::to_string(req.trace.to_cycle));
 }
+// The work budget, checked once the network is known and before anything large is allocated.
+void check_work(const quant::Network& net, const ArchConfig& cfg, const RunRequest& req, const std::string& file) {
+  const RunWork e = estimate_run_work(net, cfg.arch, req.test_images);
+  if (!req.allow_large) check_work_budget(e, req.budget, file);
+  if (req.announce_work && is_long_run(e)) std::cerr << "shiftsim: estimate: " << estimate_text(e) << "\n";
+}
 // --test-images runs many images in one simulation and always checks them all.
 void check_test_set_options(const RunRequest& req) {
   if (req.test_images == 0) return;
@@ -84,18 +90,24 @@ Prepared prepare(const RunRequest& req) {
   if (!req.model_path.empty()) {  // 2-4 come from the model file
     p.qn = quant::load_quantized_network(req.model_path);
     check_model_fits_arch(p.qn, p.cfg.arch, req.model_path);
+    check_work(p.qn.net, p.cfg, req, req.model_path);
     p.net_name = p.qn.net.name;
+    quant::InputConversion conv;
     p.input = req.input_npy.empty() ? fashion_mnist_input(p.qn, req.image)
-                                    : quant::read_input_npy(req.input_npy, p.qn.net.input, p.qn.input);
+                                    : quant::read_input_npy(req.input_npy, p.qn.net.input, p.qn.input, &conv);
+    p.input_warning = conv.warning(req.input_npy);
     return p;
   }
   const quant::Network net = quant::load_network(req.net_path);                  // 2
+  check_work(net, p.cfg, req, req.net_path);
   p.net_name = net.name;
   const quant::FloatNetwork fnet = quant::generate_weights(net, req.seed);       // 3
   const quant::FixedFormat in_fmt = quant::default_input_format(int(p.cfg.arch.numerics.act_bits));
+  quant::InputConversion conv;
   p.input = req.input_npy.empty()
                 ? quant::quantize_input(quant::generate_input(net.input, req.seed), in_fmt)
-                : quant::read_input_npy(req.input_npy, net.input, in_fmt);
+                : quant::read_input_npy(req.input_npy, net.input, in_fmt, &conv);
+  p.input_warning = conv.warning(req.input_npy);
   p.qn = quant::quantize_network(fnet, quant_options(p.cfg.arch), p.input, in_fmt);  // 4
   return p;
 }
@@ -144,6 +156,7 @@ int run_command(const RunRequest& request) {
   check_test_set_options(request);
   OutputFiles files;  // every output checked now, written under temporary names, moved at the end
   RunRequest req = request;
+  req.announce_work = true;
   if (!req.report_json.empty()) req.report_json = files.file(req.report_json, "--report");
   if (!req.csv.empty()) req.csv = files.file(req.csv, "--csv");
   if (!req.trace.path.empty()) req.trace.path = files.file(req.trace.path, "--vcd");
@@ -162,6 +175,7 @@ int run_command(const RunRequest& request) {
                        " (give its table with the arch key \"energy\")");
   }
   const Prepared p = prepare(req);
+  if (!p.input_warning.empty()) std::cerr << "shiftsim: warning: " << p.input_warning << "\n";
   const double prep = seconds_since(t0);
   const bool test_set = req.test_images > 0;
   TestSetOutcome ts;
@@ -190,8 +204,10 @@ int run_command(const RunRequest& request) {
 int golden_command(const RunRequest& request) {
   OutputFiles files;
   RunRequest req = request;
+  req.announce_work = true;
   if (!req.dump_dir.empty()) req.dump_dir = files.directory(req.dump_dir, "--dump-outputs");
   const Prepared p = prepare(req);
+  if (!p.input_warning.empty()) std::cerr << "shiftsim: warning: " << p.input_warning << "\n";
   const auto t0 = std::chrono::steady_clock::now();
   const quant::GoldenRun g = quant::run_golden(p.qn, p.input);
   const double wall = seconds_since(t0);

@@ -11,6 +11,7 @@
 #include "quant/qnetwork.h"
 #include "sim/arch_config.h"
 #include "sim/mapper.h"
+#include "sim/work_budget.h"
 
 namespace shiftsim::sim {
 
@@ -30,6 +31,9 @@ struct RunRequest {
   bool progress = false;          // layer i of N on stderr
   bool allow_over_budget = false; // --allow-over-budget: simulate a machine its device cannot hold
   uint64_t watchdog_cycles = 0;   // --watchdog-cycles: cycle mode's deadlock guard (0: automatic)
+  WorkBudget budget;              // --max-macs, --max-memory
+  bool allow_large = false;       // --allow-large: run beyond the budget
+  bool announce_work = false;     // print the work estimate of a long run on stderr
 };
 
 struct Prepared {
@@ -37,6 +41,8 @@ struct Prepared {
   std::string net_name;
   quant::QuantizedNetwork qn;
   quant::Tensor<int16_t> input;
+  // --input values the input format could not hold and saturated ("" when none).
+  std::string input_warning;
 };
 
 struct RunOutcome {
@@ -49,7 +55,8 @@ struct RunOutcome {
   double wall_prepare_s = 0, wall_golden_s = 0, wall_sim_s = 0;
 };
 
-// Steps 1-4. Throws InputError on bad input.
+// Steps 1-4. Throws InputError on bad input, and on a network whose estimated work is over
+// req.budget (unless req.allow_large), before its weights are generated.
 Prepared prepare(const RunRequest& req);
 
 // Steps 5-8 without writing files.

@@ -192,7 +192,15 @@ int reproduce_command(const ReproduceRequest& req, const std::string& argv0) {
       pi.energy_j.push_back(row);
     }
   }
-  const std::vector<std::string> warnings = write_plots(dir, pi);
+  // A plot gnuplot could not render fails the command: a reproduction without its figures is
+  // not one, and a warning among the run logs goes unread. Nothing is moved into place.
+  std::vector<std::string> warnings;
+  try {
+    warnings = write_plots(dir, pi);
+  } catch (const PlotFailure& e) {
+    std::cerr << "shiftsim: error: " << e.what() << "\n";
+    return 3;
+  }
 
   // 5. Markdown, CSV, console; then everything moves into place at once.
   std::string md = setup_markdown(pub, req, net);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -44,6 +45,25 @@ std::string find_gnuplot() {
     if (fs::is_regular_file(p, ec) && access(p.c_str(), X_OK) == 0) return p.string();
   }
   return "";
+}
+
+// A rendered plot: a file that starts with the PNG signature.
+bool is_png(const std::string& path) {
+  static const char kSignature[8] = {'\x89', 'P', 'N', 'G', '\r', '\n', '\x1a', '\n'};
+  std::ifstream in(path, std::ios::binary);
+  char head[8] = {};
+  return in.read(head, 8) && std::equal(head, head + 8, kSignature);
+}
+
+// The lines of a gnuplot log that say what went wrong, short enough for one error message.
+std::string log_excerpt(const std::string& log) {
+  std::ifstream in(log);
+  std::string text, line;
+  while (std::getline(in, line))
+    if (line.find_first_not_of(" ^") != std::string::npos) text += (text.empty() ? "" : " | ") + line;
+  constexpr size_t kMax = 300;
+  if (text.size() > kMax) text = text.substr(0, kMax) + "...";
+  return text.empty() ? "no output from gnuplot" : text;
 }
 
 double value(const Cell& c) { return c.value ? *c.value : 0.0; }
@@ -209,15 +229,17 @@ std::vector<std::string> write_plots(const std::string& dir, const PlotInput& in
                        "written, the PNGs are not");
     return warnings;
   }
+  // gnuplot runs inside `dir`, so that the scripts' relative names ('exp1_layers.dat') resolve
+  // however `dir` was given (the log is opened before the child changes directory).
   for (const auto& [name, files] : plots) {
     const std::string log = dir + "/" + name + ".gnuplot.log";
-    const int rc = run_child({gnuplot, "-e", "cd '" + dir + "'", dir + "/" + name + ".gp"}, log);
+    const int rc = run_child_in(dir, {gnuplot, name + ".gp"}, log);
+    const std::string png = dir + "/" + name + ".png";
+    if (rc != 0 || !is_png(png))
+      throw PlotFailure("gnuplot failed on " + name + ".gp (exit " + std::to_string(rc) +
+                        (rc == 0 ? ", no PNG written" : "") + "): " + log_excerpt(log));
     std::error_code ec;
-    if (rc != 0 || !fs::exists(dir + "/" + name + ".png", ec))
-      warnings.push_back("gnuplot failed on " + name + ".gp (exit " + std::to_string(rc) + "; see " +
-                         name + ".gnuplot.log)");
-    else
-      fs::remove(log, ec);
+    fs::remove(log, ec);
   }
   return warnings;
 }

@@ -1,7 +1,9 @@
 #pragma once
 // gnuplot plots of the reproduction, written beside its tables: for each plot a .dat (the
 // numbers), a .gp (the script, runnable again with `cd DIR && gnuplot NAME.gp`) and the PNG.
-// Without gnuplot the .dat and .gp are still written and the PNGs skipped with a warning.
+// Without gnuplot the .dat and .gp are still written and the PNGs skipped with a warning; a
+// gnuplot that is there but does not render a plot is an error (PlotFailure).
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -19,7 +21,14 @@ struct PlotInput {
   const Table* exp2 = nullptr;       // exp2_largest (may be null)
 };
 
-// Writes the plots into `dir`; returns the warnings (gnuplot missing or failing).
+// gnuplot ran and did not produce a PNG: the message names the script and quotes its log.
+class PlotFailure : public std::runtime_error {
+ public:
+  explicit PlotFailure(const std::string& what) : std::runtime_error(what) {}
+};
+
+// Writes the plots into `dir`; returns the warnings (gnuplot missing, no energy section).
+// Throws PlotFailure when gnuplot fails on a plot.
 std::vector<std::string> write_plots(const std::string& dir, const PlotInput& in);
 
 }  // namespace shiftsim::sim

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "common/json_reader.h"
+#include "common/json_text.h"
 
 namespace shiftsim::sim {
 
@@ -30,7 +31,7 @@ std::vector<double> numbers(JsonReader& r, const std::string& key, size_t expect
   std::vector<double> out;
   for (size_t i = 0; i < v.size(); ++i) {
     const std::string at = key + "[" + std::to_string(i) + "]";
-    if (!v[i].is_number()) r.fail(at, "must be a number, found " + v[i].dump());
+    if (!v[i].is_number()) r.fail(at, "must be a number, found " + json_excerpt(v[i]));
     const double x = v[i].get<double>();
     if (!std::isfinite(x) || x < 0 || x > kMaxFigure)
       r.fail(at, "must be between 0 and " + std::to_string(int64_t(kMaxFigure)) + ", found " + v[i].dump());

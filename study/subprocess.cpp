@@ -14,8 +14,10 @@ namespace shiftsim::sim {
 
 namespace {
 
-// Starts argv with stdout and stderr appended to `log_path` (inherited when empty).
-pid_t spawn(const std::vector<std::string>& argv, const std::string& log_path) {
+// Starts argv with stdout and stderr appended to `log_path` (inherited when empty), in
+// `work_dir` when it is not empty.
+pid_t spawn(const std::vector<std::string>& argv, const std::string& log_path,
+            const std::string& work_dir = "") {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -30,6 +32,8 @@ pid_t spawn(const std::vector<std::string>& argv, const std::string& log_path) {
         close(fd);
       }
     }
+    // The log is opened first, so that its path keeps the parent's meaning.
+    if (!work_dir.empty() && chdir(work_dir.c_str()) != 0) _exit(127);
     execv(args[0], args.data());
     _exit(127);
   }
@@ -45,6 +49,14 @@ int exit_code(int status) {
 
 int run_child(const std::vector<std::string>& argv, const std::string& log_path) {
   const pid_t pid = spawn(argv, log_path);
+  int status = 0;
+  if (waitpid(pid, &status, 0) < 0) throw std::runtime_error("waitpid failed");
+  return exit_code(status);
+}
+
+int run_child_in(const std::string& work_dir, const std::vector<std::string>& argv,
+                 const std::string& log_path) {
+  const pid_t pid = spawn(argv, log_path, work_dir);
   int status = 0;
   if (waitpid(pid, &status, 0) < 0) throw std::runtime_error("waitpid failed");
   return exit_code(status);

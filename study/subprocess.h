@@ -12,6 +12,10 @@ int run_child(const std::vector<std::string>& argv, const std::string& log_path)
 // The same, but gives up after `timeout_s`: returns -1 when the child was stopped (only this
 // child, by its pid, with SIGKILL).
 int run_child(const std::vector<std::string>& argv, const std::string& log_path, double timeout_s);
+// The same as the first, run in `work_dir`: relative paths in argv are then relative to it,
+// while `log_path` is still relative to this process's working directory.
+int run_child_in(const std::string& work_dir, const std::vector<std::string>& argv,
+                 const std::string& log_path);
 
 // A fresh private directory under $TMPDIR (or /tmp).
 std::string make_temp_dir(const std::string& prefix);

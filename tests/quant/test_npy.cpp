@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <fstream>
 #include <iterator>
 
@@ -128,7 +129,7 @@ TEST_CASE("npy: damaged and unsupported files are InputErrors naming the file") 
              Contains(f + ": shape (2, 2) needs 8 data bytes, file has 6"));
   CHECK_THAT(error_for(npy_bytes(ok_dict, four + "xx")), Contains("needs 8 data bytes, file has 10"));
   CHECK_THAT(error_for(npy_bytes("{'descr': '<i2', 'fortran_order': False, 'shape': (2, x), }", four)),
-             Contains("bad shape in .npy header"));
+             Contains(f + ": invalid .npy header: expected a non-negative integer"));
   CHECK_THAT(error_for(npy_bytes("{'descr': '<i2', 'fortran_order': False}", four)), Contains("no 'shape'"));
   std::string v9 = npy_bytes(ok_dict, four);
   v9[6] = 9;
@@ -144,7 +145,65 @@ TEST_CASE("npy: damaged and unsupported files are InputErrors naming the file") 
   write_file(f, npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }",
                           raw(std::vector<float>{1.0f, std::nanf("")})));
   CHECK_THAT(input_error_of([&] { read_input_npy(f, {1, 1, 2}, {16, 15}); }),
-             Contains(f + ": input element 1 is not finite"));
+             Contains(f + ": 1 of 2 values are not finite (1 NaN, 0 infinite; first at index 1: nan)"));
+}
+
+TEST_CASE("npy: headers NumPy's format does not allow are refused") {
+  const TempDir tmp("npy_strict");
+  const std::string f = tmp.path() + "/x.npy";
+  const std::string four = raw(std::vector<int16_t>{1, 2, 3, 4});
+  auto error_for = [&](const std::string& dict) {
+    write_file(f, npy_bytes(dict, four));
+    return input_error_of([&] { read_npy(f); });
+  };
+  // NumPy would take the last 'shape' (shiftsim used to take the first): refused either way.
+  CHECK_THAT(error_for("{'descr': '<i2', 'fortran_order': False, 'shape': (2, 2), 'shape': (4,), }"),
+             Contains(f + ": invalid .npy header: key 'shape' given twice"));
+  CHECK_THAT(error_for("{'descr': '<i2', 'descr': '<i2', 'fortran_order': False, 'shape': (2, 2), }"),
+             Contains("key 'descr' given twice"));
+  CHECK_THAT(error_for("{'descr': '<i2', 'fortran_order': False, 'shape': (2, 2), }  garbage"),
+             Contains("the header must end with space padding and one newline"));
+  CHECK_THAT(error_for("{'descr': '<i2', 'fortran_order': False, 'shape': (2, 2), }\x01   "),
+             Contains("the header must end with space padding and one newline"));
+  CHECK_THAT(error_for("{'descr': '<i2', 'fortran_order': False, 'shape': (2, 2), 'extra': 1}"),
+             Contains("unknown key 'extra'"));
+  CHECK_THAT(error_for("{'descr': '<i2', 'fortran_order': False, 'shape': (4)}"),
+             Contains("a one-element shape must be written (n,)"));
+  CHECK_THAT(error_for("{'descr': '<i2', 'fortran_order': 0, 'shape': (2, 2)}"), Contains("expected True or False"));
+  CHECK_THAT(error_for("{'descr': '<i2', 'fortran_order': False, 'shape': (2, -2)}"),
+             Contains("expected a non-negative integer"));
+  // The header is quoted short, whatever its length.
+  const std::string long_dict = "{'descr': '<i2', 'fortran_order': False, 'shape': (2, 2), '" + std::string(5000, 'k') + "': 1}";
+  CHECK(error_for(long_dict).size() < 400);
+  // What NumPy itself writes: the keys in its order, padding spaces, one newline.
+  write_file(f, npy_bytes("{'descr': '<i2', 'fortran_order': False, 'shape': (2, 2), }" + std::string(53, ' '), four));
+  CHECK(read_npy(f).ints == std::vector<int16_t>{1, 2, 3, 4});
+}
+
+TEST_CASE("npy: non-finite inputs are refused and counted, out-of-range ones saturate and are counted") {
+  const TempDir tmp("npy_values");
+  const std::string f = tmp.path() + "/x.npy";
+  const float inf = std::numeric_limits<float>::infinity();
+  write_file(f, npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 4), }",
+                          raw(std::vector<float>{0.5f, inf, std::nanf(""), -inf})));
+  CHECK_THAT(input_error_of([&] { read_input_npy(f, {1, 1, 4}, {8, 4}); }),
+             Contains(f + ": 3 of 4 values are not finite (1 NaN, 2 infinite; first at index 1: inf)"));
+
+  // Format (8 bits, 4 fractional): [-8, 7.9375]. 7.96875 rounds to 128, one past the top.
+  write_file(f, npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 5), }",
+                          raw(std::vector<double>{7.9375, 7.96875, 1e38, -1e300, -8.0})));
+  InputConversion c;
+  CHECK(read_input_npy(f, {1, 1, 5}, {8, 4}, &c).data == std::vector<int16_t>{127, 127, 127, -128, -128});
+  CHECK(c.values == 5);
+  CHECK(c.saturated == 3);
+  CHECK(c.first_saturated == 1);
+  CHECK(c.warning(f) == f + ": 3 of 5 values lie outside the input format's range [-8, 7.9375] and were "
+                            "saturated to it (first at index 1: 7.96875)");
+  write_file(f, npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }",
+                          raw(std::vector<float>{7.9375f, -8.0f})));
+  CHECK(read_input_npy(f, {1, 1, 2}, {8, 4}, &c).data == std::vector<int16_t>{127, -128});
+  CHECK(c.saturated == 0);
+  CHECK(c.warning(f).empty());
 }
 
 TEST_CASE("npy: a failed write leaves neither a partial file nor a temp file") {

@@ -143,6 +143,6 @@ TEST_CASE("onnx import refuses truncated and foreign files with a message") {
   write_file(path, "SHSIMFLT not protobuf at all \x01\x02\xff\xff\xff\xff\xff");
   CHECK_THAT(input_error_of([&] { import_onnx(path); }), Contains("not a valid ONNX model"));
   CHECK_THAT(input_error_of([&] { import_onnx(dir.path() + "/missing.onnx"); }),
-             Contains("missing.onnx: cannot read the ONNX model: no such file"));
+             Contains("missing.onnx: cannot open file: no such file"));
   CHECK_THAT(input_error_of([&] { import_onnx(dir.path()); }), Contains("not a regular file"));
 }
