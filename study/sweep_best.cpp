@@ -51,6 +51,11 @@ std::vector<std::string> write_best_designs(const SweepSpec& spec, const std::st
       const fs::path p = doc[key].get<std::string>();
       if (!p.is_absolute()) doc[key] = (base_dir / p).lexically_normal().string();
     }
+    if (doc.contains("dram") && doc["dram"].is_object() && doc["dram"].contains("memory") &&
+        doc["dram"]["memory"].is_string()) {
+      const fs::path p = doc["dram"]["memory"].get<std::string>();
+      if (!p.is_absolute()) doc["dram"]["memory"] = (base_dir / p).lexically_normal().string();
+    }
     const std::string name = doc.value("name", std::string("design")) + "_" + net + "_best_" + objective_name(o);
     doc["name"] = name;
     doc["description"] = "shiftsim sweep " + spec.name + ": the best design for " + net + " in " +

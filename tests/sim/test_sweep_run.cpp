@@ -63,6 +63,7 @@ TEST_CASE("sweep: a changed sweep file is refused against the old database, neve
   const std::string dir = scratch_dir("sweep-changed");
   json arch = read_json(repo("configs/arch/svpe_zcu102.json"));
   arch["device"] = repo("configs/devices/zcu102.json");
+  arch["dram"]["memory"] = repo("configs/memory/ddr4_2400_zcu102.json");
   write_text(dir + "/base.json", arch.dump());
   json doc = tiny_sweep({{"pe_array.lanes", {8, 16}}});
   doc["base"] = dir + "/base.json";

@@ -184,6 +184,7 @@ TEST_CASE("a point's hash follows the contents of the files it reads, not only t
   const std::string base = dir + "/base.json";
   json arch = test::read_json(test::repo("configs/arch/svpe_zcu102.json"));
   arch["device"] = test::repo("configs/devices/zcu102.json");
+  arch["dram"]["memory"] = test::repo("configs/memory/ddr4_2400_zcu102.json");
   test::write_text(base, arch.dump());
   json doc = minimal_sweep();
   doc["base"] = base;
