@@ -16,6 +16,22 @@ namespace shiftsim::sim {
 
 namespace {
 
+// The ranked figure and the GOP/s of a candidate whose cycles are set (one MAC = 2 ops); under
+// the conv objective only the conv layers count.
+void score(FitCandidate& cand, bool network_objective) {
+  NetworkCycles& nc = cand.cycles;
+  const double mhz = cand.arch.clock_mhz;
+  if (network_objective) {
+    cand.objective = nc.total;
+    cand.gops = 2.0 * double(nc.macs) * mhz / double(nc.total) / 1e3;
+  } else {
+    nc.total = 0;
+    nc.macs = 0;
+    cand.objective = nc.conv_cycles;
+  }
+  cand.conv_gops = nc.conv_cycles ? 2.0 * double(nc.conv_macs) * mhz / double(nc.conv_cycles) / 1e3 : 0;
+}
+
 // The search times its candidates on the fixed-latency DRAM with the base's latency_ns: there
 // a pass times the same whatever ran before it and wherever its regions lie, so per-pass
 // replays memoise. A DDR4 base's shortlist is timed again on the DDR4 (fit_search).
@@ -305,18 +321,8 @@ FitResult fit_search(const std::vector<FitPass>& passes, size_t layers, const Fi
       }
       // Passes run back to back, each timing as it does alone (fit_network.h); the host adds
       // its 7 register accesses (network_cycles).
-      if (opt.network_objective) {
-        nc.total += 7 * uint64_t(c.arch.host.reg_access_cycles);
-        cand.objective = nc.total;
-        cand.gops = 2.0 * double(nc.macs) * c.arch.clock_mhz / double(nc.total) / 1e3;
-      } else {
-        nc.total = 0;
-        nc.macs = 0;
-        cand.objective = nc.conv_cycles;
-      }
-      cand.conv_gops = cand.cycles.conv_cycles
-                           ? 2.0 * double(cand.cycles.conv_macs) * c.arch.clock_mhz / double(cand.cycles.conv_cycles) / 1e3
-                           : 0;
+      if (opt.network_objective) nc.total += 7 * uint64_t(c.arch.host.reg_access_cycles);
+      score(cand, opt.network_objective);
       if (!have || better(cand, best)) best = cand;
       have = true;
     }
@@ -332,17 +338,8 @@ FitResult fit_search(const std::vector<FitPass>& passes, size_t layers, const Fi
     // The shortlist again, each on the base's own memory model as `run` replays it (the whole
     // network back to back), ranked by that.
     for (FitCandidate& cand : found) {
-      NetworkCycles nc = network_cycles(passes, layers, cand.arch, !opt.network_objective);
-      if (opt.network_objective) {
-        cand.objective = nc.total;
-        cand.gops = 2.0 * double(nc.macs) * cand.arch.clock_mhz / double(nc.total) / 1e3;
-      } else {
-        nc.total = 0;
-        nc.macs = 0;
-        cand.objective = nc.conv_cycles;
-      }
-      cand.conv_gops = nc.conv_cycles ? 2.0 * double(nc.conv_macs) * cand.arch.clock_mhz / double(nc.conv_cycles) / 1e3 : 0;
-      cand.cycles = std::move(nc);
+      cand.cycles = network_cycles(passes, layers, cand.arch, !opt.network_objective);
+      score(cand, opt.network_objective);
       ++res.timings;
     }
     std::stable_sort(found.begin(), found.end(), better);
