@@ -78,6 +78,11 @@ LayerPlan plan_layer(const Descriptor& d, const ArchSpec& arch) {
   if (d.op == Op::conv) {
     plan.pieces = ceil_div(d.kernel, k) * ceil_div(d.kernel, k);
     const uint32_t cg = d.in_c / d.groups, mg = d.out_c / d.groups;
+    // A fully connected layer has hundreds of thousands of steps: no regrowth.
+    const size_t tiles = size_t(d.groups) * ceil_div(d.out_h, d.tile_rows) * ceil_div(d.out_w, d.tile_cols) *
+                         ceil_div(mg, tm);
+    plan.tiles.reserve(tiles);
+    plan.steps.reserve(tiles * ceil_div(cg, tn));
     for (uint32_t g = 0; g < d.groups; ++g)
       for (uint32_t r0 = 0; r0 < d.out_h; r0 += d.tile_rows)
         for (uint32_t c0 = 0; c0 < d.out_w; c0 += d.tile_cols)

@@ -1,7 +1,9 @@
 #include "models/weight_layout.h"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
+#include <string>
 
 namespace shiftsim::models {
 
@@ -13,14 +15,19 @@ class BitWriter {
   void put(uint32_t field, uint32_t bits) {
     buf_ |= uint64_t(field) << have_;
     have_ += bits;
-    while (have_ >= 8) {
-      *p_++ = uint8_t(buf_ & 0xFF);
-      buf_ >>= 8;
-      have_ -= 8;
+    if (have_ >= 32) {  // whole 32-bit words: one store instead of a loop per byte
+      const uint32_t word = uint32_t(buf_);
+      std::memcpy(p_, &word, 4);  // the stream is little endian, like the host
+      p_ += 4;
+      buf_ >>= 32;
+      have_ -= 32;
     }
   }
   void flush() {
-    if (have_ > 0) *p_ = uint8_t(buf_ & 0xFF);
+    for (; have_ > 0; have_ = have_ > 8 ? have_ - 8 : 0) {
+      *p_++ = uint8_t(buf_ & 0xFF);
+      buf_ >>= 8;
+    }
   }
 
  private:
@@ -50,13 +57,26 @@ class BitReader {
 };
 }  // namespace
 
+namespace {
+// The code of one weight; bad turns nonzero when the value has no code in this width. Callers
+// that encode millions of weights check bad once, after the loop.
+inline uint32_t pow2_field(int32_t value, uint32_t bits, uint32_t& bad) {
+  // Branch-free: random weights make the sign and zero tests unpredictable.
+  const uint32_t neg = uint32_t(value) >> 31, sign = 0u - neg;
+  const uint32_t mag = (uint32_t(value) ^ sign) + neg;
+  const uint32_t s = uint32_t(__builtin_ctz(mag | 0x80000000u));
+  const uint32_t nonzero = uint32_t(mag != 0);
+  bad |= (mag & (mag - 1)) | (nonzero & uint32_t(s + 1 >= (1u << (bits - 1))));
+  return (0u - nonzero) & ((neg << (bits - 1)) | (s + 1));
+}
+}  // namespace
+
 uint32_t pow2_code(int32_t value, uint32_t bits) {
-  if (value == 0) return 0;
-  const uint32_t mag = uint32_t(value < 0 ? -int64_t(value) : value);
-  if ((mag & (mag - 1)) != 0) throw std::invalid_argument("pow2_code: not a power of two");
-  const uint32_t s = uint32_t(__builtin_ctz(mag));
-  if (s + 1 >= (1u << (bits - 1))) throw std::invalid_argument("pow2_code: shift out of range");
-  return (value < 0 ? 1u << (bits - 1) : 0u) | (s + 1);
+  uint32_t bad = 0;
+  const uint32_t code = pow2_field(value, bits, bad);
+  if (bad != 0) throw std::invalid_argument("pow2_code: " + std::to_string(value) + " is not 0 or +-2^s with s <= " +
+                                       std::to_string((1u << (bits - 1)) - 2));
+  return code;
 }
 
 uint32_t weight_element_bits(const ArchSpec& arch) {
@@ -106,22 +126,27 @@ uint32_t WeightLayout::block_bytes(uint32_t g, uint32_t mt, uint32_t nt) const {
 
 void WeightLayout::encode(const std::vector<int32_t>& weights, uint8_t* dst) const {
   const uint32_t groups = uint32_t((offsets_.size() - 1) / (size_t(mt_) * nt_));
+  if (weights.size() != size_t(groups) * mg_ * cg_ * k2_)
+    throw std::invalid_argument("WeightLayout::encode: " + std::to_string(weights.size()) +
+                                " weights for a layout of " + std::to_string(size_t(groups) * mg_ * cg_ * k2_));
+  const uint32_t bits = bits_, mask = bits == 32 ? ~0u : (1u << bits) - 1;
+  uint32_t bad = 0;
   for (uint32_t g = 0; g < groups; ++g)
     for (uint32_t mt = 0; mt < mt_; ++mt)
       for (uint32_t nt = 0; nt < nt_; ++nt) {
         BitWriter out(dst + block_offset(g, mt, nt));
         const uint32_t mc = std::min(tm_, mg_ - mt * tm_), nc = std::min(tn_, cg_ - nt * tn_);
-        for (uint32_t m = 0; m < mc; ++m)
-          for (uint32_t n = 0; n < nc; ++n)
-            for (uint32_t e = 0; e < k2_; ++e) {
-              const size_t oc = size_t(g) * mg_ + mt * tm_ + m, ic = size_t(nt) * tn_ + n;
-              const int32_t w = weights.at((oc * cg_ + ic) * k2_ + e);
-              const uint32_t field =
-                  pow2_ ? pow2_code(w, bits_) : uint32_t(w) & ((1u << bits_) - 1);
-              out.put(field, bits_);
-            }
+        const size_t run = size_t(nc) * k2_;  // [n][ky][kx] of one output channel is contiguous
+        for (uint32_t m = 0; m < mc; ++m) {
+          const int32_t* w = weights.data() + ((size_t(g) * mg_ + mt * tm_ + m) * cg_ + size_t(nt) * tn_) * k2_;
+          if (pow2_)
+            for (size_t i = 0; i < run; ++i) out.put(pow2_field(w[i], bits, bad), bits);
+          else
+            for (size_t i = 0; i < run; ++i) out.put(uint32_t(w[i]) & mask, bits);
+        }
         out.flush();
       }
+  if (bad != 0) throw std::invalid_argument("WeightLayout::encode: a weight is not 0 or +-2^s in " + std::to_string(bits_) + "-bit codes");
 }
 
 void WeightLayout::unpack(const uint8_t* block, uint32_t mc, uint32_t nc,

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/huge_pages.h"
 #include "common/input_error.h"
 #include "quant/int_arith.h"
 
@@ -37,7 +38,7 @@ QuantizedWeights quantize_fixed_weights(const std::vector<float>& w, int bits) {
     throw InputError("weights: largest magnitude " + std::to_string(max_abs(w)) +
                      " needs a scale of 2^" + std::to_string(-q.frac) + ", out of range");
   const double scale = std::ldexp(1.0, q.frac);  // exact: x * 2^f is x * scale
-  q.values.resize(w.size());
+  resize_on_huge_pages(q.values, w.size());
   for (size_t i = 0; i < w.size(); ++i) q.values[i] = int32_t(round_to_bits(w[i] * scale, bits));
   return q;
 }

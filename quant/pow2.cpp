@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/huge_pages.h"
 #include "common/input_error.h"
 
 namespace shiftsim::quant {
@@ -57,7 +58,7 @@ QuantizedWeights quantize_pow2_weights(const std::vector<float>& w, int bits) {
   QuantizedWeights q;
   q.frac = -e_min;
   const Pow2Grid grid(e_min, e_max);
-  q.values.resize(w.size());
+  resize_on_huge_pages(q.values, w.size());
   for (size_t i = 0; i < w.size(); ++i) {
     const int s = grid.level(w[i]);
     const int32_t mag = s < 0 ? 0 : int32_t(1) << s;

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <random>
 
+#include "common/huge_pages.h"
+
 namespace shiftsim::quant {
 
 namespace {
@@ -64,7 +66,7 @@ FloatNetwork generate_weights(const Network& net, uint64_t seed) {
     if (is_recurrent(l.type)) limit = bias_limit = 1.0 / std::sqrt(double(l.rnn.hidden_size));
     std::mt19937_64 rng = stream(seed, i);
     FloatLayerParams& p = f.params[i];
-    p.weights.resize(size_t(n));
+    resize_on_huge_pages(p.weights, size_t(n));
     for (float& w : p.weights) w = uniform(rng, -limit, limit);
     p.bias.resize(size_t(bias_count(l)));
     for (float& b : p.bias) b = uniform(rng, -bias_limit, bias_limit);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "common/huge_pages.h"
 #include "common/input_error.h"
 #include "models/act_bytes.h"
 #include "models/layer_plan.h"
@@ -23,7 +24,7 @@ class ImageBuilder {
  public:
   uint64_t reserve(uint64_t bytes) {
     const uint64_t at = align_up(image.size(), kRegionAlign);
-    image.resize(at + bytes, 0);
+    resize_on_huge_pages(image, at + bytes);
     return at;
   }
   std::vector<uint8_t> image;
