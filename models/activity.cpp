@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "models/int_math.h"
+#include "models/pe_array/array_kind.h"
 #include "models/resources.h"
 #include "models/weight_layout.h"
 
@@ -15,33 +16,41 @@ namespace {
 
 Actions& at(ComponentActions& a, Component c) { return a[size_t(c)]; }
 
-// Per-unit sizes, from the resource model's synthesis structure (the n-BQ-NN DSP convention
-// changes where adders are counted, not what toggles).
+// Per-unit sizes, from the resource model's structure under the chosen DSP counting: under
+// the synthesis count each lane's Tn k^2 products meet in one LUT adder tree; under the
+// n-BQ-NN count each convolver's k^2 products meet in k DSP48E2s and the lane's LUT tree adds
+// the Tn convolver sums (docs/RESOURCES.md "Counting"). The energy follows the structure the
+// report counts.
 struct Sizes {
-  uint32_t tm, tn, k2, act, w, acc, lane_acc, product_bits, product_stages;
-  bool svpe;
+  uint32_t tm, tn, k, k2, act, w, acc, lane_acc, product_bits;
+  const ArrayKindModel* kind;
+  bool convolver_dsps;     // n-BQ-NN count: the convolver's reduction is in DSPs
+  uint32_t convolver_sum_bits;
   Resources product, tree;
   double window_mux_luts;  // per window bit
   Resources ppu_value;     // one PPU lane, which handles one value per cycle
 };
 
-Sizes sizes(const ArchSpec& a) {
+Sizes sizes(const ArchSpec& a, DspCounting counting) {
   Sizes s{};
   const PeArraySpec& pe = a.pe_array;
+  s.kind = &array_kind_model(a);
   s.tm = pe.lanes;
   s.tn = pe.vector;
+  s.k = pe.kernel;
   s.k2 = pe.kernel * pe.kernel;
   s.act = a.numerics.act_bits;
   s.w = a.numerics.weight_bits;
   s.acc = a.numerics.acc_bits;
-  s.svpe = pe.kind == ArrayKind::svpe;
-  s.product_stages = pe.product_stages;
-  s.product_bits = s.svpe ? svpe_product_bits(s.act, s.w) : vpe_product_bits(s.act, s.w);
-  s.product = s.svpe ? svpe_product(s.act, s.w, pe.product_stages)
-                     : vpe_product(s.act, s.w, pe.product_stages);
-  const bool fabric_regs = s.svpe ? pe.product_stages >= 1 : pe.product_stages > 3;
-  s.tree = adder_tree(s.tn * s.k2, s.product_bits, fabric_regs);
-  s.lane_acc = std::max(s.acc, adder_tree_bits(s.tn * s.k2, s.product_bits));
+  s.product_bits = s.kind->product_bits(s.act, s.w);
+  s.product = s.kind->product(s.act, s.w, pe.product_stages);
+  s.convolver_dsps = counting == DspCounting::nbqnn_paper;
+  s.convolver_sum_bits = s.product_bits + clog2(s.k2);
+  s.tree = s.convolver_dsps
+               ? adder_tree(s.tn, s.convolver_sum_bits, false)
+               : adder_tree(s.tn * s.k2, s.product_bits, s.kind->product_register_in_fabric(pe.product_stages));
+  s.lane_acc = std::max(s.acc, s.convolver_dsps ? adder_tree_bits(s.tn, s.convolver_sum_bits)
+                                                : adder_tree_bits(s.tn * s.k2, s.product_bits));
   s.window_mux_luts = pe.kernel > 1 ? 2.0 * lut6_for_inputs(pe.kernel + clog2(pe.kernel)) : 0.0;
   s.ppu_value = ppu_lane(s.acc, 0, s.act, a.ppu.latency_cycles);
   return s;
@@ -57,13 +66,11 @@ void conv_step(const Sizes& z, const Descriptor& d, const LayerPlan& plan, const
   const double active = nc / z.tn;  // share of a lane's adder tree fed with data
 
   Actions& pe = at(a, Component::pe_array);
-  if (z.svpe) {
-    pe.lut_logic += products * z.product.lut;  // shift and sign select
-    pe.ff_bits += products * z.product.ff;     // the product register
-  } else {
-    pe.dsp_operand_bits += products * (z.act + z.w);
-    pe.ff_bits += products * z.product.ff;  // product stages beyond the DSP's own three
-  }
+  z.kind->count_product(z.product, z.act, z.w, products, pe);
+  // n-BQ-NN count: a convolver's k DSPs take its k^2 products and pass k - 1 partial sums
+  // down their cascade, every operand bit priced as a DSP's.
+  if (z.convolver_dsps)
+    pe.dsp_operand_bits += issue * mc * nc * (double(z.k2) * z.product_bits + double(z.k - 1) * z.convolver_sum_bits);
   pe.lut_add_bits += issue * mc * active * z.tree.lut;
   pe.ff_bits += issue * mc * active * z.tree.ff;
   pe.lut_add_bits += issue * mc * z.lane_acc;  // accumulator add and register
@@ -153,10 +160,10 @@ bool Actions::any() const {
          bram_read_bits > 0 || bram_write_bits > 0 || interconnect_bytes > 0 || dram_bytes > 0;
 }
 
-ComponentActions count_pass_actions(const ArchSpec& arch, const Descriptor& d,
+ComponentActions count_pass_actions(const ArchSpec& arch, DspCounting counting, const Descriptor& d,
                                     const LayerPlan& plan, const LayerStats& stats) {
   ComponentActions a{};
-  const Sizes z = sizes(arch);
+  const Sizes z = sizes(arch, counting);
   const uint32_t welem = d.op == Op::conv ? weight_element_bits(arch) : 0;
   for (const TilePlan& tile : plan.tiles) {
     for (uint32_t s = tile.first_step; s < tile.first_step + tile.steps; ++s) {

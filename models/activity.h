@@ -14,7 +14,8 @@
 
 #include "models/arch_spec.h"
 #include "models/layer_plan.h"
-#include "models/pipeline.h"
+#include "models/resources.h"
+#include "models/stats.h"
 #include "models/program.h"
 
 namespace shiftsim::models {
@@ -45,8 +46,9 @@ struct Actions {
 using ComponentActions = std::array<Actions, kComponentCount>;
 
 // Actions of one pass: the descriptor as the controller decoded it, the plan it ran and the
-// pass's statistics (DRAM bytes, including the descriptor fetch).
-ComponentActions count_pass_actions(const ArchSpec& arch, const Descriptor& d,
+// pass's statistics (DRAM bytes, including the descriptor fetch). `counting` chooses the
+// structure priced: where the convolvers' adders are (docs/ENERGY.md).
+ComponentActions count_pass_actions(const ArchSpec& arch, DspCounting counting, const Descriptor& d,
                                     const LayerPlan& plan, const LayerStats& stats);
 
 }  // namespace shiftsim::models

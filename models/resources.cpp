@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <string>
 
+#include "models/pe_array/array_kind.h"
 #include "models/resources_detail.h"
 
 namespace shiftsim::models {
@@ -23,12 +25,12 @@ void check_spec(const ArchSpec& s) {
   require(pe.lanes >= 1 && pe.vector >= 1 && pe.kernel >= 1, "lanes, vector, kernel must be >= 1");
   require(s.numerics.act_bits >= 2 && s.numerics.act_bits <= 32, "act_bits must be 2..32");
   require(s.numerics.acc_bits >= 2 && s.numerics.acc_bits <= 64, "acc_bits must be 2..64");
-  if (pe.kind == ArrayKind::svpe)
-    require(s.numerics.weight_bits >= 2 && s.numerics.weight_bits <= 6,
-            "svpe weight_bits (code width) must be 2..6");
-  else
-    require(s.numerics.weight_bits >= 2 && s.numerics.weight_bits <= 32,
-            "vpe weight_bits must be 2..32");
+  const ArrayKindModel& kind = array_kind_model(s);
+  if (s.numerics.weight_bits < kind.min_weight_bits() || s.numerics.weight_bits > kind.max_weight_bits())
+    throw std::invalid_argument(std::string("resource model: ") + kind.name() + " weight_bits must be " +
+                                std::to_string(kind.min_weight_bits()) + ".." +
+                                std::to_string(kind.max_weight_bits()) + ", got " +
+                                std::to_string(s.numerics.weight_bits));
 }
 
 void memory(uint64_t width_bits, uint64_t depth, bool uram, Resources& r) {
@@ -44,11 +46,8 @@ uint32_t acc_width(const ArchSpec& s, const ResourceOptions& opt) {
   return s.numerics.acc_bits + opt.acc_guard_bits;
 }
 
-bool is_svpe(const ArchSpec& s) { return s.pe_array.kind == ArrayKind::svpe; }
-
 uint32_t product_bits(const ArchSpec& s) {
-  return is_svpe(s) ? svpe_product_bits(s.numerics.act_bits, s.numerics.weight_bits)
-                    : vpe_product_bits(s.numerics.act_bits, s.numerics.weight_bits);
+  return array_kind_model(s).product_bits(s.numerics.act_bits, s.numerics.weight_bits);
 }
 
 // Width of the adder tree's output: over Tn k^2 products (synthesis), or over Tn convolver
@@ -76,13 +75,10 @@ Resources lane_datapath(const ArchSpec& spec, const ResourceOptions& opt) {
   const uint32_t a = spec.numerics.act_bits, w = spec.numerics.weight_bits;
   const uint32_t k2 = pe.kernel * pe.kernel;
   const uint32_t products = pe.vector * k2;
-  const bool svpe = is_svpe(spec);
+  const ArrayKindModel& kind = array_kind_model(spec);
   const uint32_t pw = product_bits(spec);
-  const Resources product =
-      svpe ? svpe_product(a, w, pe.product_stages) : vpe_product(a, w, pe.product_stages);
-  // A product's last register is in the fabric (absorbable into a pass-through SRL) when
-  // the product is a shift, or a multiply with more than the DSP's three stages.
-  const bool fabric_regs = svpe ? pe.product_stages >= 1 : pe.product_stages > 3;
+  const Resources product = kind.product(a, w, pe.product_stages);
+  const bool fabric_regs = kind.product_register_in_fabric(pe.product_stages);
 
   Resources r = product * double(products);
   if (opt.dsp_counting == DspCounting::synthesis) {
@@ -103,9 +99,8 @@ Resources pe_array(const ArchSpec& spec, const ResourceOptions& opt) {
   const uint32_t products = pe.vector * pe.kernel * pe.kernel;
   Resources lane = lane_datapath(spec, opt);
   // Weight registers (docs/ARCHITECTURE.md §6: a convolver holds a piece's weights and loads
-  // the next piece's into a second register set). SVPE: 2 x code bits FFs per product. VPE:
-  // the DSP48E2's B1 and B2 registers (BREG = 2, UG579) hold them, no fabric FFs.
-  if (pe.kind == ArrayKind::svpe) lane.ff += 2.0 * products * spec.numerics.weight_bits;
+  // the next piece's into a second register set), in fabric FFs or inside the DSPs.
+  lane.ff += products * array_kind_model(spec).weight_register_ffs(spec.numerics.weight_bits);
   // Bias: a tile's first step starts the accumulators at the bias (models/units.cpp): one
   // acc-wide bias register per lane and a 2:1 multiplexer in front of the accumulator.
   const uint32_t acc = lane_acc_bits(spec, opt);

@@ -77,20 +77,6 @@ struct ResourceOptions {
 
 // ---- datapath building blocks; each matches a module in tests/resources/ -----------------
 
-// Width of a product entering the adder tree.
-// SVPE: +-(a << (m-1)) with m up to 2^(code_bits-1) - 1: act_bits + 2^(code_bits-1) - 1 bits.
-uint32_t svpe_product_bits(uint32_t act_bits, uint32_t code_bits);
-// VPE: a * w, act_bits + weight_bits bits.
-uint32_t vpe_product_bits(uint32_t act_bits, uint32_t weight_bits);
-
-// One SVPE shift product with `stages` register stages (svpe_lane.v, one element).
-Resources svpe_product(uint32_t act_bits, uint32_t code_bits, uint32_t stages);
-// One VPE product: DSP48E2 slices for an act_bits x weight_bits signed multiply; up to three
-// register stages (A/B, M, P) sit inside the DSP, further ones are fabric FFs.
-Resources vpe_product(uint32_t act_bits, uint32_t weight_bits, uint32_t stages);
-// DSP48E2 slices for one signed multiply (27 x 18 per slice, UG579).
-uint32_t dsp48e2_per_multiply(uint32_t a_bits, uint32_t b_bits);
-
 // Pipelined binary adder tree of `inputs` signed values of `width` bits (adder_tree.v): one
 // register per level, an odd element passing through; pass-through chains of three or more
 // registers become SRLs. `inputs_registered`: the inputs come from fabric registers that a

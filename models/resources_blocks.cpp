@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <set>
 #include <vector>
 
 #include "models/resources_detail.h"
@@ -22,57 +21,6 @@ using namespace resource_detail;
 uint32_t lut6_for_inputs(uint32_t inputs) {
   if (inputs <= kLutInputs) return 1;
   return 1 + uint32_t(ceil_div(inputs - kLutInputs, kLutInputs - 1));
-}
-
-uint32_t svpe_product_bits(uint32_t act_bits, uint32_t code_bits) {
-  // magnitude m has code_bits - 1 bits, the largest shift is m_max - 1 = 2^(code_bits-1) - 2;
-  // one more bit for the negation of the most negative activation shifted all the way.
-  const uint32_t max_shift = (1u << (code_bits - 1)) - 2;
-  return act_bits + max_shift + 1;
-}
-
-uint32_t vpe_product_bits(uint32_t act_bits, uint32_t weight_bits) { return act_bits + weight_bits; }
-
-Resources svpe_product(uint32_t act_bits, uint32_t code_bits, uint32_t stages) {
-  require(code_bits >= 2 && code_bits <= 6, "svpe code_bits must be 2..6");
-  const uint32_t mag_bits = code_bits - 1;
-  const uint32_t max_shift = (1u << mag_bits) - 2;
-  const uint32_t pw = svpe_product_bits(act_bits, code_bits);
-  // Output bit j of +-(a << (m-1)) selects among the activation bits a[j-s], s = 0..max_shift
-  // (bits above the top are the sign bit, below bit 0 zero): d_j distinct data inputs, plus
-  // the magnitude field (select, and zero for m = 0) and the sign bit, whose XOR feeds the
-  // carry chain of the negation (x ^ s) + s. One function of d_j + mag_bits + 1 inputs per
-  // bit, in LUT6s (lut6_for_inputs). Yosys-calibrated: Yosys needs one LUT fewer than this
-  // sum at all eight points measured (act 8/16 x code 2..5), within 10% (docs/RESOURCES.md).
-  uint64_t luts = 0;
-  for (uint32_t j = 0; j < pw; ++j) {
-    std::set<uint32_t> src;
-    for (uint32_t s = 0; s <= max_shift && s <= j; ++s) src.insert(std::min(j - s, act_bits - 1));
-    luts += lut6_for_inputs(uint32_t(src.size()) + mag_bits + 1);
-  }
-  Resources r;
-  r.lut = double(luts) - 1;
-  r.ff = double(pw) * stages;  // the product registers
-  return r;
-}
-
-uint32_t dsp48e2_per_multiply(uint32_t a_bits, uint32_t b_bits) {
-  // DSP48E2: a 27 x 18 two's complement multiplier (AMD UG579). Wider products are split into
-  // 27 x 18 pieces whose partial sums use the DSPs' own post-adders and cascade (rough: the
-  // signed pieces lose a bit each, which this ignores).
-  const auto fit = [](uint32_t a, uint32_t b) { return ceil_div(a, 27) * ceil_div(b, 18); };
-  return uint32_t(std::min(fit(a_bits, b_bits), fit(b_bits, a_bits)));
-}
-
-Resources vpe_product(uint32_t act_bits, uint32_t weight_bits, uint32_t stages) {
-  Resources r;
-  r.dsp = dsp48e2_per_multiply(act_bits, weight_bits);
-  // The DSP48E2 holds three register stages of a product: A/B input registers, the M
-  // (multiplier) register and the P (output) register (UG579). Further stages are fabric FFs.
-  // (Yosys 0.23 does not pack registers into a DSP48E2, so vpe_lane.v instantiates the
-  // DSP48E2 with AREG = BREG = MREG = PREG = 1, as Vivado would infer it.)
-  if (stages > 3) r.ff = double(vpe_product_bits(act_bits, weight_bits)) * (stages - 3);
-  return r;
 }
 
 uint32_t adder_tree_bits(uint32_t inputs, uint32_t width) { return width + clog2(inputs); }

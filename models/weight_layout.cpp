@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/pe_array/array_kind.h"
+
 namespace shiftsim::models {
 
 namespace {
@@ -80,8 +82,7 @@ uint32_t pow2_code(int32_t value, uint32_t bits) {
 }
 
 uint32_t weight_element_bits(const ArchSpec& arch) {
-  return arch.pe_array.kind == ArrayKind::svpe ? arch.numerics.weight_bits
-                                               : 8 * ((arch.numerics.weight_bits + 7) / 8);
+  return array_kind_model(arch).weight_element_bits(arch.numerics.weight_bits);
 }
 
 int32_t pow2_value(uint32_t code, uint32_t bits) {
@@ -97,7 +98,7 @@ WeightLayout::WeightLayout(const Descriptor& d, const ArchSpec& arch)
       k2_(d.kernel * d.kernel),
       cg_(d.in_c / d.groups),
       mg_(d.out_c / d.groups),
-      pow2_(arch.pe_array.kind == ArrayKind::svpe) {
+      pow2_(array_kind_model(arch).weight_code() == WeightCode::pow2_sign_magnitude) {
   mt_ = (mg_ + tm_ - 1) / tm_;
   nt_ = (cg_ + tn_ - 1) / tn_;
   bits_ = weight_element_bits(arch);

@@ -1,11 +1,11 @@
 #include "sim/arch_config.h"
 
-#include "models/program.h"
-
 #include <algorithm>
 #include <filesystem>
 
 #include "common/json_reader.h"
+#include "models/pe_array/array_kind.h"
+#include "models/program.h"
 #include "sim/memory_config.h"
 #include "sim/overrides.h"
 
@@ -89,39 +89,49 @@ models::BufferSpec read_buffers(JsonReader r) {
 
 models::PeArraySpec read_pe_array(JsonReader r) {
   models::PeArraySpec p;
-  const std::string kind =
-      r.choice("kind", "svpe", {"svpe", "vpe"},
-               "svpe: shift products (power-of-two weights); vpe: DSP multiplies");
-  p.kind = kind == "vpe" ? models::ArrayKind::vpe : models::ArrayKind::svpe;
+  std::vector<std::string> names;
+  std::string meaning;
+  for (const models::ArrayKindModel* k : models::array_kind_models()) {
+    names.push_back(k->name());
+    meaning += std::string(meaning.empty() ? "" : "; ") + k->name() + ": " + k->description();
+  }
+  const models::ArrayKindModel& kind = *models::find_array_kind(r.choice("kind", names.front(), names, meaning));
+  p.kind = kind.kind();
   p.lanes = static_cast<uint32_t>(
       r.integer("lanes", p.lanes, 1, 1024, "Tm: output channels computed in parallel"));
   p.vector = static_cast<uint32_t>(
       r.integer("vector", p.vector, 1, 1024, "Tn: input channels computed in parallel"));
   p.kernel = static_cast<uint32_t>(
       r.integer("kernel", p.kernel, 1, 11, "k: each element is a k x k convolver"));
-  // A shift is one register deep; a DSP48 multiply is pipelined (A/B, M, P registers).
-  const int64_t stages_default = p.kind == models::ArrayKind::vpe ? 3 : 1;
+  std::string stage_defaults;
+  for (const models::ArrayKindModel* k : models::array_kind_models())
+    stage_defaults += std::string(stage_defaults.empty() ? "" : ", ") + std::to_string(k->default_product_stages()) +
+                      " for " + k->name();
   p.product_stages = static_cast<uint32_t>(
-      r.integer("product_stages", stages_default, 1, 8,
-                "pipeline registers in one product (default 1 for svpe, 3 for vpe)"));
+      r.integer("product_stages", kind.default_product_stages(), 1, 8,
+                "pipeline registers in one product (default " + stage_defaults + ")"));
   r.finish();
   return p;
 }
 
 models::NumericsSpec read_numerics(JsonReader r, models::ArrayKind kind) {
   models::NumericsSpec n;
-  const bool svpe = kind == models::ArrayKind::svpe;
+  const models::ArrayKindModel& array = models::array_kind_model(kind);
   n.act_bits = static_cast<uint32_t>(
       r.integer("act_bits", n.act_bits, 2, 16, "signed activation width in bits"));
-  n.weight_bits = static_cast<uint32_t>(r.integer(
-      "weight_bits", svpe ? 3 : 16, 2, 16,
-      "weight width (default svpe 3, vpe 16): svpe power-of-two code (sign + magnitude) 2..5; "
-      "vpe two's complement 2..16"));
-  // 5 bits give shifts up to 14: the shifted 16-bit activation still fits the datapath's
-  // 32-bit product, and the weight values fit int16 (quant/ has the same limit).
-  if (svpe && n.weight_bits > 5)
-    r.fail("weight_bits", "must be <= 5 for pe_array.kind svpe (sign + magnitude code), found " +
-                              std::to_string(n.weight_bits));
+  std::string widths;
+  for (const models::ArrayKindModel* k : models::array_kind_models())
+    widths += std::string(widths.empty() ? "" : "; ") + k->name() + " " + std::to_string(k->min_weight_bits()) +
+              ".." + std::to_string(k->max_weight_bits()) + ", default " + std::to_string(k->default_weight_bits()) +
+              " (" + k->weight_bits_why() + ")";
+  uint32_t widest = 0;
+  for (const models::ArrayKindModel* k : models::array_kind_models()) widest = std::max(widest, k->max_weight_bits());
+  n.weight_bits = static_cast<uint32_t>(
+      r.integer("weight_bits", array.default_weight_bits(), 2, widest, "weight width: " + widths));
+  if (n.weight_bits < array.min_weight_bits() || n.weight_bits > array.max_weight_bits())
+    r.fail("weight_bits", "must be " + std::to_string(array.min_weight_bits()) + ".." +
+                              std::to_string(array.max_weight_bits()) + " for pe_array.kind " + array.name() +
+                              " (" + array.weight_bits_why() + "), found " + std::to_string(n.weight_bits));
   n.acc_bits =
       static_cast<uint32_t>(r.integer("acc_bits", n.acc_bits, 16, 62, "accumulator width in bits"));
   if (n.acc_bits < 2 * n.act_bits)

@@ -1,6 +1,7 @@
 #include "sim/model_input.h"
 
 #include "common/input_error.h"
+#include "models/pe_array/array_kind.h"
 #include "quant/fixed_point.h"
 #include "quant/idx.h"
 #include "quant/image_input.h"
@@ -11,16 +12,17 @@ void check_model_fits_arch(const quant::QuantizedNetwork& qn, const models::Arch
                            const std::string& model_path) {
   std::string problems;
   auto problem = [&](const std::string& text) { problems += (problems.empty() ? "" : "; ") + text; };
-  const bool svpe = arch.pe_array.kind == models::ArrayKind::svpe;
+  const models::ArrayKindModel& kind = models::array_kind_model(arch);
+  const bool array_pow2 = kind.weight_code() == models::WeightCode::pow2_sign_magnitude;
   for (size_t i = 0; i < qn.layers.size(); ++i) {
     const quant::Layer& l = qn.net.layers[i];
     if (l.type != quant::LayerType::conv && l.type != quant::LayerType::fc) continue;
     const quant::QLayer& q = qn.layers[i];
     const bool pow2 = q.weight_kind == quant::WeightKind::pow2;
-    if (pow2 != svpe) {
+    if (pow2 != array_pow2) {
       problem("layer " + l.name + " has " + (pow2 ? "power-of-two" : "fixed-point") +
-              " weights, the arch's " + (svpe ? "svpe" : "vpe") + " array computes " +
-              (svpe ? "power-of-two" : "fixed-point") + " products (pe_array.kind)");
+              " weights, the arch's " + kind.name() + " array computes " +
+              (array_pow2 ? "power-of-two" : "fixed-point") + " products (pe_array.kind)");
       break;
     }
     if (uint32_t(q.weight_bits) > arch.numerics.weight_bits) {

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "common/input_error.h"
+#include "models/pe_array/array_kind.h"
 #include "quant/eval.h"
 #include "quant/float_model.h"
 #include "quant/model_file.h"
@@ -23,11 +24,12 @@ bool ends_with(const std::string& s, const std::string& tail) {
 quant::PtqOptions options_for(const QuantizeRequest& req, const models::ArchSpec& a) {
   quant::PtqOptions o;
   o.method = quant::parse_weight_method(req.method);
-  const bool svpe = a.pe_array.kind == models::ArrayKind::svpe;
-  if (svpe == (o.method == quant::WeightMethod::fixed))
-    throw InputError("--method " + req.method + ": " + req.arch_path + " has a" +
-                     (svpe ? "n SVPE array, which runs power-of-two weights (nbq or gsnq)"
-                           : " VPE array, which runs fixed-point weights (fixed)"));
+  const models::ArrayKindModel& kind = models::array_kind_model(a);
+  const bool pow2 = kind.weight_code() == models::WeightCode::pow2_sign_magnitude;
+  if (pow2 == (o.method == quant::WeightMethod::fixed))
+    throw InputError("--method " + req.method + ": " + req.arch_path + " has a " + kind.name() +
+                     (pow2 ? " array, which runs power-of-two weights (nbq or gsnq)"
+                           : " array, which runs fixed-point weights (fixed)"));
   const int arch_bits = int(a.numerics.weight_bits);
   o.weight_bits = req.bits == 0 ? arch_bits : req.bits;
   if (o.weight_bits > arch_bits)

@@ -9,6 +9,7 @@
 
 #include "common/atomic_file.h"
 #include "common/input_error.h"
+#include "models/pe_array/array_kind.h"
 #include "sim/report_sections.h"
 
 namespace shiftsim::sim {
@@ -18,7 +19,7 @@ Report build_report(const Prepared& p, const RunRequest& req, const RunOutcome& 
   Report r;
   r.arch_name = a.name;
   r.arch_file = req.arch_path;
-  r.array_kind = a.pe_array.kind == models::ArrayKind::svpe ? "svpe" : "vpe";
+  r.array_kind = models::array_kind_model(a).name();
   r.net_name = p.net_name;
   r.net_file = req.net_path.empty() ? req.model_path : req.net_path;
   r.mode = req.mode == models::SimMode::fast ? "fast" : "cycle";

@@ -62,7 +62,7 @@ void add_energy(Report& r, const Prepared& p, const RunOutcome& out) {
     const models::LayerStats& s = out.sim.layers[i];
     const models::Descriptor& d = passes.at(i % passes.size());
     const models::ComponentActions acts =
-        models::count_pass_actions(arch, d, models::plan_layer(d, arch), s);
+        models::count_pass_actions(arch, p.cfg.resources.dsp_counting, d, models::plan_layer(d, arch), s);
     LayerReport& l = r.layers.at(s.layer_id);
     for (size_t c = 0; c < kComponentCount; ++c) {
       l.energy.dynamic_j[c] += models::dynamic_joules(acts[c], t);

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "common/input_error.h"
+#include "models/pe_array/array_kind.h"
 #include "quant/fixed_point.h"
 #include "quant/model_file.h"
 #include "quant/npy.h"
@@ -29,8 +30,9 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 quant::QuantOptions quant_options(const models::ArchSpec& a) {
   quant::QuantOptions o;
   o.act_bits = int(a.numerics.act_bits);
-  o.weight_kind = a.pe_array.kind == models::ArrayKind::svpe ? quant::WeightKind::pow2
-                                                             : quant::WeightKind::fixed;
+  o.weight_kind = models::array_kind_model(a).weight_code() == models::WeightCode::pow2_sign_magnitude
+                      ? quant::WeightKind::pow2
+                      : quant::WeightKind::fixed;
   o.weight_bits = int(a.numerics.weight_bits);
   o.acc_bits = int(a.numerics.acc_bits);
   o.overflow = a.numerics.overflow == models::OverflowPolicy::saturate ? quant::Overflow::saturate

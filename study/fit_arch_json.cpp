@@ -1,5 +1,7 @@
 #include "study/fit_arch_json.h"
 
+#include "models/pe_array/array_kind.h"
+
 namespace shiftsim::sim {
 
 nlohmann::ordered_json arch_to_json(const models::ArchSpec& a, const std::string& description,
@@ -7,7 +9,6 @@ nlohmann::ordered_json arch_to_json(const models::ArchSpec& a, const std::string
                                     const models::ResourceOptions& resources,
                                     const std::string& memory_ref) {
   using nlohmann::ordered_json;
-  const bool svpe = a.pe_array.kind == models::ArrayKind::svpe;
   ordered_json j;
   j["name"] = a.name;
   j["description"] = description;
@@ -30,7 +31,7 @@ nlohmann::ordered_json arch_to_json(const models::ArchSpec& a, const std::string
                               {"input_read_latency", a.buffers.input_read_latency},
                               {"weight_read_latency", a.buffers.weight_read_latency},
                               {"output_read_latency", a.buffers.output_read_latency}};
-  j["pe_array"] = ordered_json{{"kind", svpe ? "svpe" : "vpe"},
+  j["pe_array"] = ordered_json{{"kind", models::array_kind_model(a).name()},
                                {"lanes", a.pe_array.lanes},
                                {"vector", a.pe_array.vector},
                                {"kernel", a.pe_array.kernel},

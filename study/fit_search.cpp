@@ -10,6 +10,7 @@
 #include "common/input_error.h"
 #include "models/int_math.h"
 #include "models/layer_plan.h"
+#include "models/pe_array/array_kind.h"
 #include "models/weight_layout.h"
 
 namespace shiftsim::sim {
@@ -187,7 +188,7 @@ FitResult fit_search(const std::vector<FitPass>& passes, size_t layers, const Fi
     if (!over.empty() && !fits_uram) {
       std::string msg = "device " + opt.device.name + " (" + opt.device.part +
                         ") is too small for even the smallest " +
-                        (a.pe_array.kind == models::ArrayKind::svpe ? "svpe" : "vpe") +
+                        models::array_kind_model(a).name() +
                         " array (Tm = Tn = k = 1, buffers " + kib_triple(a.buffers) + ")";
       if (cap < 1) msg += " within --max-util " + std::to_string(std::lround(100 * cap)) + "%";
       msg += ": ";

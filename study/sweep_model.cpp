@@ -37,7 +37,7 @@ PointResult model_point(const PointPlan& plan, const SweepNetwork& net) {
       timing.time_pass(p.desc, lp, layout ? &*layout : nullptr, uint64_t(p.index) * models::kDescriptorBytes,
                        now, st);
       now = st.end_cycle;
-      const models::ComponentActions acts = models::count_pass_actions(arch, p.desc, lp, st);
+      const models::ComponentActions acts = models::count_pass_actions(arch, plan.cfg.resources.dsp_counting, p.desc, lp, st);
       for (const models::Actions& a : acts) dynamic_j += models::dynamic_joules(a, table);
       macs += double(p.macs);
     }

@@ -8,6 +8,8 @@
 // Yosys runs themselves are in tests/models/yosys_runner.cpp.
 #include <catch2/catch.hpp>
 
+#include "models/pe_array/svpe_kind.h"
+#include "models/pe_array/vpe_kind.h"
 #include "models/resources.h"
 #include "tests/models/yosys_runner.h"
 
@@ -325,6 +327,6 @@ TEST_CASE("bad specs are refused", "[resources]") {
   s.pe_array.vector = 0;
   CHECK_THROWS_AS(pe_array(s), std::invalid_argument);
   ArchSpec t;
-  t.numerics.weight_bits = 8;  // svpe codes are at most 6 bits here
+  t.numerics.weight_bits = 8;  // svpe codes are at most 5 bits
   CHECK_THROWS_AS(lane_datapath(t), std::invalid_argument);
 }

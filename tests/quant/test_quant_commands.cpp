@@ -51,7 +51,7 @@ TEST_CASE("quantize and eval commands: checkpoint to model file to accuracy") {
   bad.arch_path = arch("vpe16_zcu102");
   bad.method = "gsnq";
   bad.out_path = dir.path() + "/x.ssq";
-  CHECK_THAT(input_error_of([&] { sim::quantize_command(bad); }), Contains("VPE array"));
+  CHECK_THAT(input_error_of([&] { sim::quantize_command(bad); }), Contains("a vpe array, which runs fixed-point weights"));
   bad.method = "fixed";
   bad.bits = 17;
   CHECK_THAT(input_error_of([&] { sim::quantize_command(bad); }), Contains("--bits 17"));

@@ -284,7 +284,7 @@ TEST_CASE("zero, negative and out-of-range values name the file and path") {
       {"buffers", "output_kib", 0, "buffers.output_kib: must be >= 1, found 0"},
       {"numerics", "act_bits", 1, "numerics.act_bits: must be >= 2, found 1"},
       {"numerics", "act_bits", 17, "numerics.act_bits: must be <= 16, found 17"},
-      {"numerics", "weight_bits", 6, "numerics.weight_bits: must be <= 5 for pe_array.kind svpe"},
+      {"numerics", "weight_bits", 6, "numerics.weight_bits: must be 2..5 for pe_array.kind svpe"},
       {"numerics", "acc_bits", 63, "numerics.acc_bits: must be <= 62"},
       {"numerics", "acc_bits", 24, "numerics.acc_bits: must be >= 2 * numerics.act_bits (32)"},
       {"ppu", "latency_cycles", -1, "ppu.latency_cycles: must be >= 0, found -1"},

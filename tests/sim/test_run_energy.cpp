@@ -117,3 +117,34 @@ TEST_CASE("the CSV carries energy columns per layer") {
     CHECK(header.find(col) != std::string::npos);
   CHECK(r.out.find("GOP/s/W") != std::string::npos);
 }
+
+TEST_CASE("under the n-BQ-NN DSP count the convolvers' adders are priced as DSP operations") {
+  // Same run, two countings: the products are unchanged; the convolver's k^2 -> 1 reduction
+  // moves from the lane's LUT adder tree into k DSPs per convolver, whose operands are the
+  // k^2 products and the k - 1 cascaded partial sums (docs/ENERGY.md).
+  const std::string dir = scratch_dir("energy-dsp-counting");
+  const std::string net = conv_net(dir, "layer", 16, 32, 16);
+  auto with_counting = [&](const std::string& counting) {
+    const std::string rep = dir + "/" + counting + ".report.json";
+    const CliResult r = run_shiftsim({"run", "--arch", repo("configs/arch/svpe_zcu102.json"), "--net", net,
+                                      "--set", "resources.dsp_counting=" + counting, "--report", rep},
+                                     dir);
+    INFO(r.err << r.out);
+    REQUIRE(r.code == 0);
+    return read_json(rep);
+  };
+  const auto syn = with_counting("synthesis");
+  const auto paper = with_counting("nbqnn_paper");
+  REQUIRE(syn["cycles"]["total"] == paper["cycles"]["total"]);
+  const auto& as = syn["energy"]["actions"]["pe_array"];
+  const auto& ap = paper["energy"]["actions"]["pe_array"];
+  CHECK(as["dsp_operand_bits"] == 0.0);  // shifts, and a LUT tree
+  // The layer fills the array (16 input channels = 2 x Tn, 32 outputs = Tm, k = K = 3): every
+  // MAC's product enters a DSP (19 bits: a 16-bit activation shifted by up to 2, and the
+  // sign) and every k^2 = 9 products send k - 1 = 2 partial sums of 19 + 4 bits down the cascade.
+  const double macs = syn["macs"].get<double>();
+  CHECK(ap["dsp_operand_bits"].get<double>() == Approx(macs * (19.0 + 2.0 * 23.0 / 9.0)));
+  CHECK(ap["lut_logic"] == as["lut_logic"]);  // the shifters do not move
+  CHECK(ap["lut_add_bits"].get<double>() < as["lut_add_bits"].get<double>());
+  CHECK(paper["energy"]["dynamic_j"].get<double>() > syn["energy"]["dynamic_j"].get<double>());
+}
