@@ -6,7 +6,9 @@
 #include "models/layer_plan.h"
 #include "models/ppu.h"
 #include "models/program.h"
+#include "models/pe_array/array_kind.h"
 #include "models/weight_layout.h"
+#include "quant/pow2.h"
 
 #include <cstring>
 
@@ -54,6 +56,21 @@ TEST_CASE("power-of-two codes: sign on top, magnitude m is 2^(m-1), zero code") 
       if (v != 0) CHECK(pow2_code(v, bits) == code);
     }
   CHECK(pow2_value(0b100, 3) == 0);  // "negative zero" reads as zero
+}
+
+TEST_CASE("each array kind states its weight widths once, and the quantizer agrees") {
+  const ArrayKindModel& svpe = array_kind_model(ArrayKind::svpe);
+  const ArrayKindModel& vpe = array_kind_model(ArrayKind::vpe);
+  // The SVPE's code widths are the ones the power-of-two quantizer produces.
+  CHECK(svpe.min_weight_bits() == uint32_t(shiftsim::quant::kMinPow2Bits));
+  CHECK(svpe.max_weight_bits() == uint32_t(shiftsim::quant::kMaxPow2Bits));
+  CHECK(svpe.weight_code() == WeightCode::pow2_sign_magnitude);
+  CHECK(vpe.weight_code() == WeightCode::twos_complement);
+  CHECK(vpe.max_weight_bits() == 16);
+  // The widest code decodes to a shift the 16-bit activation's product holds in 32 bits.
+  CHECK(pow2_value((1u << (svpe.max_weight_bits() - 1)) - 1, svpe.max_weight_bits()) == (1 << 14));
+  for (const ArrayKindModel* k : array_kind_models()) CHECK(find_array_kind(k->name()) == k);
+  CHECK(find_array_kind("tpu") == nullptr);
 }
 
 TEST_CASE("weight blocks round-trip for both arrays and edge tiles") {
