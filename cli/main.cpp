@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/huge_pages.h"
 #include "common/input_error.h"
 #include "sim/arch_config.h"
 #include "study/bench.h"
@@ -74,6 +75,7 @@ int exec_trainer(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "train") return exec_trainer(argc, argv);
+  keep_freed_blocks_in_heap();
   CLI::App app{"shiftsim: cycle-accurate SystemC/TLM simulator of shift-based (SVPE) and "
                "multiplier-based (VPE) FPGA accelerators"};
   app.require_subcommand(1);

@@ -1,5 +1,6 @@
 #include "common/huge_pages.h"
 
+#include <malloc.h>
 #include <sys/mman.h>
 
 #include <cstdint>
@@ -13,6 +14,14 @@ void advise_huge_pages(void* p, std::size_t bytes) {
   if (end <= begin) return;
   // Advice only: a kernel without transparent huge pages answers EINVAL and small pages remain.
   (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
+void keep_freed_blocks_in_heap() {
+  // 32 MiB is the largest threshold glibc accepts on 64-bit; the trim threshold lets the heap
+  // keep that much free memory at its top.
+  constexpr int kBlock = 32 << 20;
+  (void)mallopt(M_MMAP_THRESHOLD, kBlock);
+  (void)mallopt(M_TRIM_THRESHOLD, 4 * kBlock);
 }
 
 }  // namespace shiftsim

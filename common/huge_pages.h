@@ -15,6 +15,13 @@ namespace shiftsim {
 // Advises the 2 MiB-aligned part of [p, p + bytes); too small a range is left alone.
 void advise_huge_pages(void* p, std::size_t bytes);
 
+// Keeps blocks of up to 32 MiB in the process's heap when they are freed. `fit` and the sweep
+// model engine time hundreds of thousands of passes, each allocating and freeing step tables
+// of a few MiB; glibc would return blocks that large to the kernel and the next pass would pay
+// their page faults again (13% of a fit here). Larger blocks (a network's weights) are still
+// mapped on their own and returned when freed.
+void keep_freed_blocks_in_heap();
+
 // v.resize(n), with any new storage advised before it is first touched. Growth is geometric,
 // as std::vector's own, so repeated calls stay linear.
 template <class T>

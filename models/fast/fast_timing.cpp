@@ -44,8 +44,9 @@ size_t FastTiming::queue_job(Engine& e, uint64_t handed, uint64_t data_ready) {
   uint64_t offset = 0;
   for (size_t i = 0; i < bursts_.size(); ++i) {
     const Burst& burst = bursts_[i];
-    e.queue.push_back({burst, offset, id, i + 1 == bursts_.size()});
-    offset += (burst.addr + burst.bytes - 1) / width - burst.addr / width + 1;
+    const uint64_t beats = (burst.addr + burst.bytes - 1) / width - burst.addr / width + 1;
+    e.queue.push_back({burst, offset, beats, id, i + 1 == bursts_.size()});
+    offset += beats;
   }
   bursts_.clear();
   return id;
@@ -64,11 +65,11 @@ void FastTiming::serve(Engine& e) {
   const uint64_t issue = next_issue(e);
   const QueuedBurst q = e.queue.front();
   e.queue.pop_front();
-  const uint64_t outstanding = arch_.dma.outstanding, width = dram_timing_.width_bytes();
+  const uint64_t outstanding = arch_.dma.outstanding;
   if (e.ends.size() != outstanding) e.ends.assign(outstanding, 0);
   const bool write = e.who == DramInitiator::store;
   const Burst& burst = q.burst;
-  const uint64_t beats = (burst.addr + burst.bytes - 1) / width - burst.addr / width + 1;
+  const uint64_t beats = q.beats;
   const MemAccess a = memory_->access(write, issue, burst.addr, burst.bytes);
   // Its beats follow the previous burst's on the data channel, once the DRAM has them (and,
   // writing, once the source has produced them); the last waits for the DRAM's last data.
@@ -127,11 +128,26 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
   const uint64_t kp = (d.kernel + k - 1) / k, pieces = conv ? kp * kp : 1;
   const uint64_t ab = act_bytes(arch_);
   const size_t S = plan.steps.size(), T = plan.tiles.size();
-  std::vector<uint32_t> tile_of(S);
+  PassState& ps = pass_;
+  ps.tile_of.resize(S);
   for (size_t t = 0; t < T; ++t)
-    for (uint32_t s = 0; s < plan.tiles[t].steps; ++s) tile_of[plan.tiles[t].first_step + s] = uint32_t(t);
-  std::vector<uint64_t> last_issue(S), load_handed(S), tile_retire(T), store_handed(T);
-  std::vector<size_t> load_job(S), store_job(T);
+    for (uint32_t s = 0; s < plan.tiles[t].steps; ++s) ps.tile_of[plan.tiles[t].first_step + s] = uint32_t(t);
+  // Every entry is written before it is read: no clearing needed.
+  ps.last_issue.resize(S);
+  ps.load_handed.resize(S);
+  ps.load_job.resize(S);
+  ps.tile_retire.resize(T);
+  ps.store_handed.resize(T);
+  ps.store_job.resize(T);
+  read_.jobs.reserve(S);
+  write_.jobs.reserve(T);
+  auto& tile_of = ps.tile_of;
+  auto& last_issue = ps.last_issue;
+  auto& load_handed = ps.load_handed;
+  auto& load_job = ps.load_job;
+  auto& tile_retire = ps.tile_retire;
+  auto& store_handed = ps.store_handed;
+  auto& store_job = ps.store_job;
   // The compute unit's state between steps: the last round's first issue and length.
   uint64_t round_start = 0, round_len = 0, busy_end = 0, compute = 0, last_retire = t0;
   uint64_t load_busy_until = 0;

@@ -61,6 +61,7 @@ class FastTiming {
   struct QueuedBurst {
     Burst burst;
     uint64_t offset = 0;  // beats of its job before it
+    uint64_t beats = 0;   // its own beats on the data channel
     size_t job = 0;
     bool last = false;    // the job's last burst
   };
@@ -94,6 +95,14 @@ class FastTiming {
   uint32_t depth_;
   Engine fetch_, read_, write_;  // the controller's, the load unit's and the store unit's
   std::vector<Burst> bursts_;  // the job being queued
+  // One pass's bookkeeping, per step and per tile. Kept between passes: a fully connected
+  // pass has hundreds of thousands of steps, and fresh vectors each pass cost page faults.
+  struct PassState {
+    std::vector<uint32_t> tile_of;
+    std::vector<uint64_t> last_issue, load_handed, tile_retire, store_handed;
+    std::vector<size_t> load_job, store_job;
+  };
+  PassState pass_;
   std::vector<TraceEvent>* events_ = nullptr;
 
   void mark(uint64_t cycle, Sig sig, uint64_t value) {
