@@ -4,11 +4,11 @@
 #include <memory>
 #include <stdexcept>
 
-#include "models/compute_unit.h"
-#include "models/controller.h"
-#include "models/host.h"
-#include "models/interconnect.h"
-#include "models/units.h"
+#include "models/pe_array/compute_unit.h"
+#include "models/control/controller.h"
+#include "models/control/host.h"
+#include "models/memory/interconnect.h"
+#include "models/memory/load_store_units.h"
 
 namespace shiftsim::models {
 

@@ -7,7 +7,7 @@
 
 #include "models/arch_spec.h"
 #include "models/cycle_time.h"
-#include "models/dram.h"
+#include "models/memory/dram.h"
 #include "models/pipeline.h"
 #include "models/simulation.h"
 #include "models/vcd_trace.h"

@@ -7,13 +7,13 @@
 
 #include <systemc>
 
-#include "models/buffers.h"
+#include "models/buffers/buffers.h"
 #include "models/cycle_time.h"
-#include "models/layer_plan.h"
-#include "models/program.h"
+#include "models/control/layer_plan.h"
+#include "models/control/program.h"
 #include "models/stats.h"
 #include "models/vcd_trace.h"
-#include "models/weight_layout.h"
+#include "models/pe_array/weight_layout.h"
 #include <optional>
 
 namespace shiftsim::models {

@@ -5,7 +5,7 @@
 
 #include "common/json_reader.h"
 #include "models/pe_array/array_kind.h"
-#include "models/program.h"
+#include "models/control/program.h"
 #include "sim/memory_config.h"
 #include "sim/overrides.h"
 

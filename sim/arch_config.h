@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "models/arch_spec.h"
-#include "models/resources.h"
+#include "models/resources/resources.h"
 #include "sim/device.h"
 
 namespace shiftsim::sim {

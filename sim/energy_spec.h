@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "models/energy.h"
+#include "models/energy/energy.h"
 
 namespace shiftsim::sim {
 

@@ -6,7 +6,7 @@
 #include <functional>
 #include <vector>
 
-#include "models/program.h"
+#include "models/control/program.h"
 #include "quant/network.h"
 
 namespace shiftsim::sim {

@@ -6,8 +6,8 @@
 #include "common/huge_pages.h"
 #include "common/input_error.h"
 #include "models/act_bytes.h"
-#include "models/layer_plan.h"
-#include "models/weight_layout.h"
+#include "models/control/layer_plan.h"
+#include "models/pe_array/weight_layout.h"
 #include "sim/layer_passes.h"
 
 namespace shiftsim::sim {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "models/arch_spec.h"
-#include "models/program.h"
+#include "models/control/program.h"
 #include "quant/qnetwork.h"
 
 namespace shiftsim::sim {

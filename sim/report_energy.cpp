@@ -1,11 +1,11 @@
 // The report's energy section (docs/ENERGY.md): each pass's actions counted from its plan
-// (models/activity.h), priced by the device's energy table (sim/energy_spec.h), plus static
+// (models/energy/activity.h), priced by the device's energy table (sim/energy_spec.h), plus static
 // power x time; per layer and for the run, with average power, GOP/s and GOP/s/W.
 #include <cstdio>
 #include <sstream>
 
-#include "models/energy.h"
-#include "models/layer_plan.h"
+#include "models/energy/energy.h"
+#include "models/control/layer_plan.h"
 #include "sim/energy_spec.h"
 #include "sim/mapper.h"
 #include "sim/report_sections.h"

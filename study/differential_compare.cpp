@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "models/layer_plan.h"
+#include "models/control/layer_plan.h"
 
 namespace shiftsim::sim {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "models/layer_plan.h"
-#include "models/weight_layout.h"
+#include "models/control/layer_plan.h"
+#include "models/pe_array/weight_layout.h"
 #include "sim/layer_passes.h"
 
 namespace shiftsim::sim {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "models/arch_spec.h"
-#include "models/program.h"
+#include "models/control/program.h"
 #include "quant/network.h"
 
 namespace shiftsim::sim {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "models/arch_spec.h"
-#include "models/resources.h"
+#include "models/resources/resources.h"
 
 namespace shiftsim::sim {
 

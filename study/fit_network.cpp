@@ -4,8 +4,8 @@
 #include <optional>
 
 #include "models/fast/fast_timing.h"
-#include "models/layer_plan.h"
-#include "models/weight_layout.h"
+#include "models/control/layer_plan.h"
+#include "models/pe_array/weight_layout.h"
 
 namespace shiftsim::sim {
 

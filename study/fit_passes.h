@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "models/program.h"
+#include "models/control/program.h"
 #include "quant/network.h"
 
 namespace shiftsim::sim {

@@ -9,9 +9,9 @@
 
 #include "common/input_error.h"
 #include "models/int_math.h"
-#include "models/layer_plan.h"
+#include "models/control/layer_plan.h"
 #include "models/pe_array/array_kind.h"
-#include "models/weight_layout.h"
+#include "models/pe_array/weight_layout.h"
 
 namespace shiftsim::sim {
 
@@ -50,7 +50,7 @@ uint32_t pow2_at_least(uint32_t x) {
 }
 
 // The smallest buffer halves (KiB) in which every pass's smallest tile fits: the 1 x 1 tile
-// of docs/ARCHITECTURE.md §5 (models/layer_plan.cpp need_for).
+// of docs/ARCHITECTURE.md §5 (models/control/layer_plan.cpp need_for).
 struct MinBuffers {
   uint32_t input = 1, weight = 1, output = 1;
 };

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "models/arch_spec.h"
-#include "models/resources.h"
+#include "models/resources/resources.h"
 #include "sim/device.h"
 #include "study/fit_network.h"
 #include "study/fit_passes.h"

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/input_error.h"
-#include "models/resources.h"
+#include "models/resources/resources.h"
 
 namespace shiftsim::sim {
 

@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "common/input_error.h"
-#include "models/layer_plan.h"
+#include "models/control/layer_plan.h"
 
 namespace shiftsim::sim {
 

@@ -4,11 +4,11 @@
 #include <optional>
 
 #include "common/input_error.h"
-#include "models/activity.h"
-#include "models/energy.h"
+#include "models/energy/activity.h"
+#include "models/energy/energy.h"
 #include "models/fast/fast_timing.h"
-#include "models/layer_plan.h"
-#include "models/weight_layout.h"
+#include "models/control/layer_plan.h"
+#include "models/pe_array/weight_layout.h"
 #include "sim/energy_spec.h"
 #include "study/fit_network.h"
 

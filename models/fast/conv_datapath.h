@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "models/arch_spec.h"
-#include "models/buffers.h"
-#include "models/layer_plan.h"
+#include "models/buffers/buffers.h"
+#include "models/control/layer_plan.h"
 
 namespace shiftsim::models {
 

@@ -8,13 +8,13 @@
 #include <string>
 
 #include "models/act_bytes.h"
-#include "models/buffers.h"
+#include "models/buffers/buffers.h"
 #include "models/fast/conv_datapath.h"
 #include "models/fast/fast_timing.h"
-#include "models/layer_plan.h"
-#include "models/ppu.h"
-#include "models/vector_datapath.h"
-#include "models/weight_layout.h"
+#include "models/control/layer_plan.h"
+#include "models/postproc/ppu.h"
+#include "models/postproc/vector_datapath.h"
+#include "models/pe_array/weight_layout.h"
 
 namespace shiftsim::models {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "models/int_math.h"
-#include "models/weight_layout.h"
+#include "models/pe_array/weight_layout.h"
 
 namespace shiftsim::models {
 

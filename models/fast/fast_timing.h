@@ -5,18 +5,18 @@
 // and the two must agree on every pass. It shares only the memory timing object
 // (models/memory/memory_timing.h) with cycle mode, which it feeds with the three engines'
 // requests in the order they reach the DRAM, and the loop nest of tiles and steps that the
-// program defines (models/layer_plan.h). `shiftsim fit` times its candidates with it too.
+// program defines (models/control/layer_plan.h). `shiftsim fit` times its candidates with it too.
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <vector>
 
 #include "models/arch_spec.h"
-#include "models/dram_timing.h"
+#include "models/memory/dram_timing.h"
 #include "models/memory/dram_initiator.h"
 #include "models/memory/memory_timing.h"
-#include "models/layer_plan.h"
-#include "models/program.h"
+#include "models/control/layer_plan.h"
+#include "models/control/program.h"
 #include "models/stats.h"
 #include "models/vcd_trace.h"
 

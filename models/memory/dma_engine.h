@@ -22,7 +22,7 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include "models/dram_timing.h"
+#include "models/memory/dram_timing.h"
 #include "models/memory/dram_access_extension.h"
 #include "models/pipeline.h"
 

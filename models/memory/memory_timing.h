@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "models/arch_spec.h"
-#include "models/dram_timing.h"
+#include "models/memory/dram_timing.h"
 #include "models/memory/ddr4_timing.h"
 #include "models/stats.h"
 

@@ -12,7 +12,7 @@
 
 #include "models/arch_spec.h"
 #include "models/pe_array/pe_array.h"
-#include "models/resources.h"
+#include "models/resources/resources.h"
 
 namespace shiftsim::models {
 

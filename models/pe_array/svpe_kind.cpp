@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "models/activity.h"
+#include "models/energy/activity.h"
 #include "models/pe_array/svpe_array.h"
 
 namespace shiftsim::models {

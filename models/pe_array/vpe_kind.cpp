@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "models/activity.h"
+#include "models/energy/activity.h"
 #include "models/int_math.h"
 #include "models/pe_array/vpe_array.h"
 

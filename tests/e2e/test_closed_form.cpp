@@ -5,10 +5,10 @@
 
 #include <map>
 
-#include "models/controller.h"
-#include "models/dram_timing.h"
-#include "models/layer_plan.h"
-#include "models/weight_layout.h"
+#include "models/control/controller.h"
+#include "models/memory/dram_timing.h"
+#include "models/control/layer_plan.h"
+#include "models/pe_array/weight_layout.h"
 #include "sim/mapper.h"
 #include "sim/runner.h"
 #include "tests/support/cli.h"

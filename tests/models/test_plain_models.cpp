@@ -2,12 +2,12 @@
 // the PPU's arithmetic, descriptors.
 #include <catch2/catch.hpp>
 
-#include "models/dram_timing.h"
-#include "models/layer_plan.h"
-#include "models/ppu.h"
-#include "models/program.h"
+#include "models/memory/dram_timing.h"
+#include "models/control/layer_plan.h"
+#include "models/postproc/ppu.h"
+#include "models/control/program.h"
 #include "models/pe_array/array_kind.h"
-#include "models/weight_layout.h"
+#include "models/pe_array/weight_layout.h"
 #include "quant/pow2.h"
 
 #include <cstring>

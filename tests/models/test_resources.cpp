@@ -1,4 +1,4 @@
-// The resource model (models/resources.h) against Yosys: the Verilog in tests/resources/ is
+// The resource model (models/resources/resources.h) against Yosys: the Verilog in tests/resources/ is
 // synthesized here by Yosys (`synth_xilinx -family xcup`, the Debian package) at a few
 // parameter points, and the model's LUT and FF estimates must lie within 20% of Yosys's
 // counts, its DSP count exactly (one documented gap on a 28 x 20 product). Points are
@@ -10,7 +10,7 @@
 
 #include "models/pe_array/svpe_kind.h"
 #include "models/pe_array/vpe_kind.h"
-#include "models/resources.h"
+#include "models/resources/resources.h"
 #include "tests/models/yosys_runner.h"
 
 #include <algorithm>

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "models/resources.h"
+#include "models/resources/resources.h"
 
 namespace shiftsim::test {
 

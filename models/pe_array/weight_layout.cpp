@@ -1,4 +1,4 @@
-#include "models/weight_layout.h"
+#include "models/pe_array/weight_layout.h"
 
 #include <algorithm>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "models/controller.h"
+#include "models/control/controller.h"
 
 #include <chrono>
 #include <cstring>

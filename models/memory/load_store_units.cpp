@@ -1,4 +1,4 @@
-#include "models/units.h"
+#include "models/memory/load_store_units.h"
 
 #include <algorithm>
 
@@ -101,7 +101,7 @@ void LoadUnit::finish_step(uint32_t s, uint64_t handed) {
 }
 
 // The DRAM reads of the part of the window inside the tensor (for_each_window_read,
-// models/layer_plan.h), staged one after another from `staged` on.
+// models/control/layer_plan.h), staged one after another from `staged` on.
 void LoadUnit::plan_window(uint64_t base, const Window& w, uint32_t input, uint64_t& staged, Staging& st) {
   const Descriptor& d = p_.desc;
   const uint32_t ab = act_bytes(p_.arch);

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/layer_plan.h"
+#include "models/control/layer_plan.h"
 
 namespace shiftsim::models {
 

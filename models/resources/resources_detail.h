@@ -1,5 +1,5 @@
 #pragma once
-// Private to the resource model (models/resources.cpp, models/resources_blocks.cpp): argument
+// Private to the resource model (models/resources/resources.cpp, models/resources/resources_blocks.cpp): argument
 // checks and the CLB facts both halves build on.
 #include <cstdint>
 #include <stdexcept>

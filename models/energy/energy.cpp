@@ -1,4 +1,4 @@
-#include "models/energy.h"
+#include "models/energy/energy.h"
 
 namespace shiftsim::models {
 

@@ -16,7 +16,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "models/cycle_time.h"
-#include "models/dram_timing.h"
+#include "models/memory/dram_timing.h"
 #include "models/memory/memory_timing.h"
 #include "models/stats.h"
 #include "models/vcd_trace.h"

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "models/arch_spec.h"
-#include "models/program.h"
+#include "models/control/program.h"
 
 namespace shiftsim::models {
 

@@ -1,4 +1,4 @@
-#include "models/compute_unit.h"
+#include "models/pe_array/compute_unit.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "models/dram.h"
+#include "models/memory/dram.h"
 
 #include <algorithm>
 #include <cstring>

@@ -1,10 +1,10 @@
-#include "models/host.h"
+#include "models/control/host.h"
 
 #include <cstring>
 #include <stdexcept>
 #include <string>
 
-#include "models/program.h"
+#include "models/control/program.h"
 
 namespace shiftsim::models {
 

@@ -1,4 +1,4 @@
-#include "models/vector_datapath.h"
+#include "models/postproc/vector_datapath.h"
 
 #include <algorithm>
 

@@ -10,9 +10,9 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "models/memory/dma_engine.h"
-#include "models/dram.h"
+#include "models/memory/dram.h"
 #include "models/pipeline.h"
-#include "models/units.h"
+#include "models/memory/load_store_units.h"
 
 namespace shiftsim::models {
 

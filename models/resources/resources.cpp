@@ -1,10 +1,10 @@
 // FPGA resource model, the components of the accelerator and their total; the datapath
-// building blocks and memories they are made of are in models/resources_blocks.cpp.
+// building blocks and memories they are made of are in models/resources/resources_blocks.cpp.
 // docs/RESOURCES.md explains every formula and gives its source; the comments here name the
 // source of each constant. "Yosys-calibrated" means fitted to or checked against Yosys 0.23
 // `synth_xilinx -family xcup` on tests/resources/*.v (the test tests/models/test_resources.cpp
 // re-runs that synthesis and holds the model within 20%).
-#include "models/resources.h"
+#include "models/resources/resources.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,7 +12,7 @@
 #include <string>
 
 #include "models/pe_array/array_kind.h"
-#include "models/resources_detail.h"
+#include "models/resources/resources_detail.h"
 
 namespace shiftsim::models {
 
@@ -101,7 +101,7 @@ Resources pe_array(const ArchSpec& spec, const ResourceOptions& opt) {
   // Weight registers (docs/ARCHITECTURE.md §6: a convolver holds a piece's weights and loads
   // the next piece's into a second register set), in fabric FFs or inside the DSPs.
   lane.ff += products * array_kind_model(spec).weight_register_ffs(spec.numerics.weight_bits);
-  // Bias: a tile's first step starts the accumulators at the bias (models/units.cpp): one
+  // Bias: a tile's first step starts the accumulators at the bias (models/memory/load_store_units.cpp): one
   // acc-wide bias register per lane and a 2:1 multiplexer in front of the accumulator.
   const uint32_t acc = lane_acc_bits(spec, opt);
   lane.ff += acc;

@@ -1,4 +1,4 @@
-#include "models/dram_timing.h"
+#include "models/memory/dram_timing.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 #pragma once
 // Energy = actions x energy per action + static power x time (docs/ENERGY.md). The table is
 // read from configs/energy/*.json by sim/energy_spec.*; models/ sees only this struct.
-#include "models/activity.h"
+#include "models/energy/activity.h"
 
 namespace shiftsim::models {
 

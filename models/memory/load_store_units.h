@@ -11,7 +11,7 @@
 
 #include "models/memory/dma_engine.h"
 #include "models/pipeline.h"
-#include "models/ppu.h"
+#include "models/postproc/ppu.h"
 #include "models/wait_until.h"
 
 namespace shiftsim::models {

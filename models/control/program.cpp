@@ -1,4 +1,4 @@
-#include "models/program.h"
+#include "models/control/program.h"
 
 #include <stdexcept>
 

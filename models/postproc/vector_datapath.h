@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/buffers.h"
-#include "models/layer_plan.h"
+#include "models/buffers/buffers.h"
+#include "models/control/layer_plan.h"
 
 namespace shiftsim::models {
 

@@ -1,9 +1,9 @@
-#include "models/layer_plan.h"
+#include "models/control/layer_plan.h"
 
 #include <algorithm>
 #include <stdexcept>
 
-#include "models/weight_layout.h"
+#include "models/pe_array/weight_layout.h"
 
 namespace shiftsim::models {
 

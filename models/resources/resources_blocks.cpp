@@ -1,16 +1,16 @@
 // FPGA resource model, the datapath building blocks (products, adder tree, accumulator, PPU
-// lane) and memories; the components built from them are in models/resources.cpp.
+// lane) and memories; the components built from them are in models/resources/resources.cpp.
 // docs/RESOURCES.md explains every formula and gives its source; the comments here name the
 // source of each constant. "Yosys-calibrated" means fitted to or checked against Yosys 0.23
 // `synth_xilinx -family xcup` on tests/resources/*.v (the test tests/models/test_resources.cpp
 // re-runs that synthesis and holds the model within 20%).
-#include "models/resources.h"
+#include "models/resources/resources.h"
 
 #include <algorithm>
 #include <limits>
 #include <vector>
 
-#include "models/resources_detail.h"
+#include "models/resources/resources_detail.h"
 
 namespace shiftsim::models {
 

@@ -1,7 +1,7 @@
 #pragma once
 // What each component of the machine does in one pass (one descriptor): the actions the energy
-// model (models/energy.h) prices. Counted once per pass from the layer plan the controller ran
-// (models/layer_plan.h) and the pass's DRAM traffic (LayerStats), not inside the SystemC
+// model (models/energy/energy.h) prices. Counted once per pass from the layer plan the controller ran
+// (models/control/layer_plan.h) and the pass's DRAM traffic (LayerStats), not inside the SystemC
 // processes: the plan fixes every step's shape, so counting it is exact and costs nothing in
 // the simulation's hot path. Plain C++; docs/ENERGY.md explains each count.
 //
@@ -13,14 +13,14 @@
 #include <cstddef>
 
 #include "models/arch_spec.h"
-#include "models/layer_plan.h"
-#include "models/resources.h"
+#include "models/control/layer_plan.h"
+#include "models/resources/resources.h"
 #include "models/stats.h"
-#include "models/program.h"
+#include "models/control/program.h"
 
 namespace shiftsim::models {
 
-// Components as models/resources.h names them, plus the DRAM outside the FPGA.
+// Components as models/resources/resources.h names them, plus the DRAM outside the FPGA.
 enum class Component : size_t {
   pe_array, window, input_buffer, weight_buffer, output_buffer, ppu, pool_eltwise, dma,
   controller, interconnect, dram,

@@ -14,7 +14,7 @@
 
 #include "models/pe_array/pe_array.h"
 #include "models/pipeline.h"
-#include "models/vector_datapath.h"
+#include "models/postproc/vector_datapath.h"
 
 namespace shiftsim::models {
 

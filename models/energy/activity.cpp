@@ -1,14 +1,14 @@
 // Action counts per pass; docs/ENERGY.md "What is counted" gives the same rules in prose.
-// Widths and per-unit LUT/FF counts come from the resource model (models/resources.h), so
+// Widths and per-unit LUT/FF counts come from the resource model (models/resources/resources.h), so
 // an action costs what the block that performs it is made of.
-#include "models/activity.h"
+#include "models/energy/activity.h"
 
 #include <algorithm>
 
 #include "models/int_math.h"
 #include "models/pe_array/array_kind.h"
-#include "models/resources.h"
-#include "models/weight_layout.h"
+#include "models/resources/resources.h"
+#include "models/pe_array/weight_layout.h"
 
 namespace shiftsim::models {
 

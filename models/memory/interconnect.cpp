@@ -1,6 +1,6 @@
-#include "models/interconnect.h"
+#include "models/memory/interconnect.h"
 
-#include "models/program.h"
+#include "models/control/program.h"
 
 #include <stdexcept>
 
