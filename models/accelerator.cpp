@@ -46,7 +46,7 @@ struct Machine {
         clk("clk", pipe.clock.period(), 0.5, sc_core::SC_ZERO_TIME, true),
         dram("dram", arch, trace),
         interconnect("interconnect"),
-        controller("controller", pipe, dram, opt.watchdog_cycles),
+        controller("controller", pipe, dram, opt.watchdog_cycles, opt.dsp_counting),
         load("load_unit", pipe, dram.timing()),
         compute("compute_unit", pipe),
         store("store_unit", pipe, dram.timing()),
@@ -119,6 +119,7 @@ SimResult simulate_cycle(const ArchSpec& arch, std::vector<uint8_t> image, uint6
   r.run_cycles = m.host.run_cycles();
   r.run_end_cycles = m.host.run_end_cycles();
   r.layers = m.pipe.stats;
+  r.actions = m.controller.actions();
   r.dram = m.dram.stats();
   m.trace.finish(r.total_cycles);
   dram_out = std::move(m.dram.storage());

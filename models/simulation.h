@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "models/arch_spec.h"
+#include "models/energy/activity.h"
+#include "models/resources/resources.h"
 #include "models/stats.h"
 #include "models/vcd_trace.h"
 
@@ -37,6 +39,9 @@ struct SimOptions {
   // many cycles (a deadlock would otherwise run the clock forever); 0: 1,000,000 cycles
   // plus twice the DRAM latency.
   uint64_t watchdog_cycles = 0;
+  // Which structure the passes' activity counts describe: where the convolvers' adders are
+  // (resources.dsp_counting, docs/ENERGY.md).
+  DspCounting dsp_counting = DspCounting::synthesis;
 };
 
 struct SimResult {
@@ -45,6 +50,9 @@ struct SimResult {
   std::vector<uint64_t> run_cycles;   // the cycle register after each run
   std::vector<uint64_t> run_end_cycles;  // the cycle the host saw each run done
   std::vector<LayerStats> layers;    // every pass of every run, in order
+  // What each component did in each pass (parallel to layers), counted by the unit that ran
+  // the pass's plan: the controller in cycle mode, the fast machine in fast mode.
+  std::vector<ComponentActions> actions;
   DramStats dram;
 };
 

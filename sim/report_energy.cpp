@@ -1,13 +1,12 @@
-// The report's energy section (docs/ENERGY.md): each pass's actions counted from its plan
-// (models/energy/activity.h), priced by the device's energy table (sim/energy_spec.h), plus static
-// power x time; per layer and for the run, with average power, GOP/s and GOP/s/W.
+// The report's energy section (docs/ENERGY.md): each pass's actions as the run counted them
+// (models/energy/activity.h, in SimResult), priced by the device's energy table that prepare()
+// loaded (sim/energy_spec.h), plus static power x time; per layer and for the run, with average
+// power, GOP/s and GOP/s/W. A pure function of the run's outcome: nothing is read or mapped again.
 #include <cstdio>
 #include <sstream>
 
 #include "models/energy/energy.h"
-#include "models/control/layer_plan.h"
 #include "sim/energy_spec.h"
-#include "sim/mapper.h"
 #include "sim/report_sections.h"
 
 namespace shiftsim::sim {
@@ -44,7 +43,7 @@ nlohmann::ordered_json actions_json(const models::Actions& a) {
 
 void add_energy(Report& r, const Prepared& p, const RunOutcome& out) {
   const models::ArchSpec& arch = p.cfg.arch;
-  const EnergySpec spec = load_energy_spec(p.cfg.energy_file);
+  const EnergySpec& spec = p.energy;
   const models::EnergyTable& t = spec.table;
   EnergyReport& e = r.energy;
   e.file = spec.file;
@@ -53,16 +52,9 @@ void add_energy(Report& r, const Prepared& p, const RunOutcome& out) {
   e.static_w = t.static_w;
   for (const EnergyEntry& c : spec.entries) e.constants.emplace_back(c.path, c.value);
 
-  // The passes as the controller decoded them; a caller that did not keep them (one that ran
-  // the program itself) gets them from the mapper again, which is deterministic.
-  std::vector<models::Descriptor> passes = out.passes;
-  if (passes.empty() && !out.sim.layers.empty()) passes = map_network(p.qn, p.input, arch).passes;
-
   for (size_t i = 0; i < out.sim.layers.size(); ++i) {
     const models::LayerStats& s = out.sim.layers[i];
-    const models::Descriptor& d = passes.at(i % passes.size());
-    const models::ComponentActions acts =
-        models::count_pass_actions(arch, p.cfg.resources.dsp_counting, d, models::plan_layer(d, arch), s);
+    const models::ComponentActions& acts = out.sim.actions.at(i);
     LayerReport& l = r.layers.at(s.layer_id);
     for (size_t c = 0; c < kComponentCount; ++c) {
       l.energy.dynamic_j[c] += models::dynamic_joules(acts[c], t);

@@ -84,11 +84,25 @@ void check_test_set_options(const RunRequest& req) {
 }
 }  // namespace
 
-Prepared prepare(const RunRequest& req) {
+RunMachine load_run_machine(const RunRequest& req) {
+  RunMachine m;
+  m.cfg = load_arch(req.arch_path, req.sets);
+  m.energy = load_energy_spec(m.cfg.energy_file);
+  if (m.energy.device != m.cfg.device.name)
+    throw InputError(m.cfg.energy_file + ": device: the table describes " + m.energy.device + ", but " +
+                     req.arch_path + " runs on " + m.cfg.device.name +
+                     " (give its table with the arch key \"energy\")");
+  return m;
+}
+
+Prepared prepare(const RunRequest& req) { return prepare(req, load_run_machine(req)); }
+
+Prepared prepare(const RunRequest& req, RunMachine machine) {
   if (req.net_path.empty() == req.model_path.empty())
     throw InputError("give exactly one of --net N.json and --model FILE");
   Prepared p;
-  p.cfg = load_arch(req.arch_path, req.sets);                                     // 1
+  p.cfg = std::move(machine.cfg);                                                  // 1
+  p.energy = std::move(machine.energy);
   if (!req.model_path.empty()) {  // 2-4 come from the model file
     p.qn = quant::load_quantized_network(req.model_path);
     check_model_fits_arch(p.qn, p.cfg.arch, req.model_path);
@@ -123,12 +137,12 @@ RunOutcome execute(const Prepared& p, const RunRequest& req) {
   }
   out.wall_golden_s = seconds_since(t0);
   Program prog = map_network(p.qn, p.input, p.cfg.arch);                   // 6
-  out.passes = prog.passes;
   models::SimOptions so;
   so.mode = req.mode;
   so.trace = req.trace;
   so.trace.clock = req.mode == models::SimMode::cycle;
   so.watchdog_cycles = req.watchdog_cycles;
+  so.dsp_counting = p.cfg.resources.dsp_counting;
   if (!req.trace_layer.empty()) so.trace.layer = layer_index(p.qn.net, req.trace_layer);
   const uint32_t passes = prog.desc_count;
   if (req.progress)
@@ -164,19 +178,11 @@ int run_command(const RunRequest& request) {
   if (!req.trace.path.empty()) req.trace.path = files.file(req.trace.path, "--vcd");
   if (!req.dump_dir.empty()) req.dump_dir = files.directory(req.dump_dir, "--dump-outputs");
   const auto t0 = std::chrono::steady_clock::now();
-  // A machine its device cannot hold is refused before any work (DESIGN.md "Configuration");
-  // the arch file is read again by prepare(), which is cheap next to quantizing a network.
-  // A bad energy table is refused here too, before the work.
-  {
-    const ArchConfig cfg = load_arch(req.arch_path, req.sets);
-    if (!req.allow_over_budget) require_fit(cfg, estimate_use(cfg));
-    const EnergySpec energy = load_energy_spec(cfg.energy_file);
-    if (energy.device != cfg.device.name)
-      throw InputError(cfg.energy_file + ": device: the table describes " + energy.device + ", but " +
-                       req.arch_path + " runs on " + cfg.device.name +
-                       " (give its table with the arch key \"energy\")");
-  }
-  const Prepared p = prepare(req);
+  // A machine its device cannot hold, or a bad energy table, is refused before any work
+  // (DESIGN.md "Configuration").
+  RunMachine machine = load_run_machine(req);
+  if (!req.allow_over_budget) require_fit(machine.cfg, estimate_use(machine.cfg));
+  const Prepared p = prepare(req, std::move(machine));
   if (!p.input_warning.empty()) std::cerr << "shiftsim: warning: " << p.input_warning << "\n";
   const double prep = seconds_since(t0);
   const bool test_set = req.test_images > 0;

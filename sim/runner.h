@@ -10,6 +10,7 @@
 #include "quant/golden.h"
 #include "quant/qnetwork.h"
 #include "sim/arch_config.h"
+#include "sim/energy_spec.h"
 #include "sim/mapper.h"
 #include "sim/work_budget.h"
 
@@ -36,8 +37,17 @@ struct RunRequest {
   bool announce_work = false;     // print the work estimate of a long run on stderr
 };
 
+// The machine a run simulates: its arch config and the energy table that prices it.
+struct RunMachine {
+  ArchConfig cfg;
+  EnergySpec energy;
+};
+// Reads the arch file (with req.sets) and its energy table; refuses a table of another device.
+RunMachine load_run_machine(const RunRequest& req);
+
 struct Prepared {
   ArchConfig cfg;
+  EnergySpec energy;
   std::string net_name;
   quant::QuantizedNetwork qn;
   quant::Tensor<int16_t> input;
@@ -50,7 +60,6 @@ struct RunOutcome {
   quant::GoldenRun golden;
   std::vector<quant::Tensor<int16_t>> outputs;  // the simulator's, per layer
   std::vector<bool> layer_exact;                 // per layer, when checked
-  std::vector<models::Descriptor> passes;        // the program's passes (the energy count's input)
   bool checked = false, bit_exact = false;
   double wall_prepare_s = 0, wall_golden_s = 0, wall_sim_s = 0;
 };
@@ -58,6 +67,7 @@ struct RunOutcome {
 // Steps 1-4. Throws InputError on bad input, and on a network whose estimated work is over
 // req.budget (unless req.allow_large), before its weights are generated.
 Prepared prepare(const RunRequest& req);
+Prepared prepare(const RunRequest& req, RunMachine machine);
 
 // Steps 5-8 without writing files.
 RunOutcome execute(const Prepared& p, const RunRequest& req);

@@ -54,10 +54,10 @@ TestSetOutcome run_test_set(const Prepared& p, const RunRequest& req, uint32_t i
   TestSetReport& t = r.summary;
   t.images = images;
   t.min_cycles = UINT64_MAX;
-  r.first.passes = prog.passes;
   models::SimOptions so;
   so.mode = req.mode;
   so.watchdog_cycles = req.watchdog_cycles;
+  so.dsp_counting = p.cfg.resources.dsp_counting;
   so.runs = images;
   so.before_run = [&](uint32_t run, models::HostMemory& mem) {
     if (run == 0) return;  // image 0 is in the program's DRAM image
@@ -98,6 +98,7 @@ TestSetOutcome run_test_set(const Prepared& p, const RunRequest& req, uint32_t i
   // and every image moves the same bytes in the same bursts (the program does not depend on
   // the data), so DRAM totals divide evenly.
   sim.layers.resize(std::min<size_t>(sim.layers.size(), prog.desc_count));
+  sim.actions.resize(sim.layers.size());
   if (!sim.run_end_cycles.empty()) sim.total_cycles = sim.run_end_cycles.front();
   for (uint64_t* v : {&sim.dram.read_bytes, &sim.dram.write_bytes, &sim.dram.read_bursts,
                       &sim.dram.write_bursts}) {

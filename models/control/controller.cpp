@@ -8,9 +8,10 @@
 
 namespace shiftsim::models {
 
-Controller::Controller(sc_core::sc_module_name name, Pipeline& pipe, const Dram& dram, uint64_t watchdog_cycles)
+Controller::Controller(sc_core::sc_module_name name, Pipeline& pipe, const Dram& dram, uint64_t watchdog_cycles,
+                       DspCounting dsp_counting)
     : sc_module(name), regs("regs"), clk("clk"), layer("layer"), layer_done("layer_done"),
-      p_(pipe), dram_(dram), fetch("fetch", pipe, dram.timing(), DramInitiator::fetch),
+      p_(pipe), dram_(dram), dsp_counting_(dsp_counting), fetch("fetch", pipe, dram.timing(), DramInitiator::fetch),
       watchdog_(watchdog_cycles ? watchdog_cycles
                                 : 1000000 + 2 * (uint64_t(dram.timing().latency_cycles()) +
                                                  ns_to_cycles(pipe.arch.dram.controller_latency_ns,
@@ -106,6 +107,7 @@ void Controller::run() {
       st.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
       st.dram_read_bytes = dram_.stats().read_bytes - before.read_bytes;
       st.dram_write_bytes = dram_.stats().write_bytes - before.write_bytes;
+      actions_.push_back(count_pass_actions(p_.arch, dsp_counting_, p_.desc, p_.plan, st));
     }
     cycles_ = p_.clock.now() - t0;
     status_ = 1;  // done

@@ -9,6 +9,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "models/energy/activity.h"
 #include "models/memory/dma_engine.h"
 #include "models/memory/dram.h"
 #include "models/pipeline.h"
@@ -27,8 +28,11 @@ class Controller : public sc_core::sc_module {
   sc_core::sc_in<bool> layer_done;      // store unit: toggled after a layer's last store
   sc_core::sc_event irq;  // raised when the descriptor list is done
 
-  Controller(sc_core::sc_module_name name, Pipeline& pipe, const Dram& dram, uint64_t watchdog_cycles);
+  Controller(sc_core::sc_module_name name, Pipeline& pipe, const Dram& dram, uint64_t watchdog_cycles,
+             DspCounting dsp_counting);
   std::function<void(uint32_t layer, uint32_t count)> on_layer;  // progress, may be empty
+  // Each pass's component actions, counted from the plan this controller ran (models/energy/activity.h).
+  const std::vector<ComponentActions>& actions() const { return actions_; }
 
  private:
   void run();
@@ -36,6 +40,8 @@ class Controller : public sc_core::sc_module {
 
   Pipeline& p_;
   const Dram& dram_;
+  DspCounting dsp_counting_;
+  std::vector<ComponentActions> actions_;
 
  public:
   DmaEngine fetch;  // reads descriptors; its socket goes to the interconnect

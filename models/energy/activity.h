@@ -1,9 +1,11 @@
 #pragma once
 // What each component of the machine does in one pass (one descriptor): the actions the energy
-// model (models/energy/energy.h) prices. Counted once per pass from the layer plan the controller ran
-// (models/control/layer_plan.h) and the pass's DRAM traffic (LayerStats), not inside the SystemC
-// processes: the plan fixes every step's shape, so counting it is exact and costs nothing in
-// the simulation's hot path. Plain C++; docs/ENERGY.md explains each count.
+// model (models/energy/energy.h) prices. Counted once per pass, at the pass's end, by the unit
+// that ran its plan (the controller in cycle mode, the fast machine in fast mode) from that
+// plan (models/control/layer_plan.h) and the pass's DRAM traffic (LayerStats), not per cycle:
+// the plan fixes every step's shape, so counting it is exact and costs nothing in the
+// simulation's hot path. The run returns the counts (SimResult::actions); the report prices
+// them. Plain C++; docs/ENERGY.md explains each count.
 //
 // A component counts only what it does: lanes beyond a tile's output channels, elements beyond
 // a step's input channels, padding cycles of short steps and a unit with no work in a pass

@@ -167,6 +167,7 @@ SimResult simulate_fast(const ArchSpec& arch, std::vector<uint8_t> image, uint64
       now = st.end_cycle;
       st.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
       r.layers.push_back(st);
+      r.actions.push_back(count_pass_actions(arch, options.dsp_counting, d, plan, st));
     }
     r.run_cycles.push_back(now - start);
     now += 3 * R;  // the host reads STATUS, CYCLES_LO and CYCLES_HI

@@ -148,3 +148,24 @@ TEST_CASE("under the n-BQ-NN DSP count the convolvers' adders are priced as DSP 
   CHECK(ap["lut_add_bits"].get<double>() < as["lut_add_bits"].get<double>());
   CHECK(paper["energy"]["dynamic_j"].get<double>() > syn["energy"]["dynamic_j"].get<double>());
 }
+
+TEST_CASE("each mode counts the passes' actions in its own run, and they agree") {
+  // The controller (cycle mode) and the fast machine each count what their components did
+  // from the plan they ran; the report only prices them.
+  const std::string dir = scratch_dir("energy-modes");
+  auto report = [&](const std::string& mode) {
+    const std::string rep = dir + "/" + mode + ".report.json";
+    const CliResult r = run_shiftsim({"run", "--arch", repo("configs/arch/vpe16_zcu102.json"), "--net",
+                                      repo("configs/nets/tiny.json"), "--mode", mode, "--report", rep},
+                                     dir);
+    INFO(r.err << r.out);
+    REQUIRE(r.code == 0);
+    return read_json(rep);
+  };
+  const auto fast = report("fast");
+  const auto cycle = report("cycle");
+  CHECK(fast["energy"]["actions"] == cycle["energy"]["actions"]);
+  CHECK(fast["energy"]["actions"]["pe_array"]["dsp_operand_bits"].get<double>() > 0);
+  for (size_t i = 0; i < fast["layers"].size(); ++i)
+    CHECK(fast["layers"][i]["energy"]["dynamic_by_component_j"] == cycle["layers"][i]["energy"]["dynamic_by_component_j"]);
+}
