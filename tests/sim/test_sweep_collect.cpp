@@ -33,7 +33,7 @@ size_t lines_of(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("sweep --slurm: tasks run by hand and collected give the rows of a local run; a torn or damaged record never counts") {
+TEST_CASE("sweep --slurm: tasks run by hand and collected give the rows of a local run, and a torn or damaged record never counts") {
   const std::string dir = scratch_dir("sweep-collect");
   write_text(dir + "/s.json", six_points().dump());
   const CliResult local = run_shiftsim({"sweep", dir + "/s.json", "-j", "2", "--out", dir + "/local"}, dir);

@@ -64,7 +64,7 @@ void check_same(const SweepRow& a, const SweepRow& b) {
 
 }  // namespace
 
-TEST_CASE("sweep records: a row reads back bit for bit; a failed row without objectives too") {
+TEST_CASE("sweep records: a row reads back bit for bit, a failed row without objectives too") {
   const SweepRow r = sample_row("00000000000000aa", 123456789.0);
   check_same(r, row_from_record(row_to_record(r)));
   SweepRow f = r;
@@ -82,7 +82,7 @@ TEST_CASE("sweep records: a row reads back bit for bit; a failed row without obj
   CHECK_THROWS_WITH(row_from_record(row_to_record(refused)), Catch::Matchers::Contains("is not a result"));
 }
 
-TEST_CASE("sweep records: a line cut short or altered never counts; a reopened writer cuts a torn tail") {
+TEST_CASE("sweep records: a line cut short or altered never counts, and a reopened writer cuts a torn tail") {
   const std::string dir = scratch_dir("sweep-records");
   const std::string file = dir + "/task-0.results";
   {
