@@ -99,6 +99,7 @@ void submit_to_slurm(const SweepRequest& req, const SweepSetup& s, const std::ve
                      const std::string& out, const std::string& sbatch, const std::string& argv0) {
   SlurmBatch b;
   b.sweep_file = fs::canonical(req.file).string();
+  b.sweep_name = s.spec.name;
   b.out_dir = fs::canonical(out).string();
   b.engine = req.engine;
   b.jobs = req.jobs > 0 ? req.jobs : 1;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -39,6 +40,14 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 
+// shiftsim-<sweep name> with anything but letters, digits, '.', '_' and '-' as '_': an
+// #SBATCH line is not a shell line, and a job name shows in every squeue listing.
+std::string job_name(const std::string& sweep) {
+  std::string n = "shiftsim-";
+  for (char c : sweep) n += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-') ? c : '_';
+  return n;
+}
+
 // The job script. Everything absolute: the tasks start on other machines, in other directories.
 std::string job_script(const SlurmBatch& b, const std::string& shiftsim, const std::vector<std::string>& sbatch_args) {
   std::ostringstream os;
@@ -47,7 +56,7 @@ std::string job_script(const SlurmBatch& b, const std::string& shiftsim, const s
      << b.tasks << " tasks.\n"
      << "# Each task evaluates its slice of " << b.dir << "/batch.json into task-<k>.results;\n"
      << "# `shiftsim sweep " << b.sweep_file << " --out " << b.out_dir << " --collect` merges them.\n"
-     << "#SBATCH --job-name=shiftsim-sweep\n"
+     << "#SBATCH --job-name=" << job_name(b.sweep_name) << "\n"
      << "#SBATCH --array=0-" << (b.tasks - 1) << "\n"
      << "#SBATCH --ntasks=1\n"
      << "#SBATCH --cpus-per-task=" << b.jobs << "\n"

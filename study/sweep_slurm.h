@@ -18,6 +18,7 @@ struct SlurmBatch {
   std::string dir;         // DIR/slurm/batch-<n>, absolute
   std::string name;        // batch-<n>
   std::string sweep_file;  // absolute
+  std::string sweep_name;  // the spec's name: the job is called shiftsim-<name> in squeue
   std::string out_dir;     // the sweep's directory, absolute
   std::string engine;      // run or model (--engine)
   unsigned tasks = 1;

@@ -51,6 +51,7 @@ batch=$work/cluster/slurm/batch-001
 id=$(cat "$batch/job_id" 2>/dev/null) || fail "no job id in $batch"
 grep -q "submitted Slurm job $id: 6 points in 3 tasks" "$work/submit.txt" || fail "submission: $(cat "$work/submit.txt")"
 grep -q -- "--array=0-2" "$batch/job.sh" || fail "job script: $(cat "$batch/job.sh")"
+[ "$(squeue -h -j "$id" -o %j | head -n 1)" = shiftsim-slurm_test ] || fail "job name: $(squeue -j "$id" -o %j)"
 
 # While it is queued, neither a resume nor another --slurm evaluates its points again.
 "$bin" sweep "$work/s.json" --out "$work/cluster" >"$work/resume.txt" 2>&1 || fail "resume: $(cat "$work/resume.txt")"
