@@ -17,11 +17,12 @@ dir=${2:-}
 [ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }
 
 stop_pidfile() {
-  local f=$1 pid
+  local f=$1 name=$2 pid
   [ -s "$f" ] || return 0
   pid=$(cat "$f")
-  # Only our own daemon: the pid file is ours and the process is still that daemon.
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+  # Only our own daemon: the pid is from our pid file and that process is still the daemon
+  # (not another process that got the number since).
+  if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ]; then
     kill -TERM "$pid" 2>/dev/null
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
@@ -31,9 +32,9 @@ stop_pidfile() {
 
 stop_all() {
   # slurmd first, so it does not retry a controller that is gone.
-  stop_pidfile "$dir/slurmd.pid"
-  stop_pidfile "$dir/slurmctld.pid"
-  stop_pidfile "$dir/munged.pid"
+  stop_pidfile "$dir/slurmd.pid" slurmd
+  stop_pidfile "$dir/slurmctld.pid" slurmctld
+  stop_pidfile "$dir/munged.pid" munged
 }
 
 # Whatever started before the failure is stopped again.
