@@ -199,7 +199,7 @@ int main(int argc, char** argv) {
   sim::SweepRequest sweep_req;
   CLI::App* sweep = app.add_subcommand("sweep", "a design-space sweep from a JSON file, resumable, results in SQLite (docs/SWEEPS.md)");
   sweep->add_option("file", sweep_req.file, "sweep file (configs/sweeps/...)")->required();
-  sweep->add_option("-j,--jobs", sweep_req.jobs, "points at a time (default: one per core)")->check(CLI::Range(1, 1024));
+  sweep->add_option("-j,--jobs", sweep_req.jobs, "points at a time (default: one per core; with --slurm: in each task, default 1)")->check(CLI::Range(1, 1024));
   sweep->add_option("--out", sweep_req.out_dir, "results directory (default sweep-<name>): results.db, plots, best designs");
   sweep->add_option("--engine", sweep_req.engine, "run: a shiftsim run child per point (default); model: the timing model in-process")
       ->check(CLI::IsMember({"run", "model"}));
@@ -207,6 +207,17 @@ int main(int argc, char** argv) {
   sweep->add_flag("--retry-failed", sweep_req.retry_failed, "evaluate failed points again");
   sweep->add_option("--timeout", sweep_req.timeout_s, "seconds one child run may take (default: no limit)")
       ->check(CLI::Range(0.0, 1e9));
+  sweep->add_flag("--slurm", sweep_req.slurm,
+                  "submit the points without a row as a Slurm job array (sbatch); results in DIR/slurm, merged by --collect or any rerun");
+  sweep->add_flag("--no-submit", sweep_req.no_submit, "with --slurm: write the batch and its job script, do not submit");
+  sweep->add_option("--tasks", sweep_req.tasks, "with --slurm: array tasks sharing the points (default: one per point, at most 100)")
+      ->check(CLI::Range(1, 100000));
+  sweep->add_option("--sbatch-arg", sweep_req.sbatch_args,
+                    "with --slurm: an #SBATCH option for the job, e.g. --sbatch-arg=--partition=short (repeatable)");
+  sweep->add_flag("--collect", sweep_req.collect, "merge the Slurm batches' results into the database and report; evaluate nothing");
+  // What each task of a submitted job runs (the job script writes it); not for people.
+  sweep->add_option("--slurm-task", sweep_req.slurm_task)->group("");
+  sweep->add_option("--task-index", sweep_req.task_index)->group("");
 
   CLI::App* describe = app.add_subcommand("describe", "list every arch parameter");
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -11,26 +12,19 @@
 
 #include "common/atomic_file.h"
 #include "common/input_error.h"
-#include "study/sweep_check.h"
-#include "study/sweep_child.h"
+#include "study/sweep_collect.h"
 #include "study/sweep_db.h"
-#include "study/sweep_model.h"
-#include "study/sweep_points.h"
+#include "study/sweep_evaluate.h"
 #include "study/sweep_progress.h"
 #include "study/sweep_report.h"
-#include "study/sweep_version.h"
+#include "study/sweep_slurm.h"
+#include "study/sweep_task.h"
 
 namespace shiftsim::sim {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string self_path(const std::string& argv0) {
-  std::error_code ec;
-  const fs::path p = fs::canonical("/proc/self/exe", ec);
-  return ec ? fs::absolute(argv0).string() : p.string();
-}
 
 void make_dir(const std::string& dir) {
   std::error_code ec;
@@ -56,81 +50,9 @@ void reconcile(SweepDb& db, const std::map<std::string, std::string>& stored,
                      "delete the database to start again");
 }
 
-}  // namespace
-
-int sweep_command(const SweepRequest& req, const std::string& argv0) {
-  if (req.engine != "run" && req.engine != "model")
-    throw InputError("--engine must be run or model, found '" + req.engine + "'");
-  const SweepSpec spec = read_sweep_spec(req.file);
-  const std::string engine = req.engine == "model" ? "model" : spec.mode;
-  const std::string out = req.out_dir.empty() ? "sweep-" + spec.name : req.out_dir;
-  make_dir(out);
-  make_dir(out + "/logs");
-  make_dir(out + "/work");
-
-  // 1. Points and what is known of them before simulating.
-  const std::vector<SweepNetwork> nets = load_sweep_networks(spec);
-  const std::vector<SweepPoint> points = expand_points(spec);
-  FileContents files;
-  std::vector<PointPlan> plans;
-  plans.reserve(points.size());
-  std::map<std::string, size_t> by_hash;
-  for (const SweepPoint& p : points) {
-    plans.push_back(plan_point(spec, p, nets, files));
-    const auto [it, fresh] = by_hash.emplace(plans.back().hash, p.index);
-    if (!fresh)
-      throw InputError(req.file + ": points " + std::to_string(it->second) + " and " + std::to_string(p.index) +
-                       " are the same design (a network or a parameter value listed twice)");
-  }
-
-  // 2. The database: what is done already, what to (re)run.
-  // A child run costs far more than an fsync per row; a model point costs less.
-  SweepDb db(out + "/results.db", spec, engine, /*durable=*/engine != "model");
-  const std::map<std::string, std::string> stored = db.statuses();
-  reconcile(db, stored, by_hash, req.file);
-  auto base_row = [&](const SweepPoint& p, const PointPlan& plan) {
-    SweepRow row;
-    row.hash = plan.hash;
-    row.index = p.index;
-    row.network = spec.networks[p.network];
-    row.params = p.params_json(spec);
-    row.engine = engine;
-    row.version = shiftsim_version();
-    return row;
-  };
-  std::vector<size_t> todo;
-  std::vector<SweepRow> refusals;
-  size_t refused = 0, kept = 0;
-  for (size_t i = 0; i < points.size(); ++i) {
-    const auto it = stored.find(plans[i].hash);
-    const std::string status = it == stored.end() ? "" : it->second;
-    if (!plans[i].refusal.empty()) {
-      ++refused;
-      if (status == "refused") continue;
-      SweepRow row = base_row(points[i], plans[i]);
-      row.status = "refused";
-      row.reason = plans[i].refusal;
-      row.in_bounds = false;
-      if (plans[i].arch_valid) {
-        ObjectiveValues v;
-        v.fill(std::nan(""));
-        fill_resource_objectives(plans[i].use, v.data());
-        row.objectives = v;
-      }
-      refusals.push_back(std::move(row));
-    } else if (status == "done" || (status == "failed" && !req.retry_failed)) {
-      ++kept;
-    } else {
-      todo.push_back(i);
-    }
-  }
-  db.put_all(refusals);
-  std::printf("sweep %s: %zu points (%zu refused before simulating, %zu already in %s, %zu to evaluate by %s)\n",
-              spec.name.c_str(), points.size(), refused, kept, db.path().c_str(), todo.size(),
-              engine == "model" ? "the timing model" : ("shiftsim run --mode " + spec.mode).c_str());
-  std::fflush(stdout);
-
-  // 3. Evaluate: a worker per core, each point committed as soon as it is known.
+// Evaluates the points `todo` here, a worker per core, each row committed as soon as it is known.
+void evaluate_locally(const SweepRequest& req, const SweepSetup& s, SweepDb& db, const std::vector<size_t>& todo,
+                      const std::string& out, const std::string& argv0) {
   const unsigned jobs = req.jobs > 0 ? req.jobs : std::max(1u, std::thread::hardware_concurrency());
   ChildOptions child;
   child.self = self_path(argv0);
@@ -147,29 +69,7 @@ int sweep_command(const SweepRequest& req, const std::string& argv0) {
     for (;;) {
       const size_t k = next++;
       if (k >= todo.size()) return;
-      const size_t i = todo[k];
-      PointResult res;
-      try {
-        res = engine == "model" ? model_point(plans[i], nets[points[i].network])
-                                : run_point_child(spec, points[i], plans[i].hash, child);
-      } catch (const std::exception& e) {
-        res.ok = false;
-        res.reason = e.what();
-      }
-      SweepRow row = base_row(points[i], plans[i]);
-      row.wall_seconds = res.wall_seconds;
-      row.child_seconds = res.child_seconds;
-      row.sim_seconds = res.sim_seconds;
-      row.status = res.ok ? "done" : "failed";
-      row.reason = res.reason;
-      if (res.ok) {
-        row.objectives = res.values;
-        const std::string out_of = bound_violations(spec, res.values.data(), false);
-        row.in_bounds = out_of.empty();
-        if (!out_of.empty()) row.reason = "out of bounds: " + out_of;
-      } else {
-        row.in_bounds = false;
-      }
+      const SweepRow row = evaluate_point(s, todo[k], child);
       std::lock_guard<std::mutex> lock(mutex);
       try {
         db.put(row);
@@ -178,8 +78,8 @@ int sweep_command(const SweepRequest& req, const std::string& argv0) {
         next = todo.size();  // a database that cannot be written stops the sweep
         return;
       }
-      failed += !res.ok;
-      progress.point_done(!res.ok);
+      failed += row.status == "failed";
+      progress.point_done(row.status == "failed");
     }
   };
   std::vector<std::thread> pool;
@@ -192,8 +92,113 @@ int sweep_command(const SweepRequest& req, const std::string& argv0) {
     std::printf("evaluated %zu points in %s (%.1f points/minute, %u at a time)%s\n", todo.size(),
                 SweepProgress::duration(seconds).c_str(), seconds > 0 ? 60.0 * double(todo.size()) / seconds : 0.0,
                 jobs, failed ? (", " + std::to_string(failed) + " failed: see the reason column and " + out + "/logs").c_str() : "");
+}
 
-  // 4. Bounds may have changed since earlier rows were written; then the report.
+// Writes the points `todo` as a Slurm batch and submits it (unless --no-submit).
+void submit_to_slurm(const SweepRequest& req, const SweepSetup& s, const std::vector<size_t>& todo,
+                     const std::string& out, const std::string& sbatch, const std::string& argv0) {
+  SlurmBatch b;
+  b.sweep_file = fs::canonical(req.file).string();
+  b.sweep_name = s.spec.name;
+  b.out_dir = fs::canonical(out).string();
+  b.engine = req.engine;
+  b.jobs = req.jobs > 0 ? req.jobs : 1;
+  b.timeout_s = req.timeout_s;
+  // Most tasks a sweep is worth: one point each, and no more than 100 unless asked (a small
+  // array schedules as fast and leaves the queue to others).
+  b.tasks = unsigned(std::min<size_t>(todo.size(), req.tasks > 0 ? req.tasks : 100));
+  for (size_t i : todo) b.points.push_back({i, s.plans[i].hash});
+  b = write_batch(b, self_path(argv0), req.sbatch_args);
+  if (req.no_submit) {
+    std::printf("wrote %s: %zu points in %u tasks, not submitted; submit it with: sbatch %s/job.sh\n", b.dir.c_str(),
+                b.points.size(), b.tasks, b.dir.c_str());
+    return;
+  }
+  std::string id;
+  try {
+    id = submit_batch(b, sbatch);
+  } catch (...) {
+    // Never submitted: its points are not in flight.
+    std::error_code ec;
+    fs::remove_all(b.dir, ec);
+    throw;
+  }
+  std::printf("submitted Slurm job %s: %zu points in %u tasks (%s); watch it with `squeue -j %s`, then merge its "
+              "results with `shiftsim sweep %s --out %s --collect`\n",
+              id.c_str(), b.points.size(), b.tasks, b.dir.c_str(), id.c_str(), req.file.c_str(), out.c_str());
+}
+
+}  // namespace
+
+int sweep_command(const SweepRequest& req, const std::string& argv0) {
+  if (!req.slurm_task.empty()) {
+    long k = req.task_index;
+    if (k < 0) {
+      const char* env = std::getenv("SLURM_ARRAY_TASK_ID");
+      if (!env || !*env) throw InputError("--slurm-task needs --task-index or $SLURM_ARRAY_TASK_ID");
+      k = std::strtol(env, nullptr, 10);
+    }
+    return run_sweep_task(req.file, req.slurm_task, k, argv0);
+  }
+  if (req.slurm && req.collect) throw InputError("--slurm submits and --collect merges: give one of them");
+  if (!req.slurm && (req.no_submit || req.tasks > 0 || !req.sbatch_args.empty()))
+    throw InputError("--no-submit, --tasks and --sbatch-arg go with --slurm");
+  std::string sbatch;
+  if (req.slurm && !req.no_submit) {
+    sbatch = find_on_path("sbatch");
+    if (sbatch.empty())
+      throw InputError("--slurm submits with sbatch, which is not on PATH (Slurm's client commands: Debian "
+                       "slurm-client); run it where sbatch is, or use --no-submit to write the job script only");
+  }
+  SweepSetup s = prepare_sweep(req.file, req.engine);
+  const SweepSpec& spec = s.spec;
+  const std::string out = req.out_dir.empty() ? "sweep-" + spec.name : req.out_dir;
+  make_dir(out);
+  make_dir(out + "/logs");
+  make_dir(out + "/work");
+
+  // The database: first what earlier Slurm batches found, then what is left to evaluate.
+  // A child run costs far more than an fsync per row; a model point costs less.
+  SweepDb db(out + "/results.db", spec, s.engine, /*durable=*/s.engine != "model");
+  reconcile(db, db.statuses(), s.by_hash, req.file);
+  const CollectSummary merged = collect_batches(db, s, out);
+  print_collect_summary(merged);
+  const std::map<std::string, std::string> stored = db.statuses();
+  std::vector<size_t> todo;
+  std::vector<SweepRow> refusals;
+  size_t refused = 0, kept = 0, in_flight = 0;
+  for (size_t i = 0; i < s.points.size(); ++i) {
+    const auto it = stored.find(s.plans[i].hash);
+    const std::string status = it == stored.end() ? "" : it->second;
+    if (!s.plans[i].refusal.empty()) {
+      ++refused;
+      if (status != "refused") refusals.push_back(refused_row(s, i));
+    } else if (status == "done" || (status == "failed" && !req.retry_failed)) {
+      ++kept;
+    } else if (merged.in_flight.count(s.plans[i].hash)) {
+      ++in_flight;  // a Slurm task has it queued or running: not evaluated twice
+    } else {
+      todo.push_back(i);
+    }
+  }
+  db.put_all(refusals);
+  const std::string by = req.collect ? "still to evaluate (run the sweep again, here or with --slurm)"
+                         : req.slurm ? "to submit to Slurm"
+                                     : "to evaluate by " + (s.engine == "model" ? std::string("the timing model")
+                                                                                 : "shiftsim run --mode " + spec.mode);
+  std::printf("sweep %s: %zu points (%zu refused before simulating, %zu already in %s, %s%zu %s)\n",
+              spec.name.c_str(), s.points.size(), refused, kept, db.path().c_str(),
+              in_flight ? (std::to_string(in_flight) + " queued or running in Slurm, ").c_str() : "", todo.size(),
+              by.c_str());
+  std::fflush(stdout);
+
+  if (req.slurm) {
+    if (!todo.empty()) submit_to_slurm(req, s, todo, out, sbatch, argv0);
+    return 0;
+  }
+  if (!req.collect) evaluate_locally(req, s, db, todo, out, argv0);
+
+  // Bounds may have changed since earlier rows were written; then the report.
   std::vector<SweepRow> rows = db.rows();
   for (SweepRow& r : rows) {
     if (r.status != "done" || !r.objectives) continue;

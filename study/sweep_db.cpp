@@ -150,8 +150,8 @@ void SweepDb::put_all(const std::vector<SweepRow>& rows) {
   if (rows.empty()) return;
   std::string cols = "point_index, hash, network, params, status, reason, in_bounds, engine, shiftsim_version, "
                      "wall_seconds, child_seconds, sim_seconds, finished_utc";
-  std::string marks = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-  int n = 12;
+  std::string marks = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, COALESCE(?13, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
+  int n = 13;
   for (size_t o = 0; o < kObjectiveCount; ++o) {
     cols += std::string(", ") + objective_name(Objective(o));
     marks += ", ?" + std::to_string(++n);
@@ -178,7 +178,9 @@ void SweepDb::put_all(const std::vector<SweepRow>& rows) {
       s.bind(10, row.wall_seconds);
       s.bind(11, row.child_seconds);
       s.bind(12, row.sim_seconds);
-      int i = 12;
+      if (row.finished_utc.empty()) s.bind_null(13);
+      else s.bind(13, row.finished_utc);
+      int i = 13;
       for (size_t o = 0; o < kObjectiveCount; ++o) {
         ++i;
         if (!row.objectives) s.bind_null(i);

@@ -32,6 +32,8 @@ struct SweepRow {
   double wall_seconds = 0;   // evaluating the point, child start to report read
   double child_seconds = 0;  // the child run, start to exit
   double sim_seconds = 0;    // the simulation itself (what the rest is overhead to)
+  std::string finished_utc;  // when the point was evaluated; "" when put: now (a Slurm task's
+                             // row keeps the time the task finished it)
   std::optional<std::array<double, kObjectiveCount>> objectives;  // done rows (resources also for refused ones)
 };
 

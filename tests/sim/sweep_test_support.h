@@ -41,4 +41,16 @@ inline std::vector<std::string> db_column(const std::string& db_path, const std:
   return out;
 }
 
+// Every row's result in point order, one text per row: the point, its status and reason, the
+// engine and version, and every objective to the last bit. Two ways of running a sweep (here,
+// or as Slurm tasks merged later) must give the same; only timings and finish times differ.
+inline std::vector<std::string> result_rows(const std::string& db_path) {
+  std::string sql = "SELECT quote(point_index) || '|' || quote(hash) || '|' || quote(network) || '|' || quote(params) || '|' || "
+                    "quote(status) || '|' || quote(reason) || '|' || quote(in_bounds) || '|' || quote(engine) || '|' || "
+                    "quote(shiftsim_version)";
+  for (const char* o : {"cycles", "latency_ms", "gops", "energy_mj", "power_w", "gops_per_w", "lut", "ff", "dsp", "bram36", "uram"})
+    sql += std::string(" || '|' || coalesce(printf('%.17g', ") + o + "), 'NULL')";
+  return db_column(db_path, sql + " FROM points ORDER BY point_index");
+}
+
 }  // namespace shiftsim::test
