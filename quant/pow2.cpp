@@ -67,32 +67,4 @@ QuantizedWeights quantize_pow2_weights(const std::vector<float>& w, int bits) {
   return q;
 }
 
-uint32_t pow2_encode(int32_t w_int, int bits) {
-  check_bits(bits);
-  if (w_int == 0) return 0;
-  uint32_t mag = uint32_t(w_int < 0 ? -int64_t(w_int) : int64_t(w_int));
-  int s = 0;
-  while ((uint32_t(1) << s) < mag && s < 31) ++s;
-  if ((uint32_t(1) << s) != mag || s > pow2_magnitudes(bits) - 1)
-    throw std::invalid_argument("not a " + std::to_string(bits) +
-                                "-bit power-of-two weight: " + std::to_string(w_int));
-  uint32_t sign = w_int < 0 ? 1 : 0;
-  return (sign << (bits - 1)) | uint32_t(s + 1);
-}
-
-int32_t pow2_decode(uint32_t code, int bits) {
-  check_bits(bits);
-  if (code >= (uint32_t(1) << bits))
-    throw std::invalid_argument("pow2 code " + std::to_string(code) + " has more than " +
-                                std::to_string(bits) + " bits");
-  uint32_t field = code & ((uint32_t(1) << (bits - 1)) - 1);
-  bool negative = (code >> (bits - 1)) & 1;
-  if (field == 0) {
-    if (negative) throw std::invalid_argument("pow2 code " + std::to_string(code) + " is unused");
-    return 0;
-  }
-  int32_t mag = int32_t(1) << (field - 1);
-  return negative ? -mag : mag;
-}
-
 }  // namespace shiftsim::quant

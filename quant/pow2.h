@@ -42,9 +42,4 @@ int pow2_level_exponent(double w, int e_min, int e_max);
 // Per-layer quantization: values are 0 or +-2^s, frac = -e_min. 2 <= bits <= 5.
 QuantizedWeights quantize_pow2_weights(const std::vector<float>& w, int bits);
 
-// Integer weight (0 or +-2^s, s <= 2^(bits-1) - 2) <-> n-bit code. Anything else, and the
-// unused "negative zero" code 1 << (bits-1), throws std::invalid_argument.
-uint32_t pow2_encode(int32_t w_int, int bits);
-int32_t pow2_decode(uint32_t code, int bits);
-
 }  // namespace shiftsim::quant

@@ -6,7 +6,7 @@
 namespace shiftsim::quant {
 
 // One layer's quantized weights. ints[i] is 0 or +-2^s with 0 <= s <= 2^(bits-1) - 2 (what the
-// SVPE code holds: pow2_encode accepts it), values[i] = ints[i] * 2^-frac exactly (float).
+// SVPE code holds: models::pow2_code, the SVPE weight code, accepts it), values[i] = ints[i] * 2^-frac exactly (float).
 struct Pow2Result {
   std::vector<float> values;
   std::vector<int32_t> ints;

@@ -56,6 +56,13 @@ TEST_CASE("power-of-two codes: sign on top, magnitude m is 2^(m-1), zero code") 
       if (v != 0) CHECK(pow2_code(v, bits) == code);
     }
   CHECK(pow2_value(0b100, 3) == 0);  // "negative zero" reads as zero
+  CHECK(pow2_code(1, 4) == 1u);
+  CHECK(pow2_code(-1, 4) == 9u);   // 0b1001
+  CHECK(pow2_code(64, 4) == 7u);   // s = 6, the widest shift of a 4-bit code
+  CHECK(pow2_code(-64, 4) == 15u);
+  CHECK(pow2_value(3, 4) == 4);
+  CHECK(pow2_value(11, 4) == -4);
+  CHECK_THROWS(pow2_code(128, 4));  // s = 7 needs magnitude 8
 }
 
 TEST_CASE("each array kind states its weight widths once, and the quantizer agrees") {

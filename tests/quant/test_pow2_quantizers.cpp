@@ -6,6 +6,7 @@
 #include <random>
 #include <set>
 
+#include "models/pe_array/weight_layout.h"
 #include "quant/gsnq.h"
 #include "quant/nbq.h"
 #include "quant/pow2.h"
@@ -28,7 +29,7 @@ void require_valid(const Pow2Result& q, const std::vector<float>& w, int bits) {
   REQUIRE(q.ints.size() == w.size());
   REQUIRE(q.values.size() == w.size());
   for (size_t i = 0; i < w.size(); ++i) {
-    REQUIRE_NOTHROW(pow2_encode(q.ints[i], bits));  // the SVPE accepts it
+    REQUIRE_NOTHROW(shiftsim::models::pow2_code(q.ints[i], uint32_t(bits)));  // the SVPE accepts it
     REQUIRE(q.values[i] == float(std::ldexp(double(q.ints[i]), -q.frac)));
     if (q.ints[i] != 0) REQUIRE((q.ints[i] < 0) == (w[i] < 0));  // sign kept
   }
@@ -85,7 +86,7 @@ TEST_CASE("pow2 quantizers: the zero code") {
     const Pow2Result z = quantize(std::vector<float>(10, 0.0f), 3);
     for (int32_t v : z.ints) CHECK(v == 0);
     for (float v : z.values) CHECK(v == 0.0f);
-    CHECK(pow2_encode(0, 3) == 0);
+    CHECK(shiftsim::models::pow2_code(0, 3) == 0);
     // Tiny weights next to a large one become zero, and zero stays zero.
     const Pow2Result q = quantize({1.0f, 1e-4f, -1e-4f, 0.0f, -0.9f}, 3);
     CHECK(q.ints[1] == 0);
