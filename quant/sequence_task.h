@@ -43,7 +43,8 @@ SequenceScore score_quantized(const RecurrentQuantizedNetwork& qn, const Sequenc
                               int threads = 2);
 
 // The search's loss on `task` measured against the float network's score: accuracy lost (a
-// fraction, 0.01 = one point) or relative perplexity gained (0.03 = 3%).
+// fraction, 0.01 = one point) or relative perplexity gained (0.03 = 3%). The loss refers to
+// `task`, which must outlive it.
 RecurrentLoss task_loss(const SequenceScore& float_score, const SequenceTask& task, int threads = 2);
 
 // The first `count` inputs of a task (calibration sets).
