@@ -136,7 +136,7 @@ SequenceTrainResult train_sequence(const quant::FloatNetwork& init, const Sequen
     if (eval) ep.metric = score(m, eval_data, eval->kind);
     if (o.log) {
       *o.log << "epoch " << e << ": loss " << ep.loss;
-      if (eval) *o.log << (eval->kind == SequenceKind::classify ? ", accuracy " : ", perplexity ")
+      if (eval) *o.log << (eval->kind == SequenceKind::classify ? ", held-out accuracy " : ", held-out perplexity ")
                        << (eval->kind == SequenceKind::classify ? 100 * ep.metric : ep.metric)
                        << (eval->kind == SequenceKind::classify ? "%" : "");
       *o.log << ", " << ep.seconds << " s" << std::endl;
