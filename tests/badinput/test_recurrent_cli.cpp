@@ -78,6 +78,13 @@ TEST_CASE("recurrent CLI: options that do not apply and widths out of range are 
   CHECK_FALSE(std::filesystem::exists(out));
   // A missing checkpoint is named.
   expect_error(dir, {"quantize", "--float", dir + "/none.bin", "--out", out}, {"none.bin"});
+  // A CNN still needs its architecture, and --act-bits is for sequence networks only.
+  const std::string cnn = scratch_dir("rnn-cli-cnn");
+  const std::string cnn_ckpt = checkpoint(cnn, "[1, 8, 8]", R"({"name": "c", "type": "conv", "out_channels": 2, "kernel": 3})");
+  expect_error(cnn, {"quantize", "--float", cnn_ckpt, "--out", out}, {"--arch is required"});
+  expect_error(cnn, {"quantize", "--float", cnn_ckpt, "--arch", repo("configs/arch/vpe16_zcu102.json"), "--act-bits", "8",
+                     "--method", "fixed", "--out", out}, {"--act-bits: for sequence networks"});
+  expect_error(cnn, {"eval", "--float", cnn_ckpt, "--split", "valid"}, {"--split: for sequence networks only"});
 }
 
 TEST_CASE("recurrent CLI: data the network does not fit is refused naming it") {
