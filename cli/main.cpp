@@ -1,4 +1,5 @@
-// shiftsim command line: run, golden, compare, bench, fit, describe.
+// shiftsim command line: run, golden, compare, bench, fit, describe; quantize and eval take
+// sequence networks (lstm, gru) too, through cli/recurrent_*_command.h.
 #include <unistd.h>
 
 #include <cstdio>
@@ -10,8 +11,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/recurrent_eval_command.h"
+#include "cli/recurrent_quantize_command.h"
 #include "common/huge_pages.h"
 #include "common/input_error.h"
+#include "quant/recurrent_model_file.h"
 #include "sim/arch_config.h"
 #include "study/bench.h"
 #include "study/compare.h"
@@ -128,9 +132,11 @@ int main(int argc, char** argv) {
   sim::QuantizeRequest qreq;
   CLI::App* quantize = app.add_subcommand("quantize", "post-training quantization of a float checkpoint");
   quantize->add_option("--float", qreq.float_path, "float checkpoint (shiftsim train --out)")->required();
-  quantize->add_option("--arch", qreq.arch_path, "architecture JSON: the number formats")->required();
+  quantize->add_option("--arch", qreq.arch_path, "architecture JSON: the number formats (required "
+                                               "but for sequence networks, which take none)");
   quantize->add_option("--set", qreq.sets, "override an arch parameter: path=value (repeatable)");
-  quantize->add_option("--method", qreq.method, "nbq, gsnq (power of two, SVPE) or fixed (VPE)")
+  quantize->add_option("--method", qreq.method, "nbq, gsnq (power of two, SVPE) or fixed (VPE); "
+                                               "sequence networks: fixed (default) or nbq (power-of-two matrices)")
       ->check(CLI::IsMember({"nbq", "gsnq", "fixed"}));
   quantize->add_option("--bits", qreq.bits, "weight bits (default: the arch's numerics.weight_bits)");
   quantize->add_option("--thresholds", qreq.thresholds, "n-BQ thresholds: authors or moments")
@@ -140,7 +146,13 @@ int main(int argc, char** argv) {
                        "first and last layers in B-bit fixed point (accuracy studies only)");
   quantize->add_option("--search-tolerance", qreq.search_tolerance,
                        "search the smallest width of every weight tensor (fixed point 2..16, "
-                       "power of two 2..5) and of the activations within PTS accuracy points of float");
+                       "power of two 2..5) and of the activations within PTS accuracy points of float "
+                       "(sequence networks: every tensor's width; a language model's PTS is percent "
+                       "of perplexity)");
+  cli::RecurrentQuantizeRequest rqreq;
+  quantize->add_option("--act-bits", rqreq.act_bits, "sequence networks: every activation's width "
+                                                     "(default 16)");
+  quantize->add_option("--corpus", rqreq.data.corpus_dir, "language models: the fortunes text directory");
   quantize->add_option("--search-images", qreq.search_images,
                        "held-out training images the search measures on (default 2000)");
   quantize->add_option("--out", qreq.out_path, "quantized-model file to write")->required();
@@ -151,7 +163,11 @@ int main(int argc, char** argv) {
   CLI::App* eval = app.add_subcommand("eval", "accuracy on the Fashion-MNIST test set");
   eval->add_option("--model", ereq.model_path, "quantized-model file (through the golden executor)");
   eval->add_option("--float", ereq.float_path, "float checkpoint (float forward pass)");
-  eval->add_option("--limit", ereq.limit, "first N test images (default: all 10,000)");
+  eval->add_option("--limit", ereq.limit, "first N test images (default: all 10,000); sequence "
+                                         "networks: images or token windows");
+  cli::RecurrentEvalRequest rereq;
+  eval->add_option("--split", rereq.split, "sequence networks: test (default) or valid");
+  eval->add_option("--corpus", rereq.data.corpus_dir, "language models: the fortunes text directory");
   eval->add_flag("!--no-bn-fold", ereq.fold_batch_norm,
                  "ONNX: keep every BatchNormalization as a layer of its own (a 1x1 depthwise conv)");
 
@@ -239,8 +255,39 @@ int main(int argc, char** argv) {
     if (*golden) return sim::golden_command(golden_req);
     if (*compare) return sim::compare_command(cmp, argv[0]);
     if (*bench) return sim::bench_command(bench_req, argv[0]);
-    if (*quantize) return sim::quantize_command(qreq);
-    if (*eval) return sim::eval_command(ereq);
+    if (*quantize) {
+      if (!qreq.float_path.empty() && cli::is_sequence_float_model(qreq.float_path)) {
+        for (const char* o : {"--arch", "--set", "--thresholds", "--first-last-bits"})
+          if (quantize->count(o))
+            throw InputError(std::string(o) + ": " + qreq.float_path + " is a sequence network, "
+                             "quantized without an architecture (docs/QUANTIZATION.md)");
+        rqreq.float_path = qreq.float_path;
+        rqreq.out_path = qreq.out_path;
+        rqreq.method = quantize->count("--method") ? qreq.method : "fixed";
+        rqreq.bits = qreq.bits;
+        rqreq.search_tolerance = qreq.search_tolerance;
+        if (quantize->count("--search-images")) rqreq.search_samples = qreq.search_images;
+        rqreq.calib = qreq.calib_images;
+        return cli::recurrent_quantize_command(rqreq);
+      }
+      if (quantize->count("--act-bits"))
+        throw InputError("--act-bits: for sequence networks; a CNN's activation width is its arch's");
+      if (qreq.arch_path.empty()) throw InputError("--arch is required: the architecture whose number formats the model takes");
+      return sim::quantize_command(qreq);
+    }
+    if (*eval) {
+      const bool seq = (!ereq.model_path.empty() && quant::is_recurrent_model_file(ereq.model_path)) ||
+                       (!ereq.float_path.empty() && ereq.model_path.empty() &&
+                        cli::is_sequence_float_model(ereq.float_path));
+      if (seq) {
+        rereq.model_path = ereq.model_path;
+        rereq.float_path = ereq.float_path;
+        rereq.limit = ereq.limit;
+        return cli::recurrent_eval_command(rereq);
+      }
+      if (eval->count("--split")) throw InputError("--split: for sequence networks only");
+      return sim::eval_command(ereq);
+    }
     if (*fit) return sim::fit_command(freq, argv[0]);
     if (*reproduce) return sim::reproduce_command(rep, argv[0]);
     if (*difftest) {

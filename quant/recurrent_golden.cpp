@@ -8,6 +8,7 @@
 #include "common/input_error.h"
 #include "quant/fixed_act.h"
 #include "quant/int_arith.h"
+#include "quant/recurrent_pow2.h"
 
 namespace shiftsim::quant {
 
@@ -48,6 +49,13 @@ int64_t dot(const int32_t* row, const std::vector<int64_t>& v) {
   return s;
 }
 
+// Row `row` of matrix `m` (rows of x.size() values) times x: shifts for power-of-two weights,
+// the SVPE array's arithmetic; products otherwise. Both are exact, so they agree.
+int64_t row_dot(const QTensor& m, size_t row, const std::vector<int64_t>& x) {
+  const int32_t* w = &m.v[row * x.size()];
+  return m.kind == WeightKind::pow2 ? pow2_dot(w, x) : dot(w, x);
+}
+
 int max4(int a, int b, int c, int d) { return std::max(std::max(a, b), std::max(c, d)); }
 
 Tensor<int32_t> embedding(const Layer& l, const RecurrentQLayer& q, const Tensor<int32_t>& ids) {
@@ -72,7 +80,7 @@ Tensor<int32_t> fc(const Layer& l, const RecurrentQLayer& q, const Tensor<int32_
   for (size_t t = 0; t < steps; ++t) {
     const std::vector<int64_t> x(in.data.begin() + long(t * n), in.data.begin() + long((t + 1) * n));
     for (int m = 0; m < l.out_channels; ++m) {
-      const int64_t s = acc.clamp(acc.align(dot(&q.weights.v[size_t(m) * n], x), fp, a) +
+      const int64_t s = acc.clamp(acc.align(row_dot(q.weights, size_t(m), x), fp, a) +
                                   acc.align(q.bias.v[size_t(m)], q.bias.fmt.frac, a));
       int64_t y = requantize(s, a, q.out);
       if (l.relu) y = std::max<int64_t>(y, 0);
@@ -120,13 +128,13 @@ class RecurrentRun {
   // W x + Wb (+ Rb unless `skip_rb`) of row `row`, aligned to frac `a`.
   int64_t input_part(const std::vector<int64_t>& x, int row, int a, bool skip_rb = false) {
     const int fb = q_.bias.fmt.frac, G = gate_count(l_.type);
-    int64_t s = acc_.align(dot(&q_.weights.v[size_t(row) * I_], x), fw_, a) +
+    int64_t s = acc_.align(row_dot(q_.weights, size_t(row), x), fw_, a) +
                 acc_.align(q_.bias.v[size_t(row)], fb, a);
     if (!skip_rb) s += acc_.align(q_.bias.v[size_t(G * H_ + row)], fb, a);
     return s;
   }
   int64_t recurrent_part(const std::vector<int64_t>& h, int row, int a) {
-    return acc_.align(dot(&q_.recurrent.v[size_t(row) * H_], h), fr_, a);
+    return acc_.align(row_dot(q_.recurrent, size_t(row), h), fr_, a);
   }
   int64_t pre_activation(int64_t sum, int gate) {
     return requantize(acc_.clamp(sum), a_, q_.gates[size_t(gate)]);

@@ -5,6 +5,7 @@
 
 #include "common/input_error.h"
 #include "quant/int_arith.h"
+#include "quant/recurrent_pow2.h"
 #include "quant/weights_gen.h"
 
 namespace shiftsim::quant {
@@ -27,11 +28,18 @@ struct Check {
       fail(what, "frac " + std::to_string(f.frac) + " is outside " + std::to_string(frac_lo) +
                      ".." + std::to_string(kMaxFrac));
   }
-  void tensor(const std::string& what, const QTensor& t, size_t n) const {
+  // Only the matrices (`may_pow2`) may hold power-of-two weights.
+  void tensor(const std::string& what, const QTensor& t, size_t n, bool may_pow2 = false) const {
+    if (t.kind == WeightKind::pow2 && !may_pow2)
+      fail(what, "power-of-two values are for the weight matrices only (W, R, fc weights)");
     if (t.v.size() != n)
       fail(what, std::to_string(t.v.size()) + " values, expected " + std::to_string(n));
     if (n == 0) return;
     format(what, t.fmt);
+    if (t.kind == WeightKind::pow2) {
+      const std::string p = pow2_tensor_problem(t);
+      if (!p.empty()) fail(what, "power of two: " + p);
+    }
     for (size_t i = 0; i < n; ++i)
       if (t.v[i] != clamp_to_bits(t.v[i], t.fmt.bits))
         fail(what, "value [" + std::to_string(i) + "] = " + std::to_string(t.v[i]) +
@@ -43,8 +51,8 @@ void check_recurrent_layer(const Check& c, const Layer& l, const RecurrentQLayer
   const size_t G = size_t(gate_count(l.type)), H = size_t(l.rnn.hidden_size),
                I = size_t(l.rnn.input_size);
   const bool lstm = l.type == LayerType::lstm;
-  c.tensor("W", q.weights, G * H * I);
-  c.tensor("R", q.recurrent, G * H * H);
+  c.tensor("W", q.weights, G * H * I, true);
+  c.tensor("R", q.recurrent, G * H * H, true);
   c.tensor("P", q.peepholes, l.rnn.peepholes ? 3 * H : 0);
   c.tensor("bias", q.bias, 2 * G * H);
   c.tensor("h0", q.h0, q.h0.v.empty() ? 0 : H);
@@ -91,7 +99,7 @@ void check_recurrent_network(const RecurrentQuantizedNetwork& qn, const std::str
           c.fail("out", "an embedding's output is its table's format");
         break;
       case LayerType::fc:
-        c.tensor("weights", q.weights, size_t(weight_count(l)));
+        c.tensor("weights", q.weights, size_t(weight_count(l)), true);
         c.tensor("bias", q.bias, size_t(l.out_channels));
         break;
       case LayerType::lstm:
@@ -108,7 +116,7 @@ RecurrentFootprint recurrent_footprint(const RecurrentQuantizedNetwork& qn) {
   for (const RecurrentQLayer& q : qn.layers)
     for (const QTensor* t : {&q.weights, &q.recurrent, &q.peepholes, &q.bias, &q.h0, &q.c0}) {
       f.float_bits += 32 * int64_t(t->v.size());
-      f.quantized_bits += int64_t(t->fmt.bits) * int64_t(t->v.size());
+      f.quantized_bits += int64_t(t->stored_bits()) * int64_t(t->v.size());
     }
   return f;
 }

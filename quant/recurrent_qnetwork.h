@@ -14,9 +14,14 @@
 namespace shiftsim::quant {
 
 // Integers of one tensor and their format: value = v * 2^-fmt.frac, v fits fmt.bits.
+// kind pow2 (matrices only, recurrent_pow2.h): every v is 0 or +-2^s, stored as a code of
+// code_bits bits; the footprint counts code_bits per value.
 struct QTensor {
   FixedFormat fmt;
   std::vector<int32_t> v;
+  WeightKind kind = WeightKind::fixed;
+  int code_bits = 0;  // pow2 only
+  int stored_bits() const { return kind == WeightKind::pow2 ? code_bits : fmt.bits; }
 };
 
 // The formats and integers of one layer.

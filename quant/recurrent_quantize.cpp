@@ -9,6 +9,7 @@
 #include "quant/float_model.h"
 #include "quant/int_arith.h"
 #include "quant/ptq.h"
+#include "quant/recurrent_pow2.h"
 
 namespace shiftsim::quant {
 
@@ -36,6 +37,15 @@ QTensor own_format(const float* v, size_t n, int bits) {
   return quantize_tensor(v, n, {bits, frac_for(max_abs_of(v, n), bits)});
 }
 
+// A weight matrix: fixed point in its own format, or power of two with `bits` code bits.
+QTensor matrix(const std::string& at, const char* what, const float* v, size_t n, int bits, bool pow2) {
+  if (!pow2) return own_format(v, n, bits);
+  if (bits < 2 || bits > 5)
+    throw InputError("recurrent quantization: layer " + at + ": " + what + " power-of-two code width " +
+                     std::to_string(bits) + " is outside 2..5");
+  return pow2_tensor(v, n, bits);
+}
+
 void check_bits(const std::string& at, const char* what, int bits) {
   if (bits < 2 || bits > 16)
     throw InputError("recurrent quantization: layer " + at + ": " + what + " width " +
@@ -43,7 +53,7 @@ void check_bits(const std::string& at, const char* what, int bits) {
 }
 
 RecurrentQLayer quantize_rnn(const Layer& l, const FloatLayerParams& p, const RecurrentRanges& r,
-                             const RecurrentTensorBits& b) {
+                             const RecurrentTensorBits& b, bool pow2) {
   const size_t G = size_t(gate_count(l.type)), H = size_t(l.rnn.hidden_size),
                I = size_t(l.rnn.input_size);
   const bool lstm = l.type == LayerType::lstm;
@@ -57,8 +67,8 @@ RecurrentQLayer quantize_rnn(const Layer& l, const FloatLayerParams& p, const Re
                      " gate widths for " + std::to_string(G) + " gates");
   RecurrentQLayer q;
   const float* w = p.weights.data();
-  q.weights = own_format(w, G * H * I, b.weights);
-  q.recurrent = own_format(w + G * H * I, G * H * H, b.recurrent);
+  q.weights = matrix(l.name, "W", w, G * H * I, b.weights, pow2);
+  q.recurrent = matrix(l.name, "R", w + G * H * I, G * H * H, b.recurrent, pow2);
   if (l.rnn.peepholes) q.peepholes = own_format(w + G * H * (I + H), 3 * H, b.peepholes);
   q.bias = own_format(p.bias.data(), 2 * G * H, b.bias);
   const float* h0 = l.rnn.initial_state ? p.bias.data() + 2 * G * H : nullptr;
@@ -129,7 +139,7 @@ RecurrentQuantizedNetwork quantize_recurrent(const FloatNetwork& f,
     const RecurrentTensorBits b = o.layers.empty() ? RecurrentTensorBits{} : o.layers[i];
     RecurrentQLayer q;
     if (is_recurrent(l.type)) {
-      q = quantize_rnn(l, p, cal.recurrent[i], b);
+      q = quantize_rnn(l, p, cal.recurrent[i], b, o.pow2_matrices);
     } else if (l.type == LayerType::embedding) {
       check_bits(l.name, "weights", b.weights);
       q.weights = own_format(p.weights.data(), p.weights.size(), b.weights);
@@ -137,7 +147,7 @@ RecurrentQuantizedNetwork quantize_recurrent(const FloatNetwork& f,
     } else if (l.type == LayerType::fc) {
       for (auto [what, bits] : {std::pair{"weights", b.weights}, {"bias", b.bias}, {"out", b.out}})
         check_bits(l.name, what, bits);
-      q.weights = own_format(p.weights.data(), p.weights.size(), b.weights);
+      q.weights = matrix(l.name, "weights", p.weights.data(), p.weights.size(), b.weights, o.pow2_matrices);
       q.bias = own_format(p.bias.data(), p.bias.size(), b.bias);
       q.out = {b.out, frac_for(cal.outputs[i], b.out)};
     }

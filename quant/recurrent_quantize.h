@@ -19,6 +19,9 @@ struct RecurrentTensorBits {
 };
 
 struct RecurrentQuantOptions {
+  // lstm/gru W and R and fc weights in power of two (recurrent_pow2.h); their widths
+  // (weights, recurrent) are then code bits, 2..5. Biases, tables and peepholes stay fixed point.
+  bool pow2_matrices = false;
   int input_bits = 16;  // the network input, unless it is token ids (then 32 bits, frac 0)
   int acc_bits = 48;
   std::vector<RecurrentTensorBits> layers;  // empty (all 16) or one per layer

@@ -21,6 +21,9 @@ struct Knob {
   int64_t values;
 };
 
+// The widest a power-of-two code may be (pow2.h).
+constexpr int kMaxPow2Code = 5;
+
 std::vector<Knob> knobs(const Network& net, RecurrentQuantOptions& o) {
   std::vector<Knob> params, acts;
   for (size_t i = 0; i < net.layers.size(); ++i) {
@@ -66,11 +69,14 @@ RecurrentSearchResult search_recurrent_widths(const FloatNetwork& f,
   RecurrentQuantOptions& o = r.widths;
   o.input_bits = s.input_bits;
   o.acc_bits = s.acc_bits;
+  o.pow2_matrices = s.pow2_matrices;
+  const int matrix_bits = s.pow2_matrices ? std::min(s.max_bits, kMaxPow2Code) : s.max_bits;
   for (const Layer& l : f.net.layers) {
     RecurrentTensorBits b;
     b.weights = b.recurrent = b.peepholes = b.bias = b.out = b.cell = b.sigmoid_out = b.tanh_out =
         b.reset_product = s.max_bits;
     b.gates.assign(size_t(gate_count(l.type)), s.max_bits);
+    if (l.type == LayerType::fc || is_recurrent(l.type)) b.weights = b.recurrent = matrix_bits;
     o.layers.push_back(b);
   }
   auto measure = [&](double& value) {

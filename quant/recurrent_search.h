@@ -18,6 +18,7 @@ struct RecurrentSearchOptions {
   int min_bits = 2, max_bits = 16;
   int input_bits = 16;      // the network input keeps this width
   int acc_bits = 48;
+  bool pow2_matrices = false;  // W, R, fc weights in power of two: searched in 2..min(5, max_bits)
 };
 
 struct RecurrentSearchResult {

@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(g++ cmake make pkg-config libsystemc-dev catch2 nlohmann-json3-dev libboost-dev
           libcli11-dev gtkwave zlib1g-dev libtorch-dev libonnx-dev dataset-fashion-mnist
-          libonnx-testdata yosys gnuplot-nox libsqlite3-dev sqlite3
+          libonnx-testdata yosys gnuplot-nox libsqlite3-dev sqlite3 fortunes
           slurmctld slurmd slurm-client munge)
 missing=()
 for p in "${packages[@]}"; do

@@ -19,6 +19,8 @@
 #include "quant/idx.h"
 #include "quant/network_json_write.h"
 #include "quant/weights_gen.h"
+#include "train/sequence_command.h"
+#include "train/sequence_net.h"
 #include "train/trainer.h"
 #include "train/weight_quantizer.h"
 
@@ -28,6 +30,9 @@ namespace {
 
 struct Args {
   std::string net, init, out, report, data = quant::kFashionMnistDir;
+  std::string corpus = quant::kFortunesDir;
+  double dropout = 0, clip = 1.0;
+  bool weight_decay_given = false, lr_given = false;
   std::string method = "float", thresholds = "moments", optimizer = "adam", lr_schedule = "cosine";
   std::string nbq_schedule = "step", gsnq_steps = "0.5,0.75,0.875,1", gsnq_scope = "layer";
   int bits = 0;  // 0: 3 for the power-of-two methods, 8 for fixed
@@ -66,6 +71,33 @@ int64_t weight_count(const quant::FloatNetwork& f) {
   return n;
 }
 
+// Networks with embedding, lstm or gru layers: float training on their own data
+// (train/sequence_command.h). Weight decay only when asked for: its default is LeNet's.
+int run_sequence(const Args& a, const quant::FloatNetwork& start) {
+  if (a.method != "float")
+    throw InputError("--method " + a.method + ": " + start.net.name +
+                     " has sequence layers, which are trained in float only (quantize them after "
+                     "training with shiftsim quantize)");
+  train::SequenceCommand c;
+  c.out = a.out;
+  c.report = a.report;
+  c.train_limit = a.train_limit;
+  c.test_limit = a.test_limit;
+  c.data.fashion_dir = a.data;
+  c.data.corpus_dir = a.corpus;
+  train::SequenceTrainOptions& o = c.opts;
+  o.epochs = a.epochs;
+  o.batch = a.opts.batch;
+  if (a.lr_given) o.lr = a.opts.lr;
+  o.weight_decay = a.weight_decay_given ? a.opts.weight_decay : 0.0;
+  o.clip = a.clip;
+  o.dropout = a.dropout;
+  o.seed = a.opts.seed;
+  o.threads = a.opts.threads;
+  o.max_steps = a.opts.max_steps;
+  return train::run_sequence_training(start, c);
+}
+
 int run(Args& a) {
   train::TrainOptions& o = a.opts;
   o.epochs = a.epochs;
@@ -92,6 +124,7 @@ int run(Args& a) {
   } else {
     start = quant::generate_weights(quant::load_network(a.net), o.seed);
   }
+  if (train::is_sequence_network(start.net)) return run_sequence(a, start);
   quant::ImageSet train_set = quant::load_fashion_mnist("train", size_t(a.train_limit), a.data);
   quant::ImageSet test_set = quant::load_fashion_mnist("test", size_t(a.test_limit), a.data);
   train::check_fits(start.net, train_set);
@@ -169,7 +202,7 @@ int main(int argc, char** argv) {
   // run again with a passive one.
   if (!std::getenv("OMP_WAIT_POLICY") && setenv("OMP_WAIT_POLICY", "PASSIVE", 1) == 0)
     execv("/proc/self/exe", argv);  // returns only on failure: carry on as we are
-  CLI::App app{"shiftsim-train: float or quantization-aware training on Fashion-MNIST "
+  CLI::App app{"shiftsim-train: float or quantization-aware training on Fashion-MNIST; sequence networks (lstm, gru) in float on their own data "
                "(docs/TRAINING.md)"};
   app.name("shiftsim-train");
   Args a;
@@ -186,7 +219,7 @@ int main(int argc, char** argv) {
   app.add_option("--train-limit", a.train_limit, "use the first N training images (0: all 60,000)");
   app.add_option("--test-limit", a.test_limit, "use the first N test images (0: all 10,000)");
   app.add_option("--seed", o.seed, "seed of the fresh weights and of the shuffling");
-  app.add_option("--lr", o.lr, "learning rate (default 0.001)");
+  app.add_option("--lr", o.lr, "learning rate (default 0.001; sequence networks 0.002)");
   app.add_option("--batch", o.batch, "mini-batch size (default 64)");
   app.add_option("--optimizer", a.optimizer, "adam or sgd")->check(CLI::IsMember({"adam", "sgd"}));
   app.add_option("--momentum", o.momentum, "sgd momentum (default 0.9)");
@@ -202,11 +235,19 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"layer", "network"}));
   app.add_option("--threads", o.threads, "Torch threads (default 2)");
   app.add_option("--data", a.data, "Fashion-MNIST directory");
+  app.add_option("--corpus", a.corpus, "language models: the fortunes text directory "
+                                       "(default /usr/share/games/fortunes)");
+  app.add_option("--dropout", a.dropout, "sequence networks: dropout on embedding and recurrent "
+                                         "outputs while training (default 0)");
+  app.add_option("--clip", a.clip, "sequence networks: maximum gradient norm (default 1; 0: none)");
+  app.add_option("--max-steps", o.max_steps, "stop after this many mini-batches (0: no limit)");
   app.add_option("--report", a.report, "write a JSON summary here");
   app.add_flag("--quiet", a.quiet, "no per-epoch lines, no progress line");
   app.add_flag("--no-eval", a.no_eval, "skip the test evaluation after each epoch");
   try {
     app.parse(argc, argv);
+    a.weight_decay_given = app.count("--weight-decay") > 0;
+    a.lr_given = app.count("--lr") > 0;
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
