@@ -85,7 +85,8 @@ Resources accumulator(uint32_t width) {
 }
 
 Resources ppu_lane(uint32_t acc_bits, uint32_t guard_bits, uint32_t act_bits, uint32_t latency) {
-  require(latency >= 1, "ppu latency must be >= 1");
+  // ppu.latency_cycles may be 0 (the arch config allows it: a PPU that answers in the cycle
+  // it is given a value); its registers then shrink to the floor below, the output register.
   Resources r;
   // Yosys-calibrated on ppu_lane.v at (acc, guard, act) = (48, 0, 16), (32, 0, 8) and
   // (48, 8, 16), (24, 4, 8): LUT = 31 + 8.25 acc + 1.6 guard, within 3% at all four. The bulk is

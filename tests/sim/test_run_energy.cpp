@@ -169,3 +169,17 @@ TEST_CASE("each mode counts the passes' actions in its own run, and they agree")
   for (size_t i = 0; i < fast["layers"].size(); ++i)
     CHECK(fast["layers"][i]["energy"]["dynamic_by_component_j"] == cycle["layers"][i]["energy"]["dynamic_by_component_j"]);
 }
+
+TEST_CASE("a PPU that answers in the same cycle (ppu.latency_cycles 0) is costed and priced") {
+  // The arch config allows 0; the resource model and the run's activity count must too.
+  const std::string dir = scratch_dir("energy-ppu0");
+  const std::string rep = dir + "/ppu0.report.json";
+  const CliResult r = run_shiftsim({"run", "--arch", repo("configs/arch/svpe_zcu102.json"), "--net",
+                                    repo("configs/nets/tiny.json"), "--set", "ppu.latency_cycles=0",
+                                    "--report", rep},
+                                   dir);
+  INFO(r.err << r.out);
+  REQUIRE(r.code == 0);
+  const auto j = read_json(rep);
+  CHECK(component(j["energy"], "ppu") > 0);
+}
