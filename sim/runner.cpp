@@ -12,6 +12,7 @@
 #include "quant/model_file.h"
 #include "quant/npy.h"
 #include "quant/quantize.h"
+#include "quant/recurrent_model_file.h"
 #include "quant/weights_gen.h"
 #include "sim/model_input.h"
 #include "sim/output_files.h"
@@ -104,6 +105,10 @@ Prepared prepare(const RunRequest& req, RunMachine machine) {
   p.cfg = std::move(machine.cfg);                                                  // 1
   p.energy = std::move(machine.energy);
   if (!req.model_path.empty()) {  // 2-4 come from the model file
+    if (quant::is_recurrent_model_file(req.model_path))
+      throw InputError(req.model_path + ": a sequence (LSTM/GRU) model; the accelerator does not run "
+                       "sequence layers yet (shiftsim eval --model gives its accuracy through the "
+                       "golden executor)");
     p.qn = quant::load_quantized_network(req.model_path);
     check_model_fits_arch(p.qn, p.cfg.arch, req.model_path);
     check_work(p.qn.net, p.cfg, req, req.model_path);

@@ -58,6 +58,11 @@ TEST_CASE("recurrent CLI: quantize and eval a row-by-row lstm classifier") {
                     "--out", dir + "/p.rqn"}, dir);
   REQUIRE(r.code == 0);
   CHECK(r.out.find("R pow2/4") != std::string::npos);
+  // The accelerator has no sequence path yet: run refuses the model by what it is, writing nothing.
+  expect_error(dir, {"run", "--arch", repo("configs/arch/vpe16_zcu102.json"), "--model", model, "--report",
+                     dir + "/r.json"},
+               {model + ": a sequence (LSTM/GRU) model; the accelerator does not run sequence layers yet"});
+  CHECK_FALSE(std::filesystem::exists(dir + "/r.json"));
 }
 
 TEST_CASE("recurrent CLI: options that do not apply and widths out of range are refused") {
