@@ -1,5 +1,5 @@
 // shiftsim command line: run, golden, compare, bench, fit, describe; quantize and eval take
-// sequence networks (lstm, gru) too, through cli/recurrent_*_command.h.
+// sequence networks (lstm, gru) too, through sim/recurrent_*_command.h.
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,8 +11,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "cli/recurrent_eval_command.h"
-#include "cli/recurrent_quantize_command.h"
+#include "sim/recurrent_eval_command.h"
+#include "sim/recurrent_quantize_command.h"
 #include "common/huge_pages.h"
 #include "common/input_error.h"
 #include "quant/recurrent_model_file.h"
@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
                        "power of two 2..5) and of the activations within PTS accuracy points of float "
                        "(sequence networks: every tensor's width; a language model's PTS is percent "
                        "of perplexity)");
-  cli::RecurrentQuantizeRequest rqreq;
+  sim::RecurrentQuantizeRequest rqreq;
   quantize->add_option("--act-bits", rqreq.act_bits, "sequence networks: every activation's width "
                                                      "(default 16)");
   quantize->add_option("--corpus", rqreq.data.corpus_dir, "language models: the fortunes text directory");
@@ -165,7 +165,7 @@ int main(int argc, char** argv) {
   eval->add_option("--float", ereq.float_path, "float checkpoint (float forward pass)");
   eval->add_option("--limit", ereq.limit, "first N test images (default: all 10,000); sequence "
                                          "networks: images or token windows");
-  cli::RecurrentEvalRequest rereq;
+  sim::RecurrentEvalRequest rereq;
   eval->add_option("--split", rereq.split, "sequence networks: test (default) or valid");
   eval->add_option("--corpus", rereq.data.corpus_dir, "language models: the fortunes text directory");
   eval->add_flag("!--no-bn-fold", ereq.fold_batch_norm,
@@ -256,7 +256,7 @@ int main(int argc, char** argv) {
     if (*compare) return sim::compare_command(cmp, argv[0]);
     if (*bench) return sim::bench_command(bench_req, argv[0]);
     if (*quantize) {
-      if (!qreq.float_path.empty() && cli::is_sequence_float_model(qreq.float_path)) {
+      if (!qreq.float_path.empty() && sim::is_sequence_float_model(qreq.float_path)) {
         for (const char* o : {"--arch", "--set", "--thresholds", "--first-last-bits"})
           if (quantize->count(o))
             throw InputError(std::string(o) + ": " + qreq.float_path + " is a sequence network, "
@@ -268,7 +268,7 @@ int main(int argc, char** argv) {
         rqreq.search_tolerance = qreq.search_tolerance;
         if (quantize->count("--search-images")) rqreq.search_samples = qreq.search_images;
         rqreq.calib = qreq.calib_images;
-        return cli::recurrent_quantize_command(rqreq);
+        return sim::recurrent_quantize_command(rqreq);
       }
       if (quantize->count("--act-bits"))
         throw InputError("--act-bits: for sequence networks; a CNN's activation width is its arch's");
@@ -278,12 +278,12 @@ int main(int argc, char** argv) {
     if (*eval) {
       const bool seq = (!ereq.model_path.empty() && quant::is_recurrent_model_file(ereq.model_path)) ||
                        (!ereq.float_path.empty() && ereq.model_path.empty() &&
-                        cli::is_sequence_float_model(ereq.float_path));
+                        sim::is_sequence_float_model(ereq.float_path));
       if (seq) {
         rereq.model_path = ereq.model_path;
         rereq.float_path = ereq.float_path;
         rereq.limit = ereq.limit;
-        return cli::recurrent_eval_command(rereq);
+        return sim::recurrent_eval_command(rereq);
       }
       if (eval->count("--split")) throw InputError("--split: for sequence networks only");
       return sim::eval_command(ereq);

@@ -10,7 +10,7 @@
 
 #include "quant/sequence_data.h"
 
-namespace shiftsim::cli {
+namespace shiftsim::sim {
 
 struct RecurrentQuantizeRequest {
   std::string float_path, out_path;
@@ -31,4 +31,4 @@ bool is_sequence_float_model(const std::string& path);
 // code (0); bad input throws InputError.
 int recurrent_quantize_command(const RecurrentQuantizeRequest& req);
 
-}  // namespace shiftsim::cli
+}  // namespace shiftsim::sim

@@ -1,4 +1,4 @@
-#include "cli/recurrent_eval_command.h"
+#include "sim/recurrent_eval_command.h"
 
 #include <chrono>
 #include <cstdio>
@@ -7,7 +7,7 @@
 #include "quant/recurrent_model_file.h"
 #include "sim/quantize_command.h"
 
-namespace shiftsim::cli {
+namespace shiftsim::sim {
 
 int recurrent_eval_command(const RecurrentEvalRequest& req) {
   if (req.model_path.empty() == req.float_path.empty())
@@ -45,4 +45,4 @@ int recurrent_eval_command(const RecurrentEvalRequest& req) {
   return 0;
 }
 
-}  // namespace shiftsim::cli
+}  // namespace shiftsim::sim

@@ -8,7 +8,7 @@
 
 #include "quant/sequence_data.h"
 
-namespace shiftsim::cli {
+namespace shiftsim::sim {
 
 struct RecurrentEvalRequest {
   std::string model_path, float_path;  // exactly one
@@ -20,4 +20,4 @@ struct RecurrentEvalRequest {
 
 int recurrent_eval_command(const RecurrentEvalRequest& req);
 
-}  // namespace shiftsim::cli
+}  // namespace shiftsim::sim

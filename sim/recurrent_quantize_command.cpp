@@ -1,4 +1,4 @@
-#include "cli/recurrent_quantize_command.h"
+#include "sim/recurrent_quantize_command.h"
 
 #include <chrono>
 #include <cstdio>
@@ -9,7 +9,7 @@
 #include "quant/recurrent_search.h"
 #include "sim/quantize_command.h"
 
-namespace shiftsim::cli {
+namespace shiftsim::sim {
 
 namespace {
 
@@ -145,4 +145,4 @@ int recurrent_quantize_command(const RecurrentQuantizeRequest& req) {
   return 0;
 }
 
-}  // namespace shiftsim::cli
+}  // namespace shiftsim::sim
