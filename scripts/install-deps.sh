@@ -3,7 +3,8 @@
 set -euo pipefail
 packages=(g++ cmake make pkg-config libsystemc-dev catch2 nlohmann-json3-dev libboost-dev
           libcli11-dev gtkwave zlib1g-dev libtorch-dev libonnx-dev dataset-fashion-mnist
-          libonnx-testdata yosys gnuplot-nox libsqlite3-dev sqlite3)
+          libonnx-testdata yosys gnuplot-nox libsqlite3-dev sqlite3
+          clang-14 libclang-rt-14-dev)  # the sanitizer and fuzz builds (libFuzzer is in libclang-rt, only recommended)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
