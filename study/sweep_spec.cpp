@@ -169,11 +169,11 @@ SweepSpec parse_sweep_spec(const nlohmann::json& doc, const std::string& file) {
   JsonReader params = r.child("parameters", "arch paths (as --set takes them) to vary, each a list or a range");
   if (params.node().empty()) params.fail_here("must name at least one parameter");
   for (const auto& item : params.node().items()) {
-    const std::string where = params.path() + "." + item.key();
+    const std::string where = excerpt(params.path() + "." + item.key(), 200);  // a key is the file's text
     try {
       parse_override(item.key() + "=0");
     } catch (const InputError& e) {
-      fail_at(file, where, std::string("not a parameter path: ") + e.what());
+      fail_at(file, where, "not a parameter path: " + excerpt(e.what(), 200));
     }
     params.raw(item.key(), "values of one arch parameter");
     s.parameters.push_back({item.key(), read_values(item.value(), file, where)});

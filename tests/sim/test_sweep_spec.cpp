@@ -222,3 +222,11 @@ TEST_CASE("a sweep parameter list of 100000 values is read and one of 100001 is 
   doc["parameters"] = {{"pe_array.lanes", values}};
   CHECK_THAT(error_of(doc), Contains("s.json: parameters.pe_array.lanes[99999]: repeats the value 5"));
 }
+
+TEST_CASE("a huge parameter path in a sweep file is quoted as an excerpt") {
+  json doc = minimal_sweep();
+  doc["parameters"] = {{"pe_array.." + std::string(100000, 'k'), {1}}};
+  const std::string err = error_of(doc);
+  CHECK_THAT(err, Contains("s.json: parameters.pe_array..kkkk") && Contains("not a parameter path"));
+  CHECK(err.size() < 800);
+}
