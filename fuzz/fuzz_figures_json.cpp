@@ -8,7 +8,8 @@
 #include "study/reproduce_published.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::string path = shiftsim::fuzz::scratch_path("figures.json");
+  static const shiftsim::fuzz::ScratchFile scratch("figures.json");
+  const std::string& path = scratch.path();
   std::ofstream(path, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char*>(data), long(size));
   shiftsim::fuzz::expect_input_error_or_success([&] { (void)shiftsim::sim::load_published_figures(path); });
   shiftsim::fuzz::expect_input_error_or_success([&] { (void)shiftsim::sim::load_exp2_config(path); });
