@@ -57,13 +57,17 @@ JsonReader::JsonReader(const nlohmann::json& node, std::string file, std::string
 
 bool JsonReader::has(const std::string& key) const { return node_.contains(key); }
 
+// A JSON path in a message: keys are the file's own text, so a path is cut like any other
+// excerpt (shiftsim's own paths are far shorter).
+constexpr size_t kMaxPathChars = 200;
+
 void JsonReader::fail(const std::string& key, const std::string& message) const {
-  throw InputError(file_ + ": " + join(path_, key) + ": " + message);
+  throw InputError(file_ + ": " + excerpt(join(path_, key), kMaxPathChars) + ": " + message);
 }
 
 void JsonReader::fail_here(const std::string& message) const {
-  throw InputError(file_ + ": " + (path_.empty() ? std::string("(top level)") : path_) + ": " +
-                   message);
+  throw InputError(file_ + ": " + (path_.empty() ? std::string("(top level)") : excerpt(path_, kMaxPathChars)) +
+                   ": " + message);
 }
 
 const nlohmann::json* JsonReader::lookup(const std::string& key, const std::string& description,

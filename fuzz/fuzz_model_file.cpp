@@ -7,7 +7,8 @@
 #include "quant/model_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::string path = shiftsim::fuzz::scratch_path("model.bin");
+  static const shiftsim::fuzz::ScratchFile scratch("model.bin");
+  const std::string& path = scratch.path();
   const std::vector<uint8_t> payload(data, data + size);
   shiftsim::quant::write_framed_file(path, "SHSIMQNT", 1, payload);
   shiftsim::fuzz::expect_input_error_or_success([&] { (void)shiftsim::quant::load_quantized_network(path); });

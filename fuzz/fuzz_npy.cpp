@@ -5,7 +5,8 @@
 #include "quant/npy.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::string path = shiftsim::fuzz::scratch_path("input.npy");
+  static const shiftsim::fuzz::ScratchFile scratch("input.npy");
+  const std::string& path = scratch.path();
   std::ofstream(path, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char*>(data), long(size));
   shiftsim::fuzz::expect_input_error_or_success([&] {
     shiftsim::quant::InputConversion c;

@@ -161,7 +161,9 @@ class RecurrentRun {
       const int64_t g = tanh(pre_activation(sc, 3), q_.gates[3]);
       // c = f c + i g: the products at fs + fc and fs + ft, aligned exactly, then to the cell.
       const int m = std::max(fs + fc, fs + ft);
-      const int64_t sum = (f * c_[size_t(j)] << (m - fs - fc)) + (i * g << (m - fs - ft));
+      // Multiplied by powers of two, not shifted: a left shift of a negative value is undefined
+      // behaviour in C++17 (UBSan reports it).
+      const int64_t sum = f * c_[size_t(j)] * (int64_t(1) << (m - fs - fc)) + i * g * (int64_t(1) << (m - fs - ft));
       c[size_t(j)] = requantize(sum, m, q_.cell);
     }
     for (int j = 0; j < H_; ++j) {
@@ -209,8 +211,8 @@ class RecurrentRun {
     const int64_t one = int64_t(1) << fs;
     const int m = std::max(fs + ft, fs + fh);
     for (int j = 0; j < H_; ++j) {
-      const int64_t sum = ((one - z[size_t(j)]) * cand[size_t(j)] << (m - fs - ft)) +
-                          (z[size_t(j)] * h_[size_t(j)] << (m - fs - fh));
+      const int64_t sum = (one - z[size_t(j)]) * cand[size_t(j)] * (int64_t(1) << (m - fs - ft)) +
+                          z[size_t(j)] * h_[size_t(j)] * (int64_t(1) << (m - fs - fh));
       h[size_t(j)] = requantize(sum, m, q_.out);
     }
     h_ = h;

@@ -9,7 +9,10 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then targets=(fuzz_network_json fuzz_npy fuzz_model_file); fi
+if [ ${#targets[@]} -eq 0 ]; then
+  targets=(fuzz_network_json fuzz_npy fuzz_model_file fuzz_onnx fuzz_arch_json fuzz_device_json
+           fuzz_energy_json fuzz_memory_json fuzz_sweep_json fuzz_figures_json)
+fi
 build="${FUZZ_BUILD_DIR:-build-fuzz}"
 mkdir -p "$build"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \

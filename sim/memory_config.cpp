@@ -4,6 +4,7 @@
 #include <map>
 
 #include "common/json_reader.h"
+#include "common/json_text.h"
 
 namespace shiftsim::sim {
 
@@ -126,7 +127,7 @@ void read_address_map(JsonReader r, Ddr4Spec& s) {
     const std::string key = "value[" + std::to_string(i) + "]";
     const auto it = by_name.find(names[i]);
     if (it == by_name.end())
-      r.fail(key, "must be one of offset, column, bank_group, bank, row; found \"" + names[i] + "\"");
+      r.fail(key, "must be one of offset, column, bank_group, bank, row; found \"" + excerpt(names[i]) + "\"");
     const auto index = static_cast<size_t>(it->second);
     if (seen[index]) r.fail(key, "\"" + names[i] + "\" appears twice");
     seen[index] = true;

@@ -2,10 +2,12 @@
 
 #include <cmath>
 #include <filesystem>
+#include <set>
 #include <sstream>
 
 #include "common/input_error.h"
 #include "common/json_reader.h"
+#include "common/json_text.h"
 #include "sim/overrides.h"
 
 namespace shiftsim::sim {
@@ -32,23 +34,26 @@ std::string at(const std::string& path, size_t i) { return path + "[" + std::to_
 }
 
 Objective read_objective(const nlohmann::json& v, const std::string& file, const std::string& path) {
-  if (!v.is_string()) fail_at(file, path, "must be an objective name, found " + v.dump());
+  if (!v.is_string()) fail_at(file, path, "must be an objective name, found " + json_excerpt(v));
   const auto o = objective_from_name(v.get<std::string>());
-  if (!o) fail_at(file, path, "unknown objective \"" + v.get<std::string>() + "\" (one of " + objective_names() + ")");
+  if (!o) fail_at(file, path, "unknown objective \"" + excerpt(v.get<std::string>()) + "\" (one of " + objective_names() + ")");
   return *o;
 }
 
 std::vector<nlohmann::json> read_values(const nlohmann::json& v, const std::string& file,
                                         const std::string& path) {
   if (v.is_object()) return expand_range(v, file, path);
-  if (!v.is_array()) fail_at(file, path, "must be a list of values or a range {from, to, step|times}, found " + v.dump());
+  if (!v.is_array()) fail_at(file, path, "must be a list of values or a range {from, to, step|times}, found " + json_excerpt(v));
   if (v.empty()) fail_at(file, path, "must list at least one value");
+  // The range's limit holds for a list too (a 64 MiB file holds millions of numbers).
+  if (v.size() > kMaxValuesPerParameter)
+    fail_at(file, path, "lists " + std::to_string(v.size()) + " values, more than " + std::to_string(kMaxValuesPerParameter));
   std::vector<nlohmann::json> out;
+  std::set<nlohmann::json> seen;  // repeats found in n log n, not n^2
   for (size_t i = 0; i < v.size(); ++i) {
     if (!(v[i].is_number() || v[i].is_string() || v[i].is_boolean()))
-      fail_at(file, at(path, i), "must be a number, string or boolean, found " + v[i].dump());
-    for (const auto& seen : out)
-      if (seen == v[i]) fail_at(file, at(path, i), "repeats the value " + v[i].dump());
+      fail_at(file, at(path, i), "must be a number, string or boolean, found " + json_excerpt(v[i]));
+    if (!seen.insert(v[i]).second) fail_at(file, at(path, i), "repeats the value " + json_excerpt(v[i]));
     out.push_back(v[i]);
   }
   return out;
@@ -164,11 +169,11 @@ SweepSpec parse_sweep_spec(const nlohmann::json& doc, const std::string& file) {
   JsonReader params = r.child("parameters", "arch paths (as --set takes them) to vary, each a list or a range");
   if (params.node().empty()) params.fail_here("must name at least one parameter");
   for (const auto& item : params.node().items()) {
-    const std::string where = params.path() + "." + item.key();
+    const std::string where = excerpt(params.path() + "." + item.key(), 200);  // a key is the file's text
     try {
       parse_override(item.key() + "=0");
     } catch (const InputError& e) {
-      fail_at(file, where, std::string("not a parameter path: ") + e.what());
+      fail_at(file, where, "not a parameter path: " + excerpt(e.what(), 200));
     }
     params.raw(item.key(), "values of one arch parameter");
     s.parameters.push_back({item.key(), read_values(item.value(), file, where)});
@@ -190,7 +195,7 @@ SweepSpec parse_sweep_spec(const nlohmann::json& doc, const std::string& file) {
     for (size_t i = 0; i < v.size(); ++i) {
       const nlohmann::json& f = v[i];
       if (!f.is_array() || f.size() < 2 || f.size() > 3)
-        fail_at(file, at("pareto", i), "must list 2 or 3 objectives, found " + f.dump());
+        fail_at(file, at("pareto", i), "must list 2 or 3 objectives, found " + json_excerpt(f));
       std::vector<Objective> front;
       for (size_t k = 0; k < f.size(); ++k) {
         const Objective o = read_objective(f[k], file, at(at("pareto", i), k));

@@ -161,3 +161,13 @@ TEST_CASE("a number beyond double's range in a network file is malformed JSON wi
   write_text(net, net_with_shape("[3, 1e400, 8]"));
   expect_refusal(run_net(dir, net), net, ": malformed JSON: number overflow parsing '1e400'");
 }
+
+TEST_CASE("a huge key is quoted as an excerpt of its JSON path") {
+  const std::string dir = scratch_dir("huge-key");
+  const std::string net = dir + "/net.json";
+  const std::string huge(100000, 'k');
+  write_text(net, R"({"name": "n", "input": {"shape": [3, 8, 8]}, "layers": [{"name": "r", "type": "relu", ")" + huge + R"(": 1}]})");
+  // The path is cut, with its length, and the message still says what is wrong.
+  expect_refusal(run_net(dir, net), net, ": layers[0].kkkk");
+  expect_refusal(run_net(dir, net), net, "... (100010 characters): unknown key");
+}

@@ -12,7 +12,8 @@ using namespace shiftsim::quant::test;
 
 namespace {
 bool same_bytes(const std::vector<float>& a, const std::vector<float>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+  // memcmp must not get an empty vector's data(), which may be null (UBSan reports it).
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
 }
 }  // namespace
 

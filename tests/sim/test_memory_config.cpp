@@ -195,6 +195,10 @@ TEST_CASE("memory config: the address map lists each field once, offset first") 
            "address_map.value: must list each of offset, column, bank_group, bank, row once; "
            "\"bank\" is missing"},
           {"/address_map/value", "offset", "address_map.value: must be a list of strings"},
+          // an unknown name is quoted as an excerpt (60 characters, then the length)
+          {"/address_map/value", L{"offset", "column", "bank_group", "bank", std::string(100000, 'r')},
+           "address_map.value[4]: must be one of offset, column, bank_group, bank, row; found \"" +
+               std::string(60, 'r') + "... (100000 characters)\""},
       },
       "bad_map_");
 }

@@ -73,6 +73,10 @@ TEST_CASE("bad sweep ranges are refused naming the JSON path") {
   CHECK_THAT(err({{"from", 8}, {"to", 32}, {"step", 1}, {"stride", 2}}), Contains("parameters.x.stride: unknown key"));
   CHECK_THAT(err({{"from", 0}, {"to", 32}, {"times", 2}}), Contains("parameters.x.from: must not be 0"));
   CHECK_THAT(err({{"from", 1}, {"to", 1e9}, {"step", 1}}), Contains("more than 100000 values"));
+  // At the limit: 100000 values are expanded, 100001 refused (docs/LIMITS.md).
+  CHECK(range({{"from", 1}, {"to", 100000}, {"step", 1}}).size() == 100000);
+  CHECK_THAT(err({{"from", 1}, {"to", 100001}, {"step", 1}}),
+             Contains("s.json: parameters.x: expands to more than 100000 values"));
   CHECK_THAT(err({{"from", "a"}, {"to", 3}, {"step", 1}}), Contains("parameters.x.from: must be a number"));
 }
 
@@ -200,4 +204,29 @@ TEST_CASE("a point's hash follows the contents of the files it reads, not only t
   test::write_text(base, arch.dump());
   FileContents fresh;
   CHECK(plan_point(s, pts[0], nets, fresh).hash != h0);
+}
+
+TEST_CASE("a sweep parameter list of 100000 values is read and one of 100001 is refused") {
+  // Repeats are found in n log n: a list at the limit reads at once (it used to compare every
+  // pair, minutes for a list this long).
+  json values = json::array();
+  for (int i = 1; i <= 100000; ++i) values.push_back(i);
+  json doc = minimal_sweep();
+  doc["parameters"] = {{"pe_array.lanes", values}};
+  CHECK(parse_sweep_spec(doc, "s.json").parameters.at(0).values.size() == 100000);
+  values.push_back(100001);
+  doc["parameters"] = {{"pe_array.lanes", values}};
+  CHECK_THAT(error_of(doc), Contains("s.json: parameters.pe_array.lanes: lists 100001 values, more than 100000"));
+  values.back() = 5;
+  values.erase(values.begin());
+  doc["parameters"] = {{"pe_array.lanes", values}};
+  CHECK_THAT(error_of(doc), Contains("s.json: parameters.pe_array.lanes[99999]: repeats the value 5"));
+}
+
+TEST_CASE("a huge parameter path in a sweep file is quoted as an excerpt") {
+  json doc = minimal_sweep();
+  doc["parameters"] = {{"pe_array.." + std::string(100000, 'k'), {1}}};
+  const std::string err = error_of(doc);
+  CHECK_THAT(err, Contains("s.json: parameters.pe_array..kkkk") && Contains("not a parameter path"));
+  CHECK(err.size() < 800);
 }
