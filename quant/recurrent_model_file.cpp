@@ -1,6 +1,7 @@
 #include "quant/recurrent_model_file.h"
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "common/input_error.h"
@@ -95,6 +96,10 @@ RecurrentQuantizedNetwork load_recurrent_network(const std::string& path) {
 }
 
 bool is_recurrent_model_file(const std::string& path) {
+  // Only a regular file is opened: opening a FIFO nobody writes would block forever, and the
+  // caller's own reader refuses such a path with its message.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
   std::ifstream in(path, std::ios::binary);
   char magic[8] = {};
   return in.read(magic, 8) && std::memcmp(magic, kMagic, 8) == 0;

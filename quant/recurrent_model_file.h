@@ -25,7 +25,8 @@ constexpr uint32_t kRecurrentModelFileVersion = 1;
 void save_recurrent_network(const std::string& path, const RecurrentQuantizedNetwork& qn);
 RecurrentQuantizedNetwork load_recurrent_network(const std::string& path);
 
-// Whether the file starts with this kind's magic (an unreadable file: false).
+// Whether the file starts with this kind's magic (an unreadable or non-regular file: false;
+// a FIFO is never opened).
 bool is_recurrent_model_file(const std::string& path);
 
 }  // namespace shiftsim::quant
