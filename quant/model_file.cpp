@@ -2,6 +2,7 @@
 
 #include "common/input_error.h"
 #include "quant/binfile.h"
+#include "quant/fixed_format_io.h"
 #include "quant/embedded_network.h"
 #include "quant/qnetwork_check.h"
 
@@ -10,16 +11,6 @@ namespace shiftsim::quant {
 namespace {
 constexpr char kMagic[] = "SHSIMQNT";
 
-void write_format(ByteWriter& w, const FixedFormat& f) {
-  w.i32(f.bits);
-  w.i32(f.frac);
-}
-FixedFormat read_format(ByteReader& r) {
-  FixedFormat f;
-  f.bits = r.i32();
-  f.frac = r.i32();
-  return f;
-}
 uint8_t read_enum(ByteReader& r, const std::string& field, uint8_t max) {
   const uint8_t v = r.u8();
   if (v > max) r.fail(field + ": unknown code " + std::to_string(v));

@@ -6,6 +6,7 @@
 
 #include "common/input_error.h"
 #include "quant/binfile.h"
+#include "quant/fixed_format_io.h"
 #include "quant/embedded_network.h"
 
 namespace shiftsim::quant {
@@ -13,16 +14,6 @@ namespace shiftsim::quant {
 namespace {
 constexpr char kMagic[] = "SHSIMRQN";
 
-void write_format(ByteWriter& w, const FixedFormat& f) {
-  w.i32(f.bits);
-  w.i32(f.frac);
-}
-FixedFormat read_format(ByteReader& r) {
-  FixedFormat f;
-  f.bits = r.i32();
-  f.frac = r.i32();
-  return f;
-}
 void write_tensor(ByteWriter& w, const QTensor& t) {
   w.u8(t.kind == WeightKind::pow2 ? 1 : 0);
   w.i32(t.code_bits);
