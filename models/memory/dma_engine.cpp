@@ -9,7 +9,7 @@ namespace shiftsim::models {
 
 DmaEngine::DmaEngine(sc_core::sc_module_name name, Pipeline& pipe, const DramTiming& timing,
                      DramInitiator who)
-    : sc_module(name), socket("socket"), clk("clk"), p_(pipe), timing_(timing), who_(who),
+    : sc_module(name), socket("socket"), clk("clk"), p_(pipe), timing_(timing),
       write_(who == DramInitiator::store), submitted_("submitted") {
   socket.register_nb_transport_bw(this, &DmaEngine::nb_transport_bw);
   for (uint32_t i = 0; i < pipe.arch.dma.outstanding; ++i) {

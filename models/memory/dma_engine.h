@@ -74,7 +74,6 @@ class DmaEngine : public sc_core::sc_module {
 
   Pipeline& p_;
   const DramTiming& timing_;
-  const DramInitiator who_;
   const bool write_;
   std::vector<std::unique_ptr<Slot>> slots_;  // dma.outstanding of them, used in turn
   uint64_t issued_count_ = 0;
