@@ -3,12 +3,17 @@
 #include <cstdlib>
 #include <memory>
 #include <stdexcept>
+#include <string>
 
-#include "models/pe_array/compute_unit.h"
+#include "models/buffers/input_buffer.h"
+#include "models/buffers/output_buffer.h"
+#include "models/buffers/weight_buffer.h"
 #include "models/control/controller.h"
 #include "models/control/host.h"
 #include "models/memory/interconnect.h"
 #include "models/memory/load_store_units.h"
+#include "models/pe_array/compute_unit.h"
+#include "models/unit_env.h"
 
 namespace shiftsim::models {
 
@@ -42,16 +47,19 @@ TraceOptions with_dram(TraceOptions t, const ArchSpec& arch) {
 struct Machine {
   Machine(const ArchSpec& arch, const SimOptions& opt, uint64_t desc_addr, uint32_t count)
       : trace(with_dram(opt.trace, arch), arch.period_ps()),
-        pipe(arch, trace),
-        clk("clk", pipe.clock.period(), 0.5, sc_core::SC_ZERO_TIME, true),
+        env(arch, trace),
+        clk("clk", env.clock.period(), 0.5, sc_core::SC_ZERO_TIME, true),
         dram("dram", arch, trace),
         interconnect("interconnect"),
-        controller("controller", pipe, dram, opt.watchdog_cycles, opt.dsp_counting),
-        load("load_unit", pipe, dram.timing()),
-        compute("compute_unit", pipe),
-        store("store_unit", pipe, dram.timing()),
-        host("host", pipe.clock, controller.irq, desc_addr, count, opt),
-        layer("layer"), layer_done("layer_done"), in_filled("in_filled", 2), in_freed("in_freed", 2),
+        controller("controller", env, dram, opt.watchdog_cycles, opt.dsp_counting),
+        input_buffer("input_buffer", env.clock, arch.pe_array.kernel, arch.buffers.input_read_latency),
+        weight_buffer("weight_buffer", arch.buffers.weight_read_latency),
+        output_buffer("output_buffer", env.clock, arch.buffers.output_read_latency),
+        load("load_unit", env, dram.timing()),
+        compute("compute_unit", env),
+        store("store_unit", env, dram.timing()),
+        host("host", env.clock, desc_addr, count, opt),
+        layer("layer"), layer_done("layer_done"), irq("irq"), in_filled("in_filled", 2), in_freed("in_freed", 2),
         out_filled("out_filled", 2), out_freed("out_freed", 2) {
     host.socket.bind(interconnect.targets);
     controller.fetch.socket.bind(interconnect.targets);
@@ -71,6 +79,14 @@ struct Machine {
     store.layer(layer);
     store.layer_done(layer_done);
     controller.layer_done(layer_done);
+    controller.irq(irq);
+    host.irq(irq);
+    load.input(input_buffer.fill_port);
+    load.weights(weight_buffer.fill_port);
+    compute.input(input_buffer.read_port);
+    compute.weights(weight_buffer.read_port);
+    compute.output(output_buffer.accumulate_port);
+    store.output(output_buffer.drain_port);
     for (int h = 0; h < 2; ++h) {
       load.in_filled[h](in_filled[h]);
       compute.in_filled[h](in_filled[h]);
@@ -82,22 +98,38 @@ struct Machine {
       compute.out_freed[h](out_freed[h]);
     }
     if (trace.on()) {
-      tick = std::make_unique<TraceTick>("trace_tick", pipe.clock, trace);
+      tick = std::make_unique<TraceTick>("trace_tick", env.clock, trace);
       tick->clk(clk);
     }
   }
+
+  // Each pass's statistics: the controller's record, with the counts of the units added.
+  std::vector<LayerStats> pass_stats() const {
+    std::vector<LayerStats> passes = controller.passes();
+    for (const std::vector<LayerStats>* unit : {&load.counts(), &compute.counts(), &store.counts()}) {
+      if (unit->size() != passes.size())
+        throw std::logic_error("cycle mode: a unit counted " + std::to_string(unit->size()) + " passes of " +
+                               std::to_string(passes.size()));
+      for (size_t i = 0; i < passes.size(); ++i) add_unit_counts(passes[i], (*unit)[i]);
+    }
+    return passes;
+  }
+
   VcdTrace trace;
-  Pipeline pipe;
+  UnitEnv env;
   sc_core::sc_clock clk;
   Dram dram;
   Interconnect interconnect;
   Controller controller;
+  InputBuffer input_buffer;
+  WeightBuffer weight_buffer;
+  OutputBuffer output_buffer;
   LoadUnit load;
   ComputeUnit compute;
   StoreUnit store;
   Host host;
-  sc_core::sc_signal<uint32_t> layer;
-  sc_core::sc_signal<bool> layer_done;
+  sc_core::sc_signal<LayerRegister> layer;
+  sc_core::sc_signal<bool> layer_done, irq;
   sc_core::sc_vector<sc_core::sc_signal<bool>> in_filled, in_freed, out_filled, out_freed;
   std::unique_ptr<TraceTick> tick;
 };
@@ -118,7 +150,7 @@ SimResult simulate_cycle(const ArchSpec& arch, std::vector<uint8_t> image, uint6
   r.accelerator_cycles = m.host.accelerator_cycles();
   r.run_cycles = m.host.run_cycles();
   r.run_end_cycles = m.host.run_end_cycles();
-  r.layers = m.pipe.stats;
+  r.layers = m.pass_stats();
   r.actions = m.controller.actions();
   r.dram = m.dram.stats();
   m.trace.finish(r.total_cycles);

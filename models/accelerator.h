@@ -1,6 +1,7 @@
 #pragma once
 // Cycle mode: the whole machine as SystemC modules (host, interconnect, DRAM, controller,
-// load/compute/store units), elaborated, run on one program and returning the statistics.
+// load/compute/store units, the three buffers), elaborated, run on one program and returning
+// the statistics each unit counted, merged.
 // SystemC cannot restart a simulation: call simulate() once per process.
 #include <cstdint>
 #include <vector>
@@ -8,7 +9,6 @@
 #include "models/arch_spec.h"
 #include "models/cycle_time.h"
 #include "models/memory/dram.h"
-#include "models/pipeline.h"
 #include "models/simulation.h"
 #include "models/vcd_trace.h"
 

@@ -17,6 +17,15 @@ struct LayerStats {
   double wall_seconds = 0;  // host time spent simulating this layer
 };
 
+// Adds what a unit counted in a pass (its cycles and saturations) to the pass's record.
+inline void add_unit_counts(LayerStats& pass, const LayerStats& unit) {
+  pass.compute_cycles += unit.compute_cycles;
+  pass.stall_cycles += unit.stall_cycles;
+  pass.load_cycles += unit.load_cycles;
+  pass.store_cycles += unit.store_cycles;
+  pass.saturations += unit.saturations;
+}
+
 struct DramStats {
   uint64_t read_bytes = 0, write_bytes = 0, read_bursts = 0, write_bursts = 0;
   // DDR4 only (docs/MEMORY.md): BL8 accesses by what their bank held, and refreshes issued

@@ -1,6 +1,8 @@
 #pragma once
-// On-chip buffers: storage only, in plain C++. Each is double-buffered: the load side fills one
-// half while the compute side reads the other (docs/ARCHITECTURE.md §5).
+// What one half of each on-chip buffer holds, in plain C++ (fast mode keeps these too; cycle
+// mode's buffer modules, input_buffer.h, weight_buffer.h and output_buffer.h, hold two of each
+// behind their ports). Each buffer is double-buffered: the load side fills one half while the
+// compute side reads the other (docs/ARCHITECTURE.md §5).
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -27,12 +29,6 @@ struct WeightHalf {
 struct OutputHalf {
   std::vector<int64_t> acc;   // [m][row][col] of the tile
   std::vector<int64_t> bias;  // cycle mode, conv: the tile's bias per lane, added by the PPU
-};
-
-struct Buffers {
-  std::array<InputHalf, 2> input;
-  std::array<WeightHalf, 2> weight;
-  std::array<OutputHalf, 2> output;
 };
 
 }  // namespace shiftsim::models

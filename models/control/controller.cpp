@@ -8,14 +8,14 @@
 
 namespace shiftsim::models {
 
-Controller::Controller(sc_core::sc_module_name name, Pipeline& pipe, const Dram& dram, uint64_t watchdog_cycles,
+Controller::Controller(sc_core::sc_module_name name, UnitEnv& env, const Dram& dram, uint64_t watchdog_cycles,
                        DspCounting dsp_counting)
-    : sc_module(name), regs("regs"), clk("clk"), layer("layer"), layer_done("layer_done"),
-      p_(pipe), dram_(dram), dsp_counting_(dsp_counting), fetch("fetch", pipe, dram.timing(), DramInitiator::fetch),
+    : sc_module(name), regs("regs"), clk("clk"), layer("layer"), layer_done("layer_done"), irq("irq"),
+      env_(env), dram_(dram), dsp_counting_(dsp_counting), fetch("fetch", env, dram.timing(), DramInitiator::fetch),
       watchdog_(watchdog_cycles ? watchdog_cycles
                                 : 1000000 + 2 * (uint64_t(dram.timing().latency_cycles()) +
-                                                 ns_to_cycles(pipe.arch.dram.controller_latency_ns,
-                                                              pipe.arch.clock_mhz))) {
+                                                 ns_to_cycles(env.arch.dram.controller_latency_ns,
+                                                              env.arch.clock_mhz))) {
   fetch.clk(clk);
   regs.register_b_transport(this, &Controller::reg_access);
   SC_HAS_PROCESS(Controller);
@@ -25,7 +25,7 @@ Controller::Controller(sc_core::sc_module_name name, Pipeline& pipe, const Dram&
 }
 
 void Controller::reg_access(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
-  delay += p_.clock.cycles(p_.arch.host.reg_access_cycles);
+  delay += env_.clock.cycles(env_.arch.host.reg_access_cycles);
   if (gp.get_data_length() != 4) {
     gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
     return;
@@ -36,7 +36,7 @@ void Controller::reg_access(tlm::tlm_generic_payload& gp, sc_core::sc_time& dela
     std::memcpy(&v, gp.get_data_ptr(), 4);
     switch (reg) {
       case kRegCtrl:
-        if (v & 1) start_at_ = p_.clock.of(sc_core::sc_time_stamp() + delay);  // when the write completes
+        if (v & 1) start_at_ = env_.clock.of(sc_core::sc_time_stamp() + delay);  // when the write completes
         break;
       case kRegDescLo: desc_addr_ = (desc_addr_ & ~0xFFFFFFFFull) | v; break;
       case kRegDescHi: desc_addr_ = (desc_addr_ & 0xFFFFFFFFull) | (uint64_t(v) << 32); break;
@@ -58,15 +58,15 @@ void Controller::reg_access(tlm::tlm_generic_payload& gp, sc_core::sc_time& dela
 
 // Waits for the store unit's toggle, as a register read at an edge sees it, checking now and
 // then that some unit still makes progress.
-void Controller::await_layer_done(uint32_t pass) {
-  p_.progress();
+void Controller::await_layer_done(uint32_t pass, uint32_t layer_id) {
+  env_.progress();
   while (layer_done.read() == done_seen_) {
-    sc_core::wait(p_.clock.cycles(watchdog_), layer_done.value_changed_event());
+    sc_core::wait(env_.clock.cycles(watchdog_), layer_done.value_changed_event());
     sc_core::wait();  // the change is seen at the next edge
-    if (layer_done.read() == done_seen_ && p_.clock.now() - p_.last_progress > watchdog_)
+    if (layer_done.read() == done_seen_ && env_.clock.now() - env_.last_progress() > watchdog_)
       throw std::runtime_error("cycle mode: no unit made progress for " + std::to_string(watchdog_) +
                                " cycles in pass " + std::to_string(pass) + " (layer " +
-                               std::to_string(p_.desc.layer_id) +
+                               std::to_string(layer_id) +
                                "): the units are deadlocked, or a DRAM access takes longer than the "
                                "watchdog (--watchdog-cycles)");
   }
@@ -75,43 +75,46 @@ void Controller::await_layer_done(uint32_t pass) {
 
 void Controller::run() {
   std::vector<uint8_t> raw(kDescriptorBytes);
+  const ArchSpec& arch = env_.arch;
   for (;;) {
-    while (p_.clock.now() < start_at_) sc_core::wait();  // idle: only between runs
+    while (env_.clock.now() < start_at_) sc_core::wait();  // idle: only between runs
     start_at_ = UINT64_MAX;
     status_ = 2;  // busy
-    const uint64_t t0 = p_.clock.now();
+    const uint64_t t0 = env_.clock.now();
     for (uint32_t i = 0; i < desc_count_; ++i) {
       if (on_layer) on_layer(i, desc_count_);
-      p_.stats.emplace_back();
-      LayerStats& st = p_.stats.back();
-      st.start_cycle = p_.clock.now();
+      LayerStats st;
+      st.start_cycle = env_.clock.now();
       const auto wall0 = std::chrono::steady_clock::now();
       const DramStats before = dram_.stats();
       fetch.add(desc_addr_ + uint64_t(i) * kDescriptorBytes, raw.data(), kDescriptorBytes);
       fetch.run();
-      p_.spend(kDecodeCycles);
-      p_.desc = Descriptor::decode(raw.data());
-      p_.trace.set_layer(p_.desc.layer_id, p_.clock.now());
-      p_.plan = plan_layer(p_.desc, p_.arch);
-      p_.layout.reset();
-      if (p_.desc.op == Op::conv) p_.layout.emplace(p_.desc, p_.arch);
-      st.layer_id = p_.desc.layer_id;
-      st.steps = uint32_t(p_.plan.steps.size());
-      st.tiles = uint32_t(p_.plan.tiles.size());
-      st.tile_rows = p_.desc.tile_rows;
-      st.tile_cols = p_.desc.tile_cols;
-      layer.write(++layers_);
+      sc_core::wait(int(kDecodeCycles));
+      auto job = std::make_shared<LayerJob>();
+      job->desc = Descriptor::decode(raw.data());
+      const Descriptor& d = job->desc;
+      env_.trace.set_layer(d.layer_id, env_.clock.now());
+      job->plan = plan_layer(d, arch);
+      if (d.op == Op::conv) job->layout.emplace(d, arch);
+      st.layer_id = d.layer_id;
+      st.steps = uint32_t(job->plan.steps.size());
+      st.tiles = uint32_t(job->plan.tiles.size());
+      st.tile_rows = d.tile_rows;
+      st.tile_cols = d.tile_cols;
+      layer.write(LayerRegister{++layers_, job});
       // The units see the layer at the next edge; the store unit's toggle ends it.
-      await_layer_done(i);
-      st.end_cycle = p_.clock.now();
+      await_layer_done(i, d.layer_id);
+      st.end_cycle = env_.clock.now();
       st.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
       st.dram_read_bytes = dram_.stats().read_bytes - before.read_bytes;
       st.dram_write_bytes = dram_.stats().write_bytes - before.write_bytes;
-      actions_.push_back(count_pass_actions(p_.arch, dsp_counting_, p_.desc, p_.plan, st));
+      actions_.push_back(count_pass_actions(arch, dsp_counting_, d, job->plan, st));
+      passes_.push_back(st);
     }
-    cycles_ = p_.clock.now() - t0;
+    cycles_ = env_.clock.now() - t0;
     status_ = 1;  // done
-    irq.notify(sc_core::SC_ZERO_TIME);
+    irq_state_ = !irq_state_;
+    irq.write(irq_state_);
   }
 }
 

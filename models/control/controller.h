@@ -9,11 +9,12 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "models/control/layer_job.h"
 #include "models/energy/activity.h"
 #include "models/memory/dma_engine.h"
 #include "models/memory/dram.h"
-#include "models/pipeline.h"
-#include "models/memory/load_store_units.h"
+#include "models/stats.h"
+#include "models/unit_env.h"
 
 namespace shiftsim::models {
 
@@ -24,24 +25,28 @@ class Controller : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<Controller> regs;
   sc_core::sc_in<bool> clk;
-  sc_core::sc_out<uint32_t> layer;      // the layer sequence number: a new value, a new layer
-  sc_core::sc_in<bool> layer_done;      // store unit: toggled after a layer's last store
-  sc_core::sc_event irq;  // raised when the descriptor list is done
+  sc_core::sc_out<LayerRegister> layer;  // the layer register: a new sequence number, a new layer
+  sc_core::sc_in<bool> layer_done;       // store unit: toggled after a layer's last store
+  sc_core::sc_out<bool> irq;             // toggled when the descriptor list is done
 
-  Controller(sc_core::sc_module_name name, Pipeline& pipe, const Dram& dram, uint64_t watchdog_cycles,
+  Controller(sc_core::sc_module_name name, UnitEnv& env, const Dram& dram, uint64_t watchdog_cycles,
              DspCounting dsp_counting);
   std::function<void(uint32_t layer, uint32_t count)> on_layer;  // progress, may be empty
   // Each pass's component actions, counted from the plan this controller ran (models/energy/activity.h).
   const std::vector<ComponentActions>& actions() const { return actions_; }
+  // Per pass, in order: its layer, cycles, plan size, wall time and DRAM bytes (the units'
+  // own counts are merged into these by the machine, models/accelerator.cpp).
+  const std::vector<LayerStats>& passes() const { return passes_; }
 
  private:
   void run();
   void reg_access(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
 
-  Pipeline& p_;
+  UnitEnv& env_;
   const Dram& dram_;
   DspCounting dsp_counting_;
   std::vector<ComponentActions> actions_;
+  std::vector<LayerStats> passes_;
 
  public:
   DmaEngine fetch;  // reads descriptors; its socket goes to the interconnect
@@ -50,7 +55,8 @@ class Controller : public sc_core::sc_module {
   uint64_t start_at_ = UINT64_MAX;  // the cycle the CTRL write that starts a run completes
   uint32_t layers_ = 0;
   uint64_t watchdog_;
-  void await_layer_done(uint32_t pass);
+  void await_layer_done(uint32_t pass, uint32_t layer_id);
+  bool irq_state_ = false;
   bool done_seen_ = false;
   uint64_t desc_addr_ = 0;
   uint32_t desc_count_ = 0;

@@ -8,9 +8,9 @@
 
 namespace shiftsim::models {
 
-Host::Host(sc_core::sc_module_name name, const CycleTime& clock, sc_core::sc_event& irq,
-           uint64_t desc_addr, uint32_t desc_count, const SimOptions& options)
-    : sc_module(name), socket("socket"), clock_(clock), irq_(irq), desc_addr_(desc_addr),
+Host::Host(sc_core::sc_module_name name, const CycleTime& clock, uint64_t desc_addr, uint32_t desc_count,
+           const SimOptions& options)
+    : sc_module(name), socket("socket"), irq("irq"), clock_(clock), desc_addr_(desc_addr),
       desc_count_(desc_count), options_(options) {
   SC_HAS_PROCESS(Host);
   SC_THREAD(run);
@@ -63,7 +63,7 @@ void Host::run() {
     write(kRegDescHi, uint32_t(desc_addr_ >> 32));
     write(kRegDescCount, desc_count_);
     write(kRegCtrl, 1);
-    sc_core::wait(irq_);
+    sc_core::wait(irq.value_changed_event());
     done_ = (read(kRegStatus) & 1) != 0;
     run_cycles_.push_back(read(kRegCyclesLo) | (uint64_t(read(kRegCyclesHi)) << 32));
     run_end_cycles_.push_back(clock_.now());

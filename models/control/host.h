@@ -8,17 +8,18 @@
 
 #include <vector>
 
-#include "models/accelerator.h"
 #include "models/cycle_time.h"
+#include "models/simulation.h"
 
 namespace shiftsim::models {
 
 class Host : public sc_core::sc_module, public HostMemory {
  public:
   tlm_utils::simple_initiator_socket<Host> socket;
+  sc_core::sc_in<bool> irq;  // the controller's interrupt: toggled when a run is done
 
-  Host(sc_core::sc_module_name name, const CycleTime& clock, sc_core::sc_event& irq,
-       uint64_t desc_addr, uint32_t desc_count, const SimOptions& options);
+  Host(sc_core::sc_module_name name, const CycleTime& clock, uint64_t desc_addr, uint32_t desc_count,
+       const SimOptions& options);
 
   uint64_t end_cycle() const { return end_cycle_; }
   uint64_t accelerator_cycles() const { return run_cycles_.empty() ? 0 : run_cycles_.front(); }
@@ -36,7 +37,6 @@ class Host : public sc_core::sc_module, public HostMemory {
   void debug(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len);
 
   const CycleTime& clock_;
-  sc_core::sc_event& irq_;
   uint64_t desc_addr_;
   uint32_t desc_count_;
   const SimOptions& options_;

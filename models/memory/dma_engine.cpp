@@ -7,12 +7,12 @@
 
 namespace shiftsim::models {
 
-DmaEngine::DmaEngine(sc_core::sc_module_name name, Pipeline& pipe, const DramTiming& timing,
+DmaEngine::DmaEngine(sc_core::sc_module_name name, UnitEnv& env, const DramTiming& timing,
                      DramInitiator who)
-    : sc_module(name), socket("socket"), clk("clk"), p_(pipe), timing_(timing),
+    : sc_module(name), socket("socket"), clk("clk"), env_(env), timing_(timing),
       write_(who == DramInitiator::store), submitted_("submitted") {
   socket.register_nb_transport_bw(this, &DmaEngine::nb_transport_bw);
-  for (uint32_t i = 0; i < pipe.arch.dma.outstanding; ++i) {
+  for (uint32_t i = 0; i < env.arch.dma.outstanding; ++i) {
     auto s = std::make_unique<Slot>();
     s->ext = new DramAccessExtension;
     s->ext->initiator = who;
@@ -117,14 +117,14 @@ void DmaEngine::tick() {
     next_trigger(submitted_.value_changed_event());
     return;
   }
-  const uint64_t now = p_.clock.now();
+  const uint64_t now = env_.clock.now();
   // One burst request a cycle, the oldest not yet issued, while a slot is free.
-  if (outstanding_ < p_.arch.dma.outstanding) {
+  if (outstanding_ < env_.arch.dma.outstanding) {
     for (Job& j : jobs_) {
       if (j.issued == j.bursts.size()) continue;
       issue(j.bursts[j.issued++]);
       ++outstanding_;
-      p_.progress();
+      env_.progress();
       break;
     }
   }
@@ -136,7 +136,7 @@ void DmaEngine::tick() {
     const bool dram_ready =
         b.answered && now >= b.first + b.moved && (b.moved + 1 < b.beats || now >= b.last);
     const bool source_ready = !write_ || now >= j.data_ready + b.offset + b.moved;
-    if (dram_ready && source_ready) p_.progress();
+    if (dram_ready && source_ready) env_.progress();
     if (dram_ready && source_ready && ++b.moved == b.beats) {
       --outstanding_;
       if (++j.moved == j.bursts.size()) {
@@ -145,7 +145,7 @@ void DmaEngine::tick() {
       }
     }
   }
-  p_.mark(write_ ? Sig::dma_wr_outstanding : Sig::dma_rd_outstanding, outstanding_);
+  env_.mark(write_ ? Sig::dma_wr_outstanding : Sig::dma_rd_outstanding, outstanding_);
 }
 
 }  // namespace shiftsim::models

@@ -24,7 +24,7 @@
 
 #include "models/memory/dram_timing.h"
 #include "models/memory/dram_access_extension.h"
-#include "models/pipeline.h"
+#include "models/unit_env.h"
 
 namespace shiftsim::models {
 
@@ -33,7 +33,7 @@ class DmaEngine : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<DmaEngine> socket;
   sc_core::sc_in<bool> clk;
 
-  DmaEngine(sc_core::sc_module_name name, Pipeline& pipe, const DramTiming& timing,
+  DmaEngine(sc_core::sc_module_name name, UnitEnv& env, const DramTiming& timing,
             DramInitiator who);
 
   // Queues one contiguous transfer of the next job; `data` must stay valid until the job is done.
@@ -72,7 +72,7 @@ class DmaEngine : public sc_core::sc_module {
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& gp, tlm::tlm_phase& phase,
                                      sc_core::sc_time& delay);
 
-  Pipeline& p_;
+  UnitEnv& env_;
   const DramTiming& timing_;
   const bool write_;
   std::vector<std::unique_ptr<Slot>> slots_;  // dma.outstanding of them, used in turn

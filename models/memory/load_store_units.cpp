@@ -8,9 +8,9 @@ namespace shiftsim::models {
 
 // ---------------------------------------------------------------- load unit
 
-LoadUnit::LoadUnit(sc_core::sc_module_name name, Pipeline& pipe, const DramTiming& timing)
-    : sc_module(name), clk("clk"), layer("layer"), in_filled("in_filled", 2),
-      in_freed("in_freed", 2), p_(pipe), engine_("read_engine", pipe, timing, DramInitiator::load) {
+LoadUnit::LoadUnit(sc_core::sc_module_name name, UnitEnv& env, const DramTiming& timing)
+    : sc_module(name), clk("clk"), layer("layer"), in_filled("in_filled", 2), in_freed("in_freed", 2),
+      input("input"), weights("weights"), env_(env), engine_("read_engine", env, timing, DramInitiator::load) {
   engine_.clk(clk);
   SC_HAS_PROCESS(LoadUnit);
   SC_THREAD(run);
@@ -19,11 +19,11 @@ LoadUnit::LoadUnit(sc_core::sc_module_name name, Pipeline& pipe, const DramTimin
 }
 
 void LoadUnit::run() {
-  uint32_t seen = 0;
   for (;;) {
-    wait_until(layer.value_changed_event(), [&] { return layer.read() != seen; });
-    seen = layer.read();
-    const uint32_t steps = uint32_t(p_.plan.steps.size());
+    wait_until(layer.value_changed_event(), [&] { return layer.read().seq != job_.seq; });
+    job_ = layer.read();
+    counts_.emplace_back();
+    const uint32_t steps = uint32_t(job_->plan.steps.size());
     for (uint32_t s = 0; s < steps; ++s) {
       const uint32_t h = s % 2;
       // Its half is free once the compute unit has released what the last job into it filled.
@@ -39,36 +39,35 @@ void LoadUnit::run() {
 // the tile's bias. Window data lands in the half's staging area and is placed into the banks'
 // layout when the job is done.
 void LoadUnit::load_step(uint32_t s) {
-  const Descriptor& d = p_.desc;
-  const StepPlan& step = p_.plan.steps[s];
+  const Descriptor& d = job_->desc;
+  const StepPlan& step = job_->plan.steps[s];
   Staging& st = staging_[s % 2];
   st.reads.clear();
   uint64_t staged = 0;
   const uint32_t inputs = d.op == Op::eltwise ? d.inputs : 1;
   plan_window(d.in_addr, step.window, 0, staged, st);
   if (inputs == 2) plan_window(d.in2_addr, step.window, 1, staged, st);
-  WeightHalf& wh = p_.buffers.weight[s % 2];
+  const uint32_t lanes = env_.arch.pe_array.lanes;
+  uint32_t mc = 0;
   if (d.op == Op::conv) {
-    const WeightLayout& layout = *p_.layout;
-    wh.block.assign(layout.block_bytes(step.group, step.mt, step.nt), 0);
-    wh.nc = step.nc;
-    wh.mc = std::min(p_.arch.pe_array.lanes, layout.out_per_group() - step.mt * p_.arch.pe_array.lanes);
+    mc = std::min(lanes, job_->layout->out_per_group() - step.mt * lanes);
     st.bias_at = staged;
-    if (step.loads_bias) staged += uint64_t(wh.mc) * kBiasBytes;
+    if (step.loads_bias) staged += uint64_t(mc) * kBiasBytes;
   }
   st.bytes.assign(staged, 0);
   for (const WindowRead& r : st.reads) engine_.add(r.addr, st.bytes.data() + r.at, r.bytes);
   if (d.op == Op::conv) {
-    const WeightLayout& layout = *p_.layout;
-    engine_.add(d.weight_addr + layout.block_offset(step.group, step.mt, step.nt), wh.block.data(),
-                wh.block.size());
+    const WeightLayout& layout = *job_->layout;
+    const uint32_t bytes = layout.block_bytes(step.group, step.mt, step.nt);
+    engine_.add(d.weight_addr + layout.block_offset(step.group, step.mt, step.nt),
+                weights->block(s % 2, bytes, mc, step.nc), bytes);
     if (step.loads_bias) {
-      const uint64_t oc0 = uint64_t(step.group) * layout.out_per_group() + step.mt * p_.arch.pe_array.lanes;
-      engine_.add(d.bias_addr + oc0 * kBiasBytes, st.bytes.data() + st.bias_at, uint64_t(wh.mc) * kBiasBytes);
+      const uint64_t oc0 = uint64_t(step.group) * layout.out_per_group() + step.mt * lanes;
+      engine_.add(d.bias_addr + oc0 * kBiasBytes, st.bytes.data() + st.bias_at, uint64_t(mc) * kBiasBytes);
     }
   }
-  p_.mark(Sig::dma_rd_busy, 1);
-  const uint64_t handed = p_.clock.now();
+  env_.mark(Sig::dma_rd_busy, 1);
+  const uint64_t handed = env_.clock.now();
   engine_.submit([this, s, handed] { finish_step(s, handed); });
 }
 
@@ -76,35 +75,31 @@ void LoadUnit::load_step(uint32_t s) {
 void LoadUnit::finish_step(uint32_t s, uint64_t handed) {
   const uint32_t h = s % 2;
   const Staging& st = staging_[h];
-  InputHalf& in = p_.buffers.input[h];
-  const StepPlan& step = p_.plan.steps[s];
-  const uint32_t inputs = p_.desc.op == Op::eltwise ? p_.desc.inputs : 1;
-  in.window = step.window;
-  in.data.assign(size_t(step.window.elements()) * inputs, 0);
-  scatter_windows(in, st);
-  if (p_.desc.op == Op::conv && step.loads_bias) {
-    WeightHalf& wh = p_.buffers.weight[h];
-    wh.bias.resize(wh.mc);
-    for (uint32_t m = 0; m < wh.mc; ++m) {
-      wh.bias[m] = read_bias(st.bytes.data() + st.bias_at + m * kBiasBytes);
-    }
+  const Descriptor& d = job_->desc;
+  const StepPlan& step = job_->plan.steps[s];
+  const uint32_t inputs = d.op == Op::eltwise ? d.inputs : 1;
+  const uint32_t ab = act_bytes(env_.arch);
+  input->fill(h, step.window, inputs, ab, st.bytes.data(), st.reads);
+  if (d.op == Op::conv && step.loads_bias) {
+    const uint32_t lanes = env_.arch.pe_array.lanes;
+    weights->bias(h, st.bytes.data() + st.bias_at, std::min(lanes, job_->layout->out_per_group() - step.mt * lanes));
   }
   // The job ends after this cycle; busy cycles of overlapping jobs count once.
-  const uint64_t end = p_.clock.now() + 1;
-  p_.current().load_cycles += end - std::max(handed, std::min(busy_until_, end));
+  const uint64_t end = env_.clock.now() + 1;
+  counts_.back().load_cycles += end - std::max(handed, std::min(busy_until_, end));
   busy_until_ = end;
   filled_[h] = !filled_[h];
   in_filled[h].write(filled_[h]);
-  p_.mark(Sig::in_filled, filled_[0] | (filled_[1] << 1));
-  p_.mark(Sig::in_fill, in.data.size() * act_bytes(p_.arch));
-  if (engine_.idle()) p_.mark(Sig::dma_rd_busy, 0);
+  env_.mark(Sig::in_filled, filled_[0] | (filled_[1] << 1));
+  env_.mark(Sig::in_fill, uint64_t(step.window.elements()) * inputs * ab);
+  if (engine_.idle()) env_.mark(Sig::dma_rd_busy, 0);
 }
 
 // The DRAM reads of the part of the window inside the tensor (for_each_window_read,
 // models/control/layer_plan.h), staged one after another from `staged` on.
 void LoadUnit::plan_window(uint64_t base, const Window& w, uint32_t input, uint64_t& staged, Staging& st) {
-  const Descriptor& d = p_.desc;
-  const uint32_t ab = act_bytes(p_.arch);
+  const Descriptor& d = job_->desc;
+  const uint32_t ab = act_bytes(env_.arch);
   for_each_window_read(d, w, [&](int32_t c, int32_t chans, int32_t y, int32_t rows, int32_t xlo, int32_t cols) {
     WindowRead r;
     const uint64_t ch = uint64_t(w.ch0 + c);
@@ -123,25 +118,12 @@ void LoadUnit::plan_window(uint64_t base, const Window& w, uint32_t input, uint6
   });
 }
 
-void LoadUnit::scatter_windows(InputHalf& in, const Staging& st) {
-  const uint32_t ab = act_bytes(p_.arch);
-  const Window& w = in.window;
-  for (const WindowRead& r : st.reads) {
-    int16_t* dst = r.input ? in.second() : in.data.data();
-    const uint8_t* src = st.bytes.data() + r.at;
-    for (int32_t k = 0; k < r.chans; ++k)
-      for (int32_t y = 0; y < r.rows; ++y) {
-        int16_t* row = dst + (size_t(r.c + k) * w.ny + (r.y + y - w.y0)) * w.nx + (r.xlo - w.x0);
-        for (int32_t x = 0; x < r.cols; ++x, src += ab) row[x] = load_act(src, ab);
-      }
-  }
-}
-
 // ---------------------------------------------------------------- store unit
 
-StoreUnit::StoreUnit(sc_core::sc_module_name name, Pipeline& pipe, const DramTiming& timing)
-    : sc_module(name), clk("clk"), layer("layer"), out_filled("out_filled", 2),
-      out_freed("out_freed", 2), layer_done("layer_done"), p_(pipe), engine_("write_engine", pipe, timing, DramInitiator::store) {
+StoreUnit::StoreUnit(sc_core::sc_module_name name, UnitEnv& env, const DramTiming& timing)
+    : sc_module(name), clk("clk"), layer("layer"), out_filled("out_filled", 2), out_freed("out_freed", 2),
+      layer_done("layer_done"), output("output"), env_(env),
+      engine_("write_engine", env, timing, DramInitiator::store) {
   engine_.clk(clk);
   SC_HAS_PROCESS(StoreUnit);
   SC_THREAD(run);
@@ -150,18 +132,22 @@ StoreUnit::StoreUnit(sc_core::sc_module_name name, Pipeline& pipe, const DramTim
 }
 
 void StoreUnit::run() {
-  uint32_t seen = 0;
   for (;;) {
-    wait_until(layer.value_changed_event(), [&] { return layer.read() != seen; });
-    seen = layer.read();
-    const uint32_t tiles = uint32_t(p_.plan.tiles.size());
+    wait_until(layer.value_changed_event(), [&] { return layer.read().seq != job_.seq; });
+    job_ = layer.read();
+    counts_.emplace_back();
+    const uint32_t tiles = uint32_t(job_->plan.tiles.size());
     for (uint32_t t = 0; t < tiles; ++t) {
       const uint32_t h = t % 2;
       wait_until(out_filled[h].value_changed_event(), [&] { return out_filled[h].read() != freed_[h]; });
-      p_.dma_job(Sig::dma_wr_busy, p_.current().store_cycles, [&] { store_tile(t); });
+      const uint64_t start = env_.clock.now();
+      env_.mark(Sig::dma_wr_busy, 1);
+      store_tile(t);
+      env_.mark(Sig::dma_wr_busy, 0);
+      counts_.back().store_cycles += env_.clock.now() - start;
       freed_[h] = !freed_[h];
       out_freed[h].write(freed_[h]);
-      p_.mark(Sig::out_freed, freed_[0] | (freed_[1] << 1));
+      env_.mark(Sig::out_freed, freed_[0] | (freed_[1] << 1));
     }
     done_ = !done_;
     layer_done.write(done_);
@@ -169,19 +155,19 @@ void StoreUnit::run() {
 }
 
 void StoreUnit::store_tile(uint32_t t) {
-  const Descriptor& d = p_.desc;
-  const TilePlan& tile = p_.plan.tiles[t];
-  const OutputHalf& out = p_.buffers.output[t % 2];
+  const Descriptor& d = job_->desc;
+  const TilePlan& tile = job_->plan.tiles[t];
+  const OutputHalf& out = output->contents(t % 2);
   const bool biased = d.op == Op::conv;
-  const ArchSpec& a = p_.arch;
+  const ArchSpec& a = env_.arch;
   const PpuOp op = ppu_op(d, a);
   // The PPU reads the tile out at the write channel's rate after its pipeline fills; the
   // write engine's beats wait for its values.
-  p_.mark(Sig::ppu_busy, 1);
+  env_.mark(Sig::ppu_busy, 1);
   const uint32_t ab = act_bytes(a);
   const size_t pixels = size_t(tile.nr) * tile.ncol;
   const bool whole_rows = tile.ncol == d.out_w;
-  uint64_t& sat = p_.current().saturations;
+  uint64_t& sat = counts_.back().saturations;
   bytes_.resize(size_t(tile.mc) * pixels * ab);
   uint8_t* dst = bytes_.data();
   for (uint32_t m = 0; m < tile.mc; ++m) {
@@ -197,8 +183,8 @@ void StoreUnit::store_tile(uint32_t t) {
       dst += size_t(rows) * tile.ncol * ab;
     }
   }
-  engine_.run(p_.clock.now() + a.ppu.latency_cycles);
-  p_.mark(Sig::ppu_busy, 0);
+  engine_.run(env_.clock.now() + a.ppu.latency_cycles);
+  env_.mark(Sig::ppu_busy, 0);
 }
 
 }  // namespace shiftsim::models

@@ -9,9 +9,14 @@
 #include <systemc>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "models/buffers/input_buffer.h"
+#include "models/buffers/output_buffer.h"
+#include "models/buffers/weight_buffer.h"
+#include "models/control/layer_job.h"
 #include "models/memory/dma_engine.h"
-#include "models/pipeline.h"
 #include "models/postproc/ppu.h"
+#include "models/stats.h"
+#include "models/unit_env.h"
 #include "models/wait_until.h"
 
 namespace shiftsim::models {
@@ -19,20 +24,18 @@ namespace shiftsim::models {
 class LoadUnit : public sc_core::sc_module {
  public:
   sc_core::sc_in<bool> clk;
-  sc_core::sc_in<uint32_t> layer;
+  sc_core::sc_in<LayerRegister> layer;
   sc_core::sc_vector<sc_core::sc_out<bool>> in_filled;  // toggled when half h holds a step
   sc_core::sc_vector<sc_core::sc_in<bool>> in_freed;    // compute unit: done with half h
+  sc_core::sc_port<InputFillPort> input;
+  sc_core::sc_port<WeightFillPort> weights;
 
-  LoadUnit(sc_core::sc_module_name name, Pipeline& pipe, const DramTiming& timing);
+  LoadUnit(sc_core::sc_module_name name, UnitEnv& env, const DramTiming& timing);
+  // Per layer, in order: the cycles the read DMA was busy with this unit's jobs (load_cycles).
+  const std::vector<LayerStats>& counts() const { return counts_; }
 
  private:
   void run();
-  // One DRAM read of a window: where it lands in the staging area and in the window.
-  struct WindowRead {
-    uint64_t addr = 0, bytes = 0, at = 0;
-    uint32_t input = 0;  // 0: the first input, 1: the element-wise add's second
-    int32_t c = 0, chans = 0, y = 0, rows = 0, xlo = 0, cols = 0;
-  };
   // One half's staging: the job's window reads and their bytes, the bias's place.
   struct Staging {
     std::vector<uint8_t> bytes;
@@ -42,8 +45,9 @@ class LoadUnit : public sc_core::sc_module {
   void load_step(uint32_t s);
   void finish_step(uint32_t s, uint64_t handed);
   void plan_window(uint64_t base, const Window& w, uint32_t input, uint64_t& staged, Staging& st);
-  void scatter_windows(InputHalf& in, const Staging& st);
-  Pipeline& p_;
+  UnitEnv& env_;
+  LayerRegister job_;
+  std::vector<LayerStats> counts_;
 
  public:
   DmaEngine engine_;  // the read engine; its socket goes to the interconnect
@@ -58,17 +62,22 @@ class LoadUnit : public sc_core::sc_module {
 class StoreUnit : public sc_core::sc_module {
  public:
   sc_core::sc_in<bool> clk;
-  sc_core::sc_in<uint32_t> layer;
+  sc_core::sc_in<LayerRegister> layer;
   sc_core::sc_vector<sc_core::sc_in<bool>> out_filled;  // compute unit: half h holds a tile
   sc_core::sc_vector<sc_core::sc_out<bool>> out_freed;  // toggled when half h has been stored
   sc_core::sc_out<bool> layer_done;                     // toggled after a layer's last store
+  sc_core::sc_port<OutputDrainPort> output;             // the PPU reads a finished tile out
 
-  StoreUnit(sc_core::sc_module_name name, Pipeline& pipe, const DramTiming& timing);
+  StoreUnit(sc_core::sc_module_name name, UnitEnv& env, const DramTiming& timing);
+  // Per layer, in order: the write DMA's busy cycles (store_cycles) and the PPU's saturations.
+  const std::vector<LayerStats>& counts() const { return counts_; }
 
  private:
   void run();
   void store_tile(uint32_t t);
-  Pipeline& p_;
+  UnitEnv& env_;
+  LayerRegister job_;
+  std::vector<LayerStats> counts_;
 
  public:
   DmaEngine engine_;  // the write engine; its socket goes to the interconnect

@@ -6,9 +6,10 @@
 
 namespace shiftsim::models {
 
-ComputeUnit::ComputeUnit(sc_core::sc_module_name name, Pipeline& pipe)
+ComputeUnit::ComputeUnit(sc_core::sc_module_name name, UnitEnv& env)
     : sc_module(name), clk("clk"), layer("layer"), in_filled("in_filled", 2), in_freed("in_freed", 2),
-      out_filled("out_filled", 2), out_freed("out_freed", 2), p_(pipe), array_(make_pe_array(pipe.arch)) {
+      out_filled("out_filled", 2), out_freed("out_freed", 2), input("input"), weights("weights"),
+      output("output"), env_(env), array_(make_pe_array(env.arch)) {
   SC_HAS_PROCESS(ComputeUnit);
   SC_METHOD(tick);
   sensitive << clk.pos();
@@ -16,22 +17,24 @@ ComputeUnit::ComputeUnit(sc_core::sc_module_name name, Pipeline& pipe)
 }
 
 void ComputeUnit::start_layer() {
-  const ArchSpec& a = p_.arch;
-  const Descriptor& d = p_.desc;
+  const ArchSpec& a = env_.arch;
+  job_ = layer.read();
+  counts_.emplace_back();
+  const Descriptor& d = job_->desc;
   conv_ = d.op == Op::conv;
-  const BufferSpec& b = a.buffers;
+  const uint32_t in_latency = input->read_latency(), out_latency = output->read_latency();
   if (conv_) {
     // The window's read, the product registers and the adder tree, then the accumulate stage
     // whose entry read (issued output_read_latency cycles before it) overlaps the tree.
     const uint32_t k = a.pe_array.kernel;
     const uint32_t tree = clog2(uint64_t(a.pe_array.vector) * k * k);
-    depth_ = b.input_read_latency + std::max(a.pe_array.product_stages + tree, b.output_read_latency) + 1;
-    hazard_ = b.output_read_latency + 1;
-    preload_cycles_ = b.weight_read_latency + 1;
+    depth_ = in_latency + std::max(a.pe_array.product_stages + tree, out_latency) + 1;
+    hazard_ = out_latency + 1;
+    preload_cycles_ = weights->read_latency() + 1;
     kp_ = (d.kernel + k - 1) / k;
     pieces_ = kp_ * kp_;
   } else {
-    depth_ = b.input_read_latency + 1;  // the element's read, then the lane's combine and write
+    depth_ = in_latency + 1;  // the element's read, then the lane's combine and write
     hazard_ = preload_cycles_ = 1;
     kp_ = pieces_ = 1;
   }
@@ -52,34 +55,33 @@ void ComputeUnit::tick() {
     next_trigger();
     return;
   }
-  const uint64_t now = p_.clock.now();
+  const uint64_t now = env_.clock.now();
   if (!running_) {
-    if (layer.read() == layer_seen_) {  // idle: sleep until the controller publishes a layer
+    if (layer.read().seq == job_.seq) {  // idle: sleep until the controller publishes a layer
       sleeping_ = true;
       next_trigger(layer.value_changed_event());
       return;
     }
-    layer_seen_ = layer.read();
     start_layer();
   }
   const bool was_busy = inflight_ > 0 || (preload_busy_ && now <= preload_busy_until_);
   retire(now);
   const bool issued = conv_ ? issue_conv(now) : issue_vector(now);
   const bool preloaded = conv_ && preload(now);
-  LayerStats& st = p_.current();
-  if (issued || preloaded || inflight_ > 0) p_.progress();
+  LayerStats& st = counts_.back();
+  if (issued || preloaded || inflight_ > 0) env_.progress();
   if (was_busy || issued || preloaded)
     ++st.compute_cycles;
   else
     ++st.stall_cycles;
-  p_.mark(Sig::pe_busy, (was_busy || issued || preloaded) ? 1 : 0);
-  p_.mark(Sig::pe_stall, (was_busy || issued || preloaded) ? 0 : 1);
-  p_.mark(Sig::pe_inflight, inflight_);
-  if (p_.trace.on()) p_.mark(Sig::pe_stage_valid, stage_valid_bits(now));
-  p_.mark(Sig::hazard, hazard_wait_ ? 1 : 0);
-  p_.mark(Sig::preload, preloaded ? 1 : 0);
-  p_.mark(Sig::step, s_);
-  p_.mark(Sig::tile, t_);
+  env_.mark(Sig::pe_busy, (was_busy || issued || preloaded) ? 1 : 0);
+  env_.mark(Sig::pe_stall, (was_busy || issued || preloaded) ? 0 : 1);
+  env_.mark(Sig::pe_inflight, inflight_);
+  if (env_.trace.on()) env_.mark(Sig::pe_stage_valid, stage_valid_bits(now));
+  env_.mark(Sig::hazard, hazard_wait_ ? 1 : 0);
+  env_.mark(Sig::preload, preloaded ? 1 : 0);
+  env_.mark(Sig::step, s_);
+  env_.mark(Sig::tile, t_);
   hazard_wait_ = false;
 }
 
@@ -96,24 +98,17 @@ uint64_t ComputeUnit::stage_valid_bits(uint64_t now) const {
 void ComputeUnit::retire(uint64_t now) {
   Slot& r = ring_[(now + 1) % depth_];  // the issue of cycle now - D + 1
   if (!r.valid || r.cycle + depth_ - 1 != now) {
-    p_.mark(Sig::acc_write, 0);
+    env_.mark(Sig::acc_write, 0);
     return;
   }
   r.valid = false;
   --inflight_;
-  p_.mark(Sig::acc_write, 1);
-  if (conv_) {
-    OutputHalf& out = p_.buffers.output[r.half];
-    const size_t pixels = out.acc.size() / out.bias.size();
-    for (size_t m = 0; m < out.bias.size(); ++m) {
-      int64_t& acc = out.acc[m * pixels + r.pixel];
-      acc = r.first ? r.sums[m] : acc + r.sums[m];
-    }
-  }
+  env_.mark(Sig::acc_write, 1);
+  if (conv_) output->accumulate(r.half, r.pixel, r.sums.data(), r.first);
   if (r.last_of_tile) {
     out_filled_state_[r.half] = !out_filled_state_[r.half];
     out_filled[r.half].write(out_filled_state_[r.half]);
-    p_.mark(Sig::out_filled, out_filled_state_[0] | (out_filled_state_[1] << 1));
+    env_.mark(Sig::out_filled, out_filled_state_[0] | (out_filled_state_[1] << 1));
   }
   if (r.last_of_layer) running_ = false;
 }
@@ -126,7 +121,7 @@ void ComputeUnit::push(uint64_t now, uint32_t half, uint32_t pixel, bool first, 
   s.pixel = pixel;
   s.first = first;
   s.last_of_tile = last_of_tile;
-  s.last_of_layer = last_of_tile && t_ + 1 == p_.plan.tiles.size();
+  s.last_of_layer = last_of_tile && t_ + 1 == job_->plan.tiles.size();
   ++inflight_;
 }
 
@@ -134,30 +129,22 @@ void ComputeUnit::finish_step(uint32_t step) {
   const uint32_t h = step % 2;
   in_freed_state_[h] = !in_freed_state_[h];
   in_freed[h].write(in_freed_state_[h]);
-  p_.mark(Sig::in_freed, in_freed_state_[0] | (in_freed_state_[1] << 1));
+  env_.mark(Sig::in_freed, in_freed_state_[0] | (in_freed_state_[1] << 1));
 }
 
+// The window generator: piece `piece` of the kernel at tile pixel `pixel`, from the banks.
 void ComputeUnit::gather_window(uint32_t step, uint32_t piece, uint32_t pixel) {
-  const Descriptor& d = p_.desc;
-  const InputHalf& in = p_.buffers.input[step % 2];
-  const TilePlan& tile = p_.plan.tiles[t_];
-  const uint32_t k = p_.arch.pe_array.kernel, nc = p_.plan.steps[step].nc;
+  const Descriptor& d = job_->desc;
+  const TilePlan& tile = job_->plan.tiles[t_];
+  const uint32_t k = env_.arch.pe_array.kernel, nc = job_->plan.steps[step].nc;
   const uint32_t py = piece / kp_, px = piece % kp_, ty = pixel / tile.ncol, tx = pixel % tile.ncol;
-  const Window& w = in.window;
   window_.resize(size_t(nc) * k * k);
-  for (uint32_t n = 0; n < nc; ++n)
-    for (uint32_t a = 0; a < k; ++a)
-      for (uint32_t b = 0; b < k; ++b) {
-        const uint32_t ky = py * k + a, kx = px * k + b;
-        window_[(n * k + a) * k + b] =
-            (ky < d.kernel && kx < d.kernel)
-                ? in.data[(size_t(n) * w.ny + ty * d.stride + ky) * w.nx + tx * d.stride + kx]
-                : int16_t(0);
-      }
+  input->read_window(step % 2, nc, ty * d.stride + py * k, tx * d.stride + px * k,
+                     std::min(k, d.kernel - py * k), std::min(k, d.kernel - px * k), window_.data());
 }
 
 bool ComputeUnit::issue_conv(uint64_t now) {
-  const LayerPlan& plan = p_.plan;
+  const LayerPlan& plan = job_->plan;
   if (s_ >= plan.steps.size()) return false;
   const TilePlan& tile = plan.tiles[t_];
   const uint32_t pixels = tile.nr * tile.ncol;
@@ -178,10 +165,7 @@ bool ComputeUnit::issue_conv(uint64_t now) {
     shadow_full_ = false;
     if (first_round) {  // the tile's accumulators and its bias, held beside them for the PPU
       out_started_[half] = !out_started_[half];
-      OutputHalf& out = p_.buffers.output[half];
-      const WeightHalf& wh = p_.buffers.weight[s_ % 2];
-      out.acc.assign(size_t(tile.mc) * pixels, 0);
-      out.bias = wh.bias;
+      output->start_tile(half, tile.mc, pixels, weights->contents(s_ % 2).bias);
       last_issue_.assign(pixels, 0);
     }
   }
@@ -203,15 +187,14 @@ bool ComputeUnit::issue_conv(uint64_t now) {
 }
 
 bool ComputeUnit::preload(uint64_t now) {
-  const LayerPlan& plan = p_.plan;
+  const LayerPlan& plan = job_->plan;
   if (shadow_full_ || ps_ >= plan.steps.size()) return false;
+  const WeightHalf& wh = weights->contents(ps_ % 2);
   if (pj_ == 0) {  // a step's first piece: its weight half must have been filled
     if (!in_full(ps_)) return false;
-    const WeightHalf& wh = p_.buffers.weight[ps_ % 2];
-    p_.layout->unpack(wh.block.data(), wh.mc, wh.nc, fields_);
+    job_->layout->unpack(wh.block.data(), wh.mc, wh.nc, fields_);
   }
-  const WeightHalf& wh = p_.buffers.weight[ps_ % 2];
-  array_->preload(fields_, wh.mc, wh.nc, p_.desc.kernel, pj_ / kp_, pj_ % kp_);
+  array_->preload(fields_, wh.mc, wh.nc, job_->desc.kernel, pj_ / kp_, pj_ % kp_);
   shadow_full_ = true;
   shadow_ready_ = now + preload_cycles_;
   preload_busy_ = true;
@@ -224,17 +207,15 @@ bool ComputeUnit::preload(uint64_t now) {
 }
 
 bool ComputeUnit::issue_vector(uint64_t now) {
-  const LayerPlan& plan = p_.plan;
+  const LayerPlan& plan = job_->plan;
   if (s_ >= plan.steps.size()) return false;
   const TilePlan& tile = plan.tiles[s_];  // pooling and element-wise tiles have one step
   const uint32_t half = s_ % 2;
   if (i_ == 0) {
     if (!in_full(s_) || !out_free(s_)) return false;
     out_started_[half] = !out_started_[half];
-    OutputHalf& out = p_.buffers.output[half];
-    out.acc.assign(size_t(tile.mc) * tile.nr * tile.ncol, 0);
-    out.bias.clear();
-    vector_.begin(p_.desc, tile, p_.buffers.input[half], out);
+    OutputHalf& out = output->start_tile(half, tile.mc, tile.nr * tile.ncol, {});
+    vector_.begin(job_->desc, tile, input->contents(half), out);
   }
   vector_.cycle(i_);
   const bool last = i_ + 1 == vector_.issue_cycles();

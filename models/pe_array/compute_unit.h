@@ -12,22 +12,32 @@
 
 #include <systemc>
 
+#include "models/buffers/input_buffer.h"
+#include "models/buffers/output_buffer.h"
+#include "models/buffers/weight_buffer.h"
+#include "models/control/layer_job.h"
 #include "models/pe_array/pe_array.h"
-#include "models/pipeline.h"
 #include "models/postproc/vector_datapath.h"
+#include "models/stats.h"
+#include "models/unit_env.h"
 
 namespace shiftsim::models {
 
 class ComputeUnit : public sc_core::sc_module {
  public:
   sc_core::sc_in<bool> clk;
-  sc_core::sc_in<uint32_t> layer;               // the controller's layer sequence number
+  sc_core::sc_in<LayerRegister> layer;          // the controller's layer register
   sc_core::sc_vector<sc_core::sc_in<bool>> in_filled;   // load unit: input/weight half h filled
   sc_core::sc_vector<sc_core::sc_out<bool>> in_freed;   // this unit is done reading half h
   sc_core::sc_vector<sc_core::sc_out<bool>> out_filled; // output half h holds a finished tile
   sc_core::sc_vector<sc_core::sc_in<bool>> out_freed;   // store unit: output half h read out
+  sc_core::sc_port<InputReadPort> input;                // window generator: the k^2 banks
+  sc_core::sc_port<WeightReadPort> weights;             // preload: one piece a cycle
+  sc_core::sc_port<OutputAccumulatePort> output;        // the accumulate stage
 
-  ComputeUnit(sc_core::sc_module_name name, Pipeline& pipe);
+  ComputeUnit(sc_core::sc_module_name name, UnitEnv& env);
+  // Per layer, in order: the cycles this unit worked and waited (compute_cycles, stall_cycles).
+  const std::vector<LayerStats>& counts() const { return counts_; }
 
  private:
   // One product (one issue) in flight through the array's pipeline.
@@ -55,12 +65,13 @@ class ComputeUnit : public sc_core::sc_module {
   // read it out: free once the store's toggle has caught up with the tiles started in it.
   bool out_free(uint32_t tile) const { return out_started_[tile % 2] == out_freed[tile % 2].read(); }
 
-  Pipeline& p_;
+  UnitEnv& env_;
+  LayerRegister job_;          // the layer in flight, as the layer register held it
+  std::vector<LayerStats> counts_;
   std::unique_ptr<PeArray> array_;
   VectorDatapath vector_;
   bool sleeping_ = false;      // woken by an event between edges: act at the next edge
   bool running_ = false;       // a layer's work is not finished
-  uint32_t layer_seen_ = 0;
   bool in_freed_state_[2] = {false, false}, out_filled_state_[2] = {false, false};
   bool out_started_[2] = {false, false};  // toggled at a tile's first issue into half h
   bool conv_ = false;

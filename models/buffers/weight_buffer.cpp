@@ -1,0 +1,27 @@
+#include "models/buffers/weight_buffer.h"
+
+#include "models/pe_array/weight_layout.h"
+
+namespace shiftsim::models {
+
+WeightBuffer::WeightBuffer(sc_core::sc_module_name name, uint32_t read_latency)
+    : sc_module(name), fill_port("fill_port"), read_port("read_port"), read_latency_(read_latency) {
+  fill_port.bind(*this);
+  read_port.bind(*this);
+}
+
+uint8_t* WeightBuffer::block(uint32_t half, uint32_t bytes, uint32_t mc, uint32_t nc) {
+  WeightHalf& w = halves_[half];
+  w.block.assign(bytes, 0);
+  w.mc = mc;
+  w.nc = nc;
+  return w.block.data();
+}
+
+void WeightBuffer::bias(uint32_t half, const uint8_t* staged, uint32_t mc) {
+  WeightHalf& w = halves_[half];
+  w.bias.resize(mc);
+  for (uint32_t m = 0; m < mc; ++m) w.bias[m] = read_bias(staged + m * kBiasBytes);
+}
+
+}  // namespace shiftsim::models
