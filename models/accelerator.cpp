@@ -52,9 +52,9 @@ struct Machine {
         dram("dram", arch, trace),
         interconnect("interconnect"),
         controller("controller", env, dram, opt.watchdog_cycles, opt.dsp_counting),
-        input_buffer("input_buffer", env.clock, arch.pe_array.kernel, arch.buffers.input_read_latency),
-        weight_buffer("weight_buffer", arch.buffers.weight_read_latency),
-        output_buffer("output_buffer", env.clock, arch.buffers.output_read_latency),
+        input_buffer("input_buffer", env),
+        weight_buffer("weight_buffer", env),
+        output_buffer("output_buffer", env),
         load("load_unit", env, dram.timing()),
         compute("compute_unit", env),
         store("store_unit", env, dram.timing()),
@@ -96,6 +96,12 @@ struct Machine {
       store.out_filled[h](out_filled[h]);
       store.out_freed[h](out_freed[h]);
       compute.out_freed[h](out_freed[h]);
+      input_buffer.filled[h](in_filled[h]);
+      input_buffer.freed[h](in_freed[h]);
+      weight_buffer.filled[h](in_filled[h]);
+      weight_buffer.freed[h](in_freed[h]);
+      output_buffer.filled[h](out_filled[h]);
+      output_buffer.freed[h](out_freed[h]);
     }
     if (trace.on()) {
       tick = std::make_unique<TraceTick>("trace_tick", env.clock, trace);

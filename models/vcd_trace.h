@@ -12,8 +12,11 @@
 namespace shiftsim::models {
 
 enum class Sig : int {
-  cycle, layer, tile, step, pe_busy, pe_stall, dma_rd_busy, dma_wr_busy, in_fill, w_fill,
-  out_fill, ppu_busy,
+  cycle, layer, tile, step, pe_busy, pe_stall, dma_rd_busy, dma_wr_busy,
+  // cycle mode: bytes in the buffer half last filled, and which side holds each half (bit h
+  // set: the consumer, the compute unit for input and weights, the store unit for output)
+  in_buf_fill, w_buf_fill, out_buf_fill, in_buf_owner, w_buf_owner, out_buf_owner,
+  ppu_busy,
   // cycle mode: the compute unit's pipeline and the handshakes (bit h: the toggle of half h)
   pe_inflight, acc_write, hazard, preload, in_filled, in_freed, out_filled, out_freed,
   pe_stage_valid,  // bit i: pipeline stage i + 1 holds an issue

@@ -4,16 +4,16 @@
 
 namespace shiftsim::models {
 
-InputBuffer::InputBuffer(sc_core::sc_module_name name, const CycleTime& clock, uint32_t kernel,
-                         uint32_t read_latency)
-    : sc_module(name), fill_port("fill_port"), read_port("read_port"), clock_(clock), k_(kernel),
-      read_latency_(read_latency) {
+InputBuffer::InputBuffer(sc_core::sc_module_name name, UnitEnv& env)
+    : DoubleBuffer(name, env, Sig::in_buf_owner), fill_port("fill_port"), read_port("read_port"),
+      k_(env.arch.pe_array.kernel), read_latency_(env.arch.buffers.input_read_latency) {
   fill_port.bind(*this);
   read_port.bind(*this);
 }
 
 void InputBuffer::fill(uint32_t half, const Window& w, uint32_t inputs, uint32_t act_bytes,
                        const uint8_t* staged, const std::vector<WindowRead>& reads) {
+  require(half, false, "a fill");
   InputHalf& in = halves_[half];
   in.window = w;
   in.data.assign(size_t(w.elements()) * inputs, 0);
@@ -26,11 +26,13 @@ void InputBuffer::fill(uint32_t half, const Window& w, uint32_t inputs, uint32_t
         for (int32_t x = 0; x < r.cols; ++x, src += act_bytes) row[x] = load_act(src, act_bytes);
       }
   }
+  env_.mark(Sig::in_buf_fill, in.data.size() * act_bytes);
 }
 
 void InputBuffer::read_window(uint32_t half, uint32_t nc, uint32_t y, uint32_t x, uint32_t rows, uint32_t cols,
                               int16_t* out) {
-  read_cycle_.use(clock_.now(), "input buffer read port");
+  require(half, true, "a window read");
+  read_cycle_.use(env_.clock.now(), "input buffer read port");
   const InputHalf& in = halves_[half];
   const Window& w = in.window;
   for (uint32_t n = 0; n < nc; ++n)

@@ -11,8 +11,8 @@
 #include <systemc>
 
 #include "models/buffers/buffers.h"
+#include "models/buffers/double_buffer.h"
 #include "models/buffers/port_cycle.h"
-#include "models/cycle_time.h"
 #include "models/control/layer_plan.h"
 
 namespace shiftsim::models {
@@ -45,22 +45,24 @@ class InputReadPort : public virtual sc_core::sc_interface {
   virtual const InputHalf& contents(uint32_t half) const = 0;
 };
 
-class InputBuffer : public sc_core::sc_module, public InputFillPort, public InputReadPort {
+class InputBuffer : public DoubleBuffer, public InputFillPort, public InputReadPort {
  public:
   sc_core::sc_export<InputFillPort> fill_port;
   sc_core::sc_export<InputReadPort> read_port;
 
-  InputBuffer(sc_core::sc_module_name name, const CycleTime& clock, uint32_t kernel, uint32_t read_latency);
+  InputBuffer(sc_core::sc_module_name name, UnitEnv& env);
 
   void fill(uint32_t half, const Window& w, uint32_t inputs, uint32_t act_bytes, const uint8_t* staged,
             const std::vector<WindowRead>& reads) override;
   uint32_t read_latency() const override { return read_latency_; }
   void read_window(uint32_t half, uint32_t nc, uint32_t y, uint32_t x, uint32_t rows, uint32_t cols,
                    int16_t* out) override;
-  const InputHalf& contents(uint32_t half) const override { return halves_[half]; }
+  const InputHalf& contents(uint32_t half) const override {
+    require(half, true, "an element read");
+    return halves_[half];
+  }
 
  private:
-  const CycleTime& clock_;
   const uint32_t k_, read_latency_;
   InputHalf halves_[2];
   PortCycle read_cycle_;

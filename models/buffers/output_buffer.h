@@ -11,8 +11,8 @@
 #include <systemc>
 
 #include "models/buffers/buffers.h"
+#include "models/buffers/double_buffer.h"
 #include "models/buffers/port_cycle.h"
-#include "models/cycle_time.h"
 
 namespace shiftsim::models {
 
@@ -32,20 +32,22 @@ class OutputDrainPort : public virtual sc_core::sc_interface {
   virtual const OutputHalf& contents(uint32_t half) const = 0;
 };
 
-class OutputBuffer : public sc_core::sc_module, public OutputAccumulatePort, public OutputDrainPort {
+class OutputBuffer : public DoubleBuffer, public OutputAccumulatePort, public OutputDrainPort {
  public:
   sc_core::sc_export<OutputAccumulatePort> accumulate_port;
   sc_core::sc_export<OutputDrainPort> drain_port;
 
-  OutputBuffer(sc_core::sc_module_name name, const CycleTime& clock, uint32_t read_latency);
+  OutputBuffer(sc_core::sc_module_name name, UnitEnv& env);
 
   uint32_t read_latency() const override { return read_latency_; }
   OutputHalf& start_tile(uint32_t half, uint32_t mc, uint32_t pixels, const std::vector<int64_t>& bias) override;
   void accumulate(uint32_t half, uint32_t pixel, const int64_t* sums, bool first) override;
-  const OutputHalf& contents(uint32_t half) const override { return halves_[half]; }
+  const OutputHalf& contents(uint32_t half) const override {
+    require(half, true, "a drain");
+    return halves_[half];
+  }
 
  private:
-  const CycleTime& clock_;
   const uint32_t read_latency_;
   OutputHalf halves_[2];
   uint32_t pixels_[2] = {0, 0};

@@ -10,6 +10,7 @@
 #include <systemc>
 
 #include "models/buffers/buffers.h"
+#include "models/buffers/double_buffer.h"
 
 namespace shiftsim::models {
 
@@ -28,12 +29,13 @@ class WeightReadPort : public virtual sc_core::sc_interface {
   virtual const WeightHalf& contents(uint32_t half) const = 0;
 };
 
-class WeightBuffer : public sc_core::sc_module, public WeightFillPort, public WeightReadPort {
+class WeightBuffer : public DoubleBuffer, public WeightFillPort, public WeightReadPort {
  public:
   sc_core::sc_export<WeightFillPort> fill_port;
   sc_core::sc_export<WeightReadPort> read_port;
 
-  WeightBuffer(sc_core::sc_module_name name, uint32_t read_latency);
+  // Its halves go with the input buffer's: the same handshakes hand them over.
+  WeightBuffer(sc_core::sc_module_name name, UnitEnv& env);
 
   uint8_t* block(uint32_t half, uint32_t bytes, uint32_t mc, uint32_t nc) override;
   void bias(uint32_t half, const uint8_t* staged, uint32_t mc) override;

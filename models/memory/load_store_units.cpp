@@ -91,7 +91,6 @@ void LoadUnit::finish_step(uint32_t s, uint64_t handed) {
   filled_[h] = !filled_[h];
   in_filled[h].write(filled_[h]);
   env_.mark(Sig::in_filled, filled_[0] | (filled_[1] << 1));
-  env_.mark(Sig::in_fill, uint64_t(step.window.elements()) * inputs * ab);
   if (engine_.idle()) env_.mark(Sig::dma_rd_busy, 0);
 }
 

@@ -29,7 +29,8 @@ TEST_CASE("cycle-mode VCD opens in GTKWave's reader and its cycle counter ends a
   const uint64_t total = read_json(dir + "/r.json")["cycles"]["total"];
   const Vcd v = parse_vcd(slurp(dir + "/t.vcd"));
   for (const char* s : {"clk", "cycle", "layer", "tile", "pe_busy", "pe_stall", "dma_rd_busy",
-                        "dma_wr_busy", "in_buf_fill", "w_buf_fill", "out_buf_fill"})
+                        "dma_wr_busy", "in_buf_fill", "w_buf_fill", "out_buf_fill", "in_buf_compute_owns",
+                        "w_buf_compute_owns", "out_buf_store_owns"})
     CHECK(v.ids.count(s) == 1);
   const auto& cycles = v.changes.at(v.ids.at("cycle"));
   CHECK(cycles.back().second == total);
@@ -44,6 +45,19 @@ TEST_CASE("cycle-mode VCD opens in GTKWave's reader and its cycle counter ends a
     CHECK(std::any_of(ch.begin(), ch.end(), [](const auto& c) { return c.second == 1; }));
   }
   CHECK(v.changes.at(v.ids.at("layer")).back().second == 4);
+  // each buffer module shows its fill and hands both halves to its consumer and back
+  for (const char* s : {"in_buf_fill", "w_buf_fill", "out_buf_fill"}) {
+    INFO(s);
+    const auto& ch = v.changes.at(v.ids.at(s));
+    CHECK(std::any_of(ch.begin(), ch.end(), [](const auto& c) { return c.second > 0; }));
+  }
+  for (const char* s : {"in_buf_compute_owns", "w_buf_compute_owns", "out_buf_store_owns"}) {
+    INFO(s);
+    const auto& ch = v.changes.at(v.ids.at(s));
+    for (uint64_t half_bit : {1u, 2u})
+      CHECK(std::any_of(ch.begin(), ch.end(), [&](const auto& c) { return (c.second & half_bit) != 0; }));
+    CHECK(ch.back().second == 0);  // at the end every half is back with its producer
+  }
   const std::string cmd = "vcd2fst " + quote(dir + "/t.vcd") + " " + quote(dir + "/t.fst") +
                           " > /dev/null 2>&1 && fst2vcd " + quote(dir + "/t.fst") + " > " +
                           quote(dir + "/back.vcd") + " 2>/dev/null";
