@@ -47,11 +47,11 @@ TraceOptions with_dram(TraceOptions t, const ArchSpec& arch) {
 struct Machine {
   Machine(const ArchSpec& arch, const SimOptions& opt, uint64_t desc_addr, uint32_t count)
       : trace(with_dram(opt.trace, arch), arch.period_ps()),
-        env(arch, trace),
+        env(arch, trace, opt.dsp_counting),
         clk("clk", env.clock.period(), 0.5, sc_core::SC_ZERO_TIME, true),
         dram("dram", arch, trace),
         interconnect("interconnect"),
-        controller("controller", env, dram, opt.watchdog_cycles, opt.dsp_counting),
+        controller("controller", env, dram, opt.watchdog_cycles),
         input_buffer("input_buffer", env),
         weight_buffer("weight_buffer", env),
         output_buffer("output_buffer", env),
@@ -109,14 +109,17 @@ struct Machine {
     }
   }
 
-  // Each pass's statistics: the controller's record, with the counts of the units added.
-  std::vector<LayerStats> pass_stats() const {
-    std::vector<LayerStats> passes = controller.passes();
-    for (const std::vector<LayerStats>* unit : {&load.counts(), &compute.counts(), &store.counts()}) {
+  // Each pass: the controller's record, with what the units counted added to it.
+  std::vector<UnitPass> passes() const {
+    std::vector<UnitPass> passes = controller.passes();
+    for (const std::vector<UnitPass>* unit : {&load.passes(), &compute.passes(), &store.passes()}) {
       if (unit->size() != passes.size())
         throw std::logic_error("cycle mode: a unit counted " + std::to_string(unit->size()) + " passes of " +
                                std::to_string(passes.size()));
-      for (size_t i = 0; i < passes.size(); ++i) add_unit_counts(passes[i], (*unit)[i]);
+      for (size_t i = 0; i < passes.size(); ++i) {
+        add_unit_counts(passes[i].stats, (*unit)[i].stats);
+        add_actions(passes[i].actions, (*unit)[i].actions);
+      }
     }
     return passes;
   }
@@ -156,8 +159,10 @@ SimResult simulate_cycle(const ArchSpec& arch, std::vector<uint8_t> image, uint6
   r.accelerator_cycles = m.host.accelerator_cycles();
   r.run_cycles = m.host.run_cycles();
   r.run_end_cycles = m.host.run_end_cycles();
-  r.layers = m.pass_stats();
-  r.actions = m.controller.actions();
+  for (const UnitPass& p : m.passes()) {
+    r.layers.push_back(p.stats);
+    r.actions.push_back(p.actions);
+  }
   r.dram = m.dram.stats();
   m.trace.finish(r.total_cycles);
   dram_out = std::move(m.dram.storage());

@@ -8,10 +8,9 @@
 
 namespace shiftsim::models {
 
-Controller::Controller(sc_core::sc_module_name name, UnitEnv& env, const Dram& dram, uint64_t watchdog_cycles,
-                       DspCounting dsp_counting)
+Controller::Controller(sc_core::sc_module_name name, UnitEnv& env, const Dram& dram, uint64_t watchdog_cycles)
     : sc_module(name), regs("regs"), clk("clk"), layer("layer"), layer_done("layer_done"), irq("irq"),
-      env_(env), dram_(dram), dsp_counting_(dsp_counting), fetch("fetch", env, dram.timing(), DramInitiator::fetch),
+      env_(env), dram_(dram), fetch("fetch", env, dram.timing(), DramInitiator::fetch),
       watchdog_(watchdog_cycles ? watchdog_cycles
                                 : 1000000 + 2 * (uint64_t(dram.timing().latency_cycles()) +
                                                  ns_to_cycles(env.arch.dram.controller_latency_ns,
@@ -108,8 +107,11 @@ void Controller::run() {
       st.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
       st.dram_read_bytes = dram_.stats().read_bytes - before.read_bytes;
       st.dram_write_bytes = dram_.stats().write_bytes - before.write_bytes;
-      actions_.push_back(count_pass_actions(arch, dsp_counting_, d, job->plan, st));
-      passes_.push_back(st);
+      UnitPass pass;
+      pass.stats = st;
+      env_.activity.pass_overhead(double(job->plan.steps.size()), double(st.dram_read_bytes + st.dram_write_bytes),
+                                  pass.actions);
+      passes_.push_back(pass);
     }
     cycles_ = env_.clock.now() - t0;
     status_ = 1;  // done

@@ -29,14 +29,12 @@ class Controller : public sc_core::sc_module {
   sc_core::sc_in<bool> layer_done;       // store unit: toggled after a layer's last store
   sc_core::sc_out<bool> irq;             // toggled when the descriptor list is done
 
-  Controller(sc_core::sc_module_name name, UnitEnv& env, const Dram& dram, uint64_t watchdog_cycles,
-             DspCounting dsp_counting);
+  Controller(sc_core::sc_module_name name, UnitEnv& env, const Dram& dram, uint64_t watchdog_cycles);
   std::function<void(uint32_t layer, uint32_t count)> on_layer;  // progress, may be empty
-  // Each pass's component actions, counted from the plan this controller ran (models/energy/activity.h).
-  const std::vector<ComponentActions>& actions() const { return actions_; }
-  // Per pass, in order: its layer, cycles, plan size, wall time and DRAM bytes (the units'
-  // own counts are merged into these by the machine, models/accelerator.cpp).
-  const std::vector<LayerStats>& passes() const { return passes_; }
+  // Per pass, in order: its layer, cycles, plan size, wall time and DRAM bytes, and the actions
+  // of the descriptor, the loop counters and the DRAM traffic (the units' own counts are added
+  // to these by the machine, models/accelerator.cpp).
+  const std::vector<UnitPass>& passes() const { return passes_; }
 
  private:
   void run();
@@ -44,9 +42,7 @@ class Controller : public sc_core::sc_module {
 
   UnitEnv& env_;
   const Dram& dram_;
-  DspCounting dsp_counting_;
-  std::vector<ComponentActions> actions_;
-  std::vector<LayerStats> passes_;
+  std::vector<UnitPass> passes_;
 
  public:
   DmaEngine fetch;  // reads descriptors; its socket goes to the interconnect

@@ -4,6 +4,7 @@
 #include "models/energy/activity.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "models/int_math.h"
 #include "models/pe_array/array_kind.h"
@@ -16,12 +17,14 @@ namespace {
 
 Actions& at(ComponentActions& a, Component c) { return a[size_t(c)]; }
 
+}  // namespace
+
 // Per-unit sizes, from the resource model's structure under the chosen DSP counting: under
 // the synthesis count each lane's Tn k^2 products meet in one LUT adder tree; under the
 // n-BQ-NN count each convolver's k^2 products meet in k DSP48E2s and the lane's LUT tree adds
 // the Tn convolver sums (docs/RESOURCES.md "Counting"). The energy follows the structure the
 // report counts.
-struct Sizes {
+struct ActivityCounter::Sizes {
   uint32_t tm, tn, k, k2, act, w, acc, lane_acc, product_bits;
   const ArrayKindModel* kind;
   bool convolver_dsps;     // n-BQ-NN count: the convolver's reduction is in DSPs
@@ -31,8 +34,9 @@ struct Sizes {
   Resources ppu_value;     // one PPU lane, which handles one value per cycle
 };
 
-Sizes sizes(const ArchSpec& a, DspCounting counting) {
-  Sizes s{};
+namespace {
+ActivityCounter::Sizes sizes(const ArchSpec& a, DspCounting counting) {
+  ActivityCounter::Sizes s{};
   const PeArraySpec& pe = a.pe_array;
   s.kind = &array_kind_model(a);
   s.tm = pe.lanes;
@@ -56,13 +60,20 @@ Sizes sizes(const ArchSpec& a, DspCounting counting) {
   return s;
 }
 
-// One conv step: the PE array, the window unit, the input, weight and output buffers.
-void conv_step(const Sizes& z, const Descriptor& d, const LayerPlan& plan, const TilePlan& tile,
-               const StepPlan& step, uint32_t weight_elem_bits, ComponentActions& a) {
-  const double pixels = double(tile.nr) * tile.ncol;
-  const double issue = pixels * plan.pieces;  // cycles with products; the rest of C_s is padding
-  const double mc = tile.mc, nc = step.nc;
-  const double products = issue * mc * nc * z.k2;
+}  // namespace
+
+ActivityCounter::ActivityCounter(const ArchSpec& arch, DspCounting counting)
+    : z_(std::make_unique<Sizes>(sizes(arch, counting))), weight_element_bits_(weight_element_bits(arch)),
+      bus_bytes_(arch.dram.width_bytes) {}
+
+ActivityCounter::~ActivityCounter() = default;
+
+// `issues` issues of one step on mc lanes and nc elements: the PE array, the window unit, the
+// input banks' reads and the accumulate stage's read and write of its Tm-entry word.
+void ActivityCounter::conv_issues(double issues, uint32_t mc_lanes, uint32_t nc_elements, ComponentActions& a) const {
+  const Sizes& z = *z_;
+  const double mc = mc_lanes, nc = nc_elements;
+  const double products = issues * mc * nc * z.k2;
   const double active = nc / z.tn;  // share of a lane's adder tree fed with data
 
   Actions& pe = at(a, Component::pe_array);
@@ -70,35 +81,50 @@ void conv_step(const Sizes& z, const Descriptor& d, const LayerPlan& plan, const
   // n-BQ-NN count: a convolver's k DSPs take its k^2 products and pass k - 1 partial sums
   // down their cascade, every operand bit priced as a DSP's.
   if (z.convolver_dsps)
-    pe.dsp_operand_bits += issue * mc * nc * (double(z.k2) * z.product_bits + double(z.k - 1) * z.convolver_sum_bits);
-  pe.lut_add_bits += issue * mc * active * z.tree.lut;
-  pe.ff_bits += issue * mc * active * z.tree.ff;
-  pe.lut_add_bits += issue * mc * z.lane_acc;  // accumulator add and register
-  pe.ff_bits += issue * mc * z.lane_acc;
-  pe.ff_bits += double(plan.pieces) * mc * nc * z.k2 * z.w;  // next piece's weight registers
-  if (step.loads_bias) pe.ff_bits += mc * z.lane_acc;        // bias registers
+    pe.dsp_operand_bits += issues * mc * nc * (double(z.k2) * z.product_bits + double(z.k - 1) * z.convolver_sum_bits);
+  pe.lut_add_bits += issues * mc * active * z.tree.lut;
+  pe.ff_bits += issues * mc * active * z.tree.ff;
+  pe.lut_add_bits += issues * mc * z.lane_acc;  // accumulator add and register
+  pe.ff_bits += issues * mc * z.lane_acc;
 
   Actions& win = at(a, Component::window);
   const double window_bits = nc * z.k2 * z.act;
-  win.ff_bits += issue * window_bits;
-  win.lut_logic += issue * window_bits * z.window_mux_luts;
-  win.lut_add_bits += issue * 2.0 * 16 * z.k2;  // per bank, row and column address counters
-  win.ff_bits += issue * 2.0 * 16 * z.k2;
+  win.ff_bits += issues * window_bits;
+  win.lut_logic += issues * window_bits * z.window_mux_luts;
+  win.lut_add_bits += issues * 2.0 * 16 * z.k2;  // per bank, row and column address counters
+  win.ff_bits += issues * 2.0 * 16 * z.k2;
 
-  // Block RAMs read whole words: k^2 banks of Tn activations per cycle, one array weight set
-  // per piece, one Tm-accumulator word read and written back per cycle.
-  at(a, Component::input_buffer).bram_read_bits += issue * z.tn * z.k2 * z.act;
-  at(a, Component::input_buffer).bram_write_bits += double(step.window.elements()) * z.act;
-  Actions& wb = at(a, Component::weight_buffer);
-  wb.bram_read_bits += double(plan.pieces) * z.tm * z.tn * z.k2 * z.w;
-  wb.bram_write_bits += mc * nc * d.kernel * d.kernel * weight_elem_bits;
+  // Block RAMs read whole words: k^2 banks of Tn activations per cycle, one Tm-accumulator
+  // word read and written back per cycle.
+  at(a, Component::input_buffer).bram_read_bits += issues * z.tn * z.k2 * z.act;
   Actions& ob = at(a, Component::output_buffer);
-  ob.bram_read_bits += issue * z.tm * z.acc;
-  ob.bram_write_bits += issue * z.tm * z.acc;
+  ob.bram_read_bits += issues * z.tm * z.acc;
+  ob.bram_write_bits += issues * z.tm * z.acc;
+}
+
+// One piece of the whole array read from the weight buffer (one word) into the shadow
+// registers of mc x nc convolvers.
+void ActivityCounter::weight_preload(uint32_t mc, uint32_t nc, ComponentActions& a) const {
+  const Sizes& z = *z_;
+  at(a, Component::pe_array).ff_bits += double(mc) * nc * z.k2 * z.w;
+  at(a, Component::weight_buffer).bram_read_bits += double(z.tm) * z.tn * z.k2 * z.w;
+}
+
+void ActivityCounter::bias_registers(uint32_t mc, ComponentActions& a) const {
+  at(a, Component::pe_array).ff_bits += double(mc) * z_->lane_acc;
+}
+
+void ActivityCounter::input_fill(double elements, ComponentActions& a) const {
+  at(a, Component::input_buffer).bram_write_bits += elements * z_->act;
+}
+
+void ActivityCounter::weight_fill(uint32_t mc, uint32_t nc, uint32_t kernel, ComponentActions& a) const {
+  at(a, Component::weight_buffer).bram_write_bits += double(mc) * nc * kernel * kernel * weight_element_bits_;
 }
 
 // A tile leaving through the PPU: the output buffer read once, one PPU evaluation per value.
-void store_tile(const Sizes& z, const TilePlan& tile, ComponentActions& a) {
+void ActivityCounter::tile_out(const TilePlan& tile, ComponentActions& a) const {
+  const Sizes& z = *z_;
   const double pixels = double(tile.nr) * tile.ncol, values = pixels * tile.mc;
   at(a, Component::output_buffer).bram_read_bits += pixels * z.tm * z.acc;
   Actions& ppu = at(a, Component::ppu);
@@ -107,21 +133,20 @@ void store_tile(const Sizes& z, const TilePlan& tile, ComponentActions& a) {
 }
 
 // A pooling or element-wise tile on the pooling / element-wise unit (per lane, as the rough
-// resource estimate of pool_eltwise builds it).
-void vector_tile(const Sizes& z, const Descriptor& d, const TilePlan& tile, const StepPlan& step,
-                 ComponentActions& a) {
+// resource estimate of pool_eltwise builds it): its lanes, its reads of the input buffer and
+// its writes of the output buffer.
+void ActivityCounter::vector_tile(const Descriptor& d, const TilePlan& tile, ComponentActions& a) const {
+  const Sizes& z = *z_;
   const double pixels = double(tile.nr) * tile.ncol, mc = tile.mc;
   Actions& pu = at(a, Component::pool_eltwise);
   Actions& in = at(a, Component::input_buffer);
   if (d.op == Op::eltwise) {
-    const double inputs = d.inputs;
     if (d.inputs == 2) {
       pu.lut_logic += mc * pixels * 4.0 * z.act;     // two alignment shifts
       pu.lut_add_bits += mc * pixels * (z.act + 1);  // the add
     }
     pu.ff_bits += mc * pixels * (z.act + 8);
-    in.bram_read_bits += inputs * mc * pixels * z.act;
-    in.bram_write_bits += inputs * double(step.window.elements()) * z.act;
+    in.bram_read_bits += double(d.inputs) * mc * pixels * z.act;
   } else {
     const double cycles = pixels * d.kernel * d.kernel;  // one window element per lane per cycle
     pu.lut_add_bits += mc * cycles * (z.act + 8);        // compare (max) or add (average)
@@ -129,12 +154,25 @@ void vector_tile(const Sizes& z, const Descriptor& d, const TilePlan& tile, cons
     // Average pooling divides by K^2 as a multiply by an 18-bit reciprocal on the lane's DSP.
     if (d.op == Op::avgpool) pu.dsp_operand_bits += mc * pixels * (z.act + 8 + 18);
     in.bram_read_bits += mc * cycles * z.act;
-    in.bram_write_bits += double(step.window.elements()) * z.act;
   }
   at(a, Component::output_buffer).bram_write_bits += pixels * z.tm * z.acc;
 }
 
-}  // namespace
+// Every DRAM byte crosses the interconnect and one DMA engine's realigner (each bus bit a
+// choice among the bus's bytes, lut6_for_inputs(bytes + log2 bytes) LUTs, and two registers:
+// docs/RESOURCES.md "DMA"). The controller takes the descriptor into its LUTRAM, then per step
+// its loop counters (twelve of 32 bits) and address generators (six of 48 bits) advance once.
+void ActivityCounter::pass_overhead(double steps, double dram_bytes, ComponentActions& a) const {
+  Actions& dma = at(a, Component::dma);
+  dma.lut_logic += dram_bytes * 8 * lut6_for_inputs(bus_bytes_ + clog2(bus_bytes_));
+  dma.ff_bits += dram_bytes * 8 * 2;
+  at(a, Component::interconnect).interconnect_bytes += dram_bytes;
+  at(a, Component::dram).dram_bytes += dram_bytes;
+  Actions& ctl = at(a, Component::controller);
+  ctl.ff_bits += kDescriptorBytes * 8.0;
+  ctl.lut_add_bits += steps * (12 * 32 + 6 * 48);
+  ctl.ff_bits += steps * (12 * 32 + 6 * 48);
+}
 
 const char* component_name(Component c) {
   static const char* names[kComponentCount] = {
@@ -162,37 +200,25 @@ bool Actions::any() const {
 
 ComponentActions count_pass_actions(const ArchSpec& arch, DspCounting counting, const Descriptor& d,
                                     const LayerPlan& plan, const LayerStats& stats) {
+  const ActivityCounter count(arch, counting);
   ComponentActions a{};
-  const Sizes z = sizes(arch, counting);
-  const uint32_t welem = d.op == Op::conv ? weight_element_bits(arch) : 0;
+  const uint32_t inputs = d.op == Op::eltwise ? d.inputs : 1;
   for (const TilePlan& tile : plan.tiles) {
     for (uint32_t s = tile.first_step; s < tile.first_step + tile.steps; ++s) {
-      if (d.op == Op::conv)
-        conv_step(z, d, plan, tile, plan.steps[s], welem, a);
-      else
-        vector_tile(z, d, tile, plan.steps[s], a);
+      const StepPlan& step = plan.steps[s];
+      count.input_fill(double(step.window.elements()) * inputs, a);
+      if (d.op != Op::conv) {
+        count.vector_tile(d, tile, a);
+        continue;
+      }
+      count.weight_fill(tile.mc, step.nc, d.kernel, a);
+      if (step.loads_bias) count.bias_registers(tile.mc, a);
+      for (uint32_t j = 0; j < plan.pieces; ++j) count.weight_preload(tile.mc, step.nc, a);
+      count.conv_issues(double(tile.nr) * tile.ncol * plan.pieces, tile.mc, step.nc, a);
     }
-    store_tile(z, tile, a);
+    count.tile_out(tile, a);
   }
-
-  // Every DRAM byte crosses the interconnect and one DMA engine's realigner (each bus bit a
-  // choice among the bus's bytes, lut6_for_inputs(bytes + log2 bytes) LUTs, and two
-  // registers: docs/RESOURCES.md "DMA"). The descriptor fetch is counted with them.
-  const double bytes = double(stats.dram_read_bytes + stats.dram_write_bytes);
-  const uint32_t bus_bytes = arch.dram.width_bytes;
-  Actions& dma = at(a, Component::dma);
-  dma.lut_logic += bytes * 8 * lut6_for_inputs(bus_bytes + clog2(bus_bytes));
-  dma.ff_bits += bytes * 8 * 2;
-  at(a, Component::interconnect).interconnect_bytes += bytes;
-  at(a, Component::dram).dram_bytes += bytes;
-
-  // Controller: the descriptor into its LUTRAM, then per step its loop counters (twelve of
-  // 32 bits) and address generators (six of 48 bits) advance once (docs/RESOURCES.md).
-  Actions& ctl = at(a, Component::controller);
-  ctl.ff_bits += kDescriptorBytes * 8.0;
-  const double steps = double(plan.steps.size());
-  ctl.lut_add_bits += steps * (12 * 32 + 6 * 48);
-  ctl.ff_bits += steps * (12 * 32 + 6 * 48);
+  count.pass_overhead(double(plan.steps.size()), double(stats.dram_read_bytes + stats.dram_write_bytes), a);
   return a;
 }
 

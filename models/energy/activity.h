@@ -1,10 +1,11 @@
 #pragma once
 // What each component of the machine does in one pass (one descriptor): the actions the energy
-// model (models/energy/energy.h) prices. Counted once per pass, at the pass's end, by the unit
-// that ran its plan (the controller in cycle mode, the fast machine in fast mode) from that
-// plan (models/control/layer_plan.h) and the pass's DRAM traffic (LayerStats), not per cycle:
-// the plan fixes every step's shape, so counting it is exact and costs nothing in the
-// simulation's hot path. The run returns the counts (SimResult::actions); the report prices
+// model (models/energy/energy.h) prices. In cycle mode each unit counts its own as they happen
+// (the compute unit its issues, preloads and bias loads, the load unit its buffer fills, the
+// store unit the tiles through the PPU, the controller the descriptor, its loop counters and
+// the pass's DRAM traffic), through an ActivityCounter; fast mode, fit and the sweeps' model
+// engine count them from the pass's plan (count_pass_actions), so the two modes' counts are a
+// check on each other. The run returns the counts (SimResult::actions); the report prices
 // them. Plain C++; docs/ENERGY.md explains each count.
 //
 // A component counts only what it does: lanes beyond a tile's output channels, elements beyond
@@ -13,6 +14,7 @@
 // is not modelled, docs/ENERGY.md).
 #include <array>
 #include <cstddef>
+#include <memory>
 
 #include "models/arch_spec.h"
 #include "models/control/layer_plan.h"
@@ -47,7 +49,41 @@ struct Actions {
 
 using ComponentActions = std::array<Actions, kComponentCount>;
 
-// Actions of one pass: the descriptor as the controller decoded it, the plan it ran and the
+// The price list of one machine: what each event a unit sees adds to the components' actions.
+class ActivityCounter {
+ public:
+  ActivityCounter(const ArchSpec& arch, DspCounting counting);
+  ~ActivityCounter();
+  // Compute unit: `issues` issues of one step on mc lanes and nc elements (products, adder
+  // trees, accumulators, the window unit, the input banks' and the accumulator word's reads
+  // and writes); one piece preloaded into mc x nc convolvers; a tile's bias registers; a
+  // pooling or element-wise tile.
+  void conv_issues(double issues, uint32_t mc, uint32_t nc, ComponentActions& a) const;
+  void weight_preload(uint32_t mc, uint32_t nc, ComponentActions& a) const;
+  void bias_registers(uint32_t mc, ComponentActions& a) const;
+  void vector_tile(const Descriptor& d, const TilePlan& tile, ComponentActions& a) const;
+  // Load unit: activations written into the input banks; a weight block of mc x nc kernels.
+  void input_fill(double elements, ComponentActions& a) const;
+  void weight_fill(uint32_t mc, uint32_t nc, uint32_t kernel, ComponentActions& a) const;
+  // Store unit: a tile read out through the PPU.
+  void tile_out(const TilePlan& tile, ComponentActions& a) const;
+  // Controller: the descriptor, the loop counters of `steps` steps, the pass's DRAM bytes
+  // through the DMA, the interconnect and the DRAM.
+  void pass_overhead(double steps, double dram_bytes, ComponentActions& a) const;
+
+  struct Sizes;
+
+ private:
+  std::unique_ptr<const Sizes> z_;
+  uint32_t weight_element_bits_, bus_bytes_;
+};
+
+// Adds every component's actions of `b` to `a`.
+inline void add_actions(ComponentActions& a, const ComponentActions& b) {
+  for (size_t i = 0; i < kComponentCount; ++i) a[i] += b[i];
+}
+
+// Actions of one pass from its plan: the descriptor as the controller decoded it, the plan it ran and the
 // pass's statistics (DRAM bytes, including the descriptor fetch). `counting` chooses the
 // structure priced: where the convolvers' adders are (docs/ENERGY.md).
 ComponentActions count_pass_actions(const ArchSpec& arch, DspCounting counting, const Descriptor& d,

@@ -22,7 +22,7 @@ void LoadUnit::run() {
   for (;;) {
     wait_until(layer.value_changed_event(), [&] { return layer.read().seq != job_.seq; });
     job_ = layer.read();
-    counts_.emplace_back();
+    passes_.emplace_back();
     const uint32_t steps = uint32_t(job_->plan.steps.size());
     for (uint32_t s = 0; s < steps; ++s) {
       const uint32_t h = s % 2;
@@ -80,13 +80,17 @@ void LoadUnit::finish_step(uint32_t s, uint64_t handed) {
   const uint32_t inputs = d.op == Op::eltwise ? d.inputs : 1;
   const uint32_t ab = act_bytes(env_.arch);
   input->fill(h, step.window, inputs, ab, st.bytes.data(), st.reads);
-  if (d.op == Op::conv && step.loads_bias) {
+  ComponentActions& acts = passes_.back().actions;
+  env_.activity.input_fill(double(step.window.elements()) * inputs, acts);
+  if (d.op == Op::conv) {
     const uint32_t lanes = env_.arch.pe_array.lanes;
-    weights->bias(h, st.bytes.data() + st.bias_at, std::min(lanes, job_->layout->out_per_group() - step.mt * lanes));
+    const uint32_t mc = std::min(lanes, job_->layout->out_per_group() - step.mt * lanes);
+    if (step.loads_bias) weights->bias(h, st.bytes.data() + st.bias_at, mc);
+    env_.activity.weight_fill(mc, step.nc, d.kernel, acts);
   }
   // The job ends after this cycle; busy cycles of overlapping jobs count once.
   const uint64_t end = env_.clock.now() + 1;
-  counts_.back().load_cycles += end - std::max(handed, std::min(busy_until_, end));
+  passes_.back().stats.load_cycles += end - std::max(handed, std::min(busy_until_, end));
   busy_until_ = end;
   filled_[h] = !filled_[h];
   in_filled[h].write(filled_[h]);
@@ -134,7 +138,7 @@ void StoreUnit::run() {
   for (;;) {
     wait_until(layer.value_changed_event(), [&] { return layer.read().seq != job_.seq; });
     job_ = layer.read();
-    counts_.emplace_back();
+    passes_.emplace_back();
     const uint32_t tiles = uint32_t(job_->plan.tiles.size());
     for (uint32_t t = 0; t < tiles; ++t) {
       const uint32_t h = t % 2;
@@ -143,7 +147,7 @@ void StoreUnit::run() {
       env_.mark(Sig::dma_wr_busy, 1);
       store_tile(t);
       env_.mark(Sig::dma_wr_busy, 0);
-      counts_.back().store_cycles += env_.clock.now() - start;
+      passes_.back().stats.store_cycles += env_.clock.now() - start;
       freed_[h] = !freed_[h];
       out_freed[h].write(freed_[h]);
       env_.mark(Sig::out_freed, freed_[0] | (freed_[1] << 1));
@@ -166,7 +170,8 @@ void StoreUnit::store_tile(uint32_t t) {
   const uint32_t ab = act_bytes(a);
   const size_t pixels = size_t(tile.nr) * tile.ncol;
   const bool whole_rows = tile.ncol == d.out_w;
-  uint64_t& sat = counts_.back().saturations;
+  uint64_t& sat = passes_.back().stats.saturations;
+  env_.activity.tile_out(tile, passes_.back().actions);
   bytes_.resize(size_t(tile.mc) * pixels * ab);
   uint8_t* dst = bytes_.data();
   for (uint32_t m = 0; m < tile.mc; ++m) {

@@ -31,8 +31,9 @@ class LoadUnit : public sc_core::sc_module {
   sc_core::sc_port<WeightFillPort> weights;
 
   LoadUnit(sc_core::sc_module_name name, UnitEnv& env, const DramTiming& timing);
-  // Per layer, in order: the cycles the read DMA was busy with this unit's jobs (load_cycles).
-  const std::vector<LayerStats>& counts() const { return counts_; }
+  // Per pass, in order: the cycles the read DMA was busy with this unit's jobs (load_cycles)
+  // and the buffers' fills.
+  const std::vector<UnitPass>& passes() const { return passes_; }
 
  private:
   void run();
@@ -47,7 +48,7 @@ class LoadUnit : public sc_core::sc_module {
   void plan_window(uint64_t base, const Window& w, uint32_t input, uint64_t& staged, Staging& st);
   UnitEnv& env_;
   LayerRegister job_;
-  std::vector<LayerStats> counts_;
+  std::vector<UnitPass> passes_;
 
  public:
   DmaEngine engine_;  // the read engine; its socket goes to the interconnect
@@ -69,15 +70,16 @@ class StoreUnit : public sc_core::sc_module {
   sc_core::sc_port<OutputDrainPort> output;             // the PPU reads a finished tile out
 
   StoreUnit(sc_core::sc_module_name name, UnitEnv& env, const DramTiming& timing);
-  // Per layer, in order: the write DMA's busy cycles (store_cycles) and the PPU's saturations.
-  const std::vector<LayerStats>& counts() const { return counts_; }
+  // Per pass, in order: the write DMA's busy cycles (store_cycles), the PPU's saturations and
+  // what the PPU and the output buffer's drain port did.
+  const std::vector<UnitPass>& passes() const { return passes_; }
 
  private:
   void run();
   void store_tile(uint32_t t);
   UnitEnv& env_;
   LayerRegister job_;
-  std::vector<LayerStats> counts_;
+  std::vector<UnitPass> passes_;
 
  public:
   DmaEngine engine_;  // the write engine; its socket goes to the interconnect

@@ -19,7 +19,8 @@ ComputeUnit::ComputeUnit(sc_core::sc_module_name name, UnitEnv& env)
 void ComputeUnit::start_layer() {
   const ArchSpec& a = env_.arch;
   job_ = layer.read();
-  counts_.emplace_back();
+  passes_.emplace_back();
+  step_issues_ = 0;
   const Descriptor& d = job_->desc;
   conv_ = d.op == Op::conv;
   const uint32_t in_latency = input->read_latency(), out_latency = output->read_latency();
@@ -68,7 +69,7 @@ void ComputeUnit::tick() {
   retire(now);
   const bool issued = conv_ ? issue_conv(now) : issue_vector(now);
   const bool preloaded = conv_ && preload(now);
-  LayerStats& st = counts_.back();
+  LayerStats& st = passes_.back().stats;
   if (issued || preloaded || inflight_ > 0) env_.progress();
   if (was_busy || issued || preloaded)
     ++st.compute_cycles;
@@ -127,6 +128,11 @@ void ComputeUnit::push(uint64_t now, uint32_t half, uint32_t pixel, bool first, 
 
 void ComputeUnit::finish_step(uint32_t step) {
   const uint32_t h = step % 2;
+  if (conv_) {
+    env_.activity.conv_issues(double(step_issues_), job_->plan.tiles[t_].mc, job_->plan.steps[step].nc,
+                              passes_.back().actions);
+    step_issues_ = 0;
+  }
   in_freed_state_[h] = !in_freed_state_[h];
   in_freed[h].write(in_freed_state_[h]);
   env_.mark(Sig::in_freed, in_freed_state_[0] | (in_freed_state_[1] << 1));
@@ -166,12 +172,14 @@ bool ComputeUnit::issue_conv(uint64_t now) {
     if (first_round) {  // the tile's accumulators and its bias, held beside them for the PPU
       out_started_[half] = !out_started_[half];
       output->start_tile(half, tile.mc, pixels, weights->contents(s_ % 2).bias);
+      env_.activity.bias_registers(tile.mc, passes_.back().actions);
       last_issue_.assign(pixels, 0);
     }
   }
   gather_window(s_, j_, px_);
   Slot& slot = ring_[now % depth_];
   array_->issue(window_.data(), slot.sums.data());
+  ++step_issues_;
   const bool last_step = s_ + 1 == tile.first_step + tile.steps;
   const bool last_of_step = j_ + 1 == pieces_ && px_ + 1 == pixels;
   push(now, half, px_, first_round, last_step && last_of_step);
@@ -195,6 +203,7 @@ bool ComputeUnit::preload(uint64_t now) {
     job_->layout->unpack(wh.block.data(), wh.mc, wh.nc, fields_);
   }
   array_->preload(fields_, wh.mc, wh.nc, job_->desc.kernel, pj_ / kp_, pj_ % kp_);
+  env_.activity.weight_preload(wh.mc, wh.nc, passes_.back().actions);
   shadow_full_ = true;
   shadow_ready_ = now + preload_cycles_;
   preload_busy_ = true;
@@ -216,6 +225,7 @@ bool ComputeUnit::issue_vector(uint64_t now) {
     out_started_[half] = !out_started_[half];
     OutputHalf& out = output->start_tile(half, tile.mc, tile.nr * tile.ncol, {});
     vector_.begin(job_->desc, tile, input->contents(half), out);
+    env_.activity.vector_tile(job_->desc, tile, passes_.back().actions);
   }
   vector_.cycle(i_);
   const bool last = i_ + 1 == vector_.issue_cycles();

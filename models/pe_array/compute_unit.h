@@ -36,8 +36,10 @@ class ComputeUnit : public sc_core::sc_module {
   sc_core::sc_port<OutputAccumulatePort> output;        // the accumulate stage
 
   ComputeUnit(sc_core::sc_module_name name, UnitEnv& env);
-  // Per layer, in order: the cycles this unit worked and waited (compute_cycles, stall_cycles).
-  const std::vector<LayerStats>& counts() const { return counts_; }
+  // Per pass, in order: the cycles this unit worked and waited (compute_cycles, stall_cycles)
+  // and what the PE array, the window unit, the pooling/element-wise unit and the buffers'
+  // compute-side ports did.
+  const std::vector<UnitPass>& passes() const { return passes_; }
 
  private:
   // One product (one issue) in flight through the array's pipeline.
@@ -67,7 +69,8 @@ class ComputeUnit : public sc_core::sc_module {
 
   UnitEnv& env_;
   LayerRegister job_;          // the layer in flight, as the layer register held it
-  std::vector<LayerStats> counts_;
+  std::vector<UnitPass> passes_;
+  uint64_t step_issues_ = 0;   // issues of the current step, priced when it ends
   std::unique_ptr<PeArray> array_;
   VectorDatapath vector_;
   bool sleeping_ = false;      // woken by an event between edges: act at the next edge

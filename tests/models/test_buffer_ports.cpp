@@ -40,7 +40,7 @@ void fill_ramp(InputBuffer& b, uint32_t half) {
 struct Bench {
   ArchSpec arch;
   VcdTrace trace{TraceOptions{}, 5000};
-  UnitEnv env{arch, trace};
+  UnitEnv env{arch, trace, DspCounting::synthesis};
   sc_core::sc_vector<sc_core::sc_signal<bool>> filled{"filled", 2}, freed{"freed", 2};
   template <class B>
   void bind(B& b) {
