@@ -51,6 +51,10 @@ struct NumericsSpec {
   uint32_t weight_bits = 3; // pow2: code width (sign + magnitude); fixed: two's complement
   uint32_t acc_bits = 48;   // accumulator width
   OverflowPolicy overflow = OverflowPolicy::saturate;
+  // Output-buffer entry bits above acc_bits, so that no pass's exact sum wraps inside the
+  // buffer (docs/ARCHITECTURE.md §6). Not a config key: the machine is built with what its
+  // network needs (network_guard_bits, models/control/layer_plan.h).
+  uint32_t acc_guard_bits = 0;
 };
 
 struct PpuSpec {

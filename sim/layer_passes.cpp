@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "models/control/layer_plan.h"
+
 namespace shiftsim::sim {
 
 using models::Descriptor;
@@ -75,6 +77,21 @@ std::vector<Descriptor> layer_pass_shapes(const quant::Layer& l, uint32_t layer_
       throw std::logic_error("layer " + l.name + ": no accelerator pass for a sequence layer");
   }
   return ds;
+}
+
+std::vector<Descriptor> network_pass_shapes(const quant::Network& net) {
+  // Shapes of every layer's output as the mapper sees them (flatten aliases its input).
+  auto shape_of = [&](int idx) { return idx == quant::kNetworkInput ? net.input : net.layers[size_t(idx)].out_shape; };
+  std::vector<Descriptor> out;
+  for (size_t li = 0; li < net.layers.size(); ++li)
+    for (const Descriptor& d : layer_pass_shapes(net.layers[li], uint32_t(li), shape_of)) out.push_back(d);
+  return out;
+}
+
+void size_output_entries(ArchConfig& cfg, const quant::Network& net) {
+  const uint32_t g = models::network_guard_bits(network_pass_shapes(net), cfg.arch);
+  cfg.arch.numerics.acc_guard_bits = g;
+  cfg.resources.acc_guard_bits = g;
 }
 
 }  // namespace shiftsim::sim

@@ -8,6 +8,7 @@
 
 #include "models/control/program.h"
 #include "quant/network.h"
+#include "sim/arch_config.h"
 
 namespace shiftsim::sim {
 
@@ -18,5 +19,13 @@ namespace shiftsim::sim {
 // shape of layer idx's output, or of the network input for quant::kNetworkInput.
 std::vector<models::Descriptor> layer_pass_shapes(const quant::Layer& l, uint32_t layer_id,
                                                   const std::function<quant::Shape(int)>& shape_of);
+
+// Every pass of the network, in program order.
+std::vector<models::Descriptor> network_pass_shapes(const quant::Network& net);
+
+// Sizes the machine's output-buffer entries for the network: the guard bits above acc_bits
+// that its largest exact sum needs (docs/ARCHITECTURE.md §6), in the arch (tiling) and in the
+// resource options (the resource model counts them).
+void size_output_entries(ArchConfig& cfg, const quant::Network& net);
 
 }  // namespace shiftsim::sim

@@ -29,6 +29,7 @@ Report build_report(const Prepared& p, const RunRequest& req, const RunOutcome& 
   r.act_bits = a.numerics.act_bits;
   r.weight_bits = a.numerics.weight_bits;
   r.acc_bits = a.numerics.acc_bits;
+  r.acc_guard_bits = a.numerics.acc_guard_bits;
   r.clock_mhz = a.clock_mhz;
   r.seed = req.seed;
   r.total_cycles = out.sim.total_cycles;
@@ -101,7 +102,8 @@ void write_report_json(const std::string& path, const Report& r) {
   j["arch"] = {{"name", r.arch_name}, {"file", r.arch_file}, {"kind", r.array_kind},
                {"lanes", r.lanes}, {"vector", r.vector}, {"kernel", r.kernel},
                {"clock_mhz", r.clock_mhz}, {"act_bits", r.act_bits},
-               {"weight_bits", r.weight_bits}, {"acc_bits", r.acc_bits}};
+               {"weight_bits", r.weight_bits}, {"acc_bits", r.acc_bits},
+               {"acc_guard_bits", r.acc_guard_bits}};
   j["network"] = {{"name", r.net_name}, {"file", r.net_file}, {"seed", r.seed}};
   j["mode"] = r.mode;
   j["cycles"] = {{"total", r.total_cycles}, {"accelerator", r.accelerator_cycles},

@@ -77,6 +77,7 @@ struct TestSetReport {
 struct Report {
   std::string arch_name, arch_file, array_kind, net_name, net_file, mode;
   uint32_t lanes = 0, vector = 0, kernel = 0, act_bits = 0, weight_bits = 0, acc_bits = 0;
+  uint32_t acc_guard_bits = 0;  // output entries' bits above acc_bits for this network
   double clock_mhz = 0;
   uint64_t seed = 0;
   uint64_t total_cycles = 0, accelerator_cycles = 0, host_cycles = 0;

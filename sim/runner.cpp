@@ -19,6 +19,7 @@
 #include "sim/report.h"
 #include "sim/test_set_run.h"
 #include "sim/energy_spec.h"
+#include "sim/layer_passes.h"
 #include "sim/resource_check.h"
 
 namespace shiftsim::sim {
@@ -110,6 +111,7 @@ Prepared prepare(const RunRequest& req, RunMachine machine) {
                        "sequence layers yet (shiftsim eval --model gives its accuracy through the "
                        "golden executor)");
     p.qn = quant::load_quantized_network(req.model_path);
+    size_output_entries(p.cfg, p.qn.net);
     check_model_fits_arch(p.qn, p.cfg.arch, req.model_path);
     check_work(p.qn.net, p.cfg, req, req.model_path);
     p.net_name = p.qn.net.name;
@@ -120,6 +122,7 @@ Prepared prepare(const RunRequest& req, RunMachine machine) {
     return p;
   }
   const quant::Network net = quant::load_network(req.net_path);                  // 2
+  size_output_entries(p.cfg, net);
   check_work(net, p.cfg, req, req.net_path);
   p.net_name = net.name;
   const quant::FloatNetwork fnet = quant::generate_weights(net, req.seed);       // 3
@@ -188,6 +191,8 @@ int run_command(const RunRequest& request) {
   RunMachine machine = load_run_machine(req);
   if (!req.allow_over_budget) require_fit(machine.cfg, estimate_use(machine.cfg));
   const Prepared p = prepare(req, std::move(machine));
+  // The output entries' guard bits for this network (size_output_entries) cost a little more.
+  if (!req.allow_over_budget && p.cfg.arch.numerics.acc_guard_bits > 0) require_fit(p.cfg, estimate_use(p.cfg));
   if (!p.input_warning.empty()) std::cerr << "shiftsim: warning: " << p.input_warning << "\n";
   const double prep = seconds_since(t0);
   const bool test_set = req.test_images > 0;

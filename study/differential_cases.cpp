@@ -4,7 +4,9 @@
 #include <stdexcept>
 
 #include "common/input_error.h"
+#include "models/control/layer_plan.h"
 #include "sim/arch_config.h"
+#include "sim/layer_passes.h"
 #include "study/differential_machine_gen.h"
 #include "study/differential_net_gen.h"
 
@@ -60,7 +62,9 @@ DiffCase draw_case(uint64_t seed, const CaseRanges& ranges, const std::string& a
     const DrawnNetwork n = draw_network(rng, ranges, "difftest-" + std::to_string(seed));
     const std::string base = arch_dir + "/" + m.base_file;
     ArchConfig cfg = load_or_bug(base, m.sets);
-    std::vector<models::Descriptor> passes = pass_shapes(n.net);
+    std::vector<models::Descriptor> passes = network_pass_shapes(n.net);
+    // The output entries' guard bits, as the run will size them (sim/layer_passes.h).
+    cfg.arch.numerics.acc_guard_bits = models::network_guard_bits(passes, cfg.arch);
     const std::string buffers = draw_buffers(rng, passes, cfg.arch, m.sets);
     if (!choose_all_tiles(passes, cfg.arch)) {
       ++rejected.buffer;

@@ -5,7 +5,6 @@
 
 #include "models/control/layer_plan.h"
 #include "models/pe_array/weight_layout.h"
-#include "sim/layer_passes.h"
 
 namespace shiftsim::sim {
 
@@ -26,14 +25,6 @@ uint32_t least_kib(Ok ok) {
   return lo;
 }
 }  // namespace
-
-std::vector<Descriptor> pass_shapes(const quant::Network& net) {
-  std::vector<Descriptor> passes;
-  auto shape_of = [&](int idx) { return idx == quant::kNetworkInput ? net.input : net.layers[size_t(idx)].out_shape; };
-  for (size_t li = 0; li < net.layers.size(); ++li)
-    for (const Descriptor& d : layer_pass_shapes(net.layers[li], uint32_t(li), shape_of)) passes.push_back(d);
-  return passes;
-}
 
 bool choose_all_tiles(std::vector<Descriptor>& passes, const models::ArchSpec& arch) {
   for (Descriptor& d : passes)

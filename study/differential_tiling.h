@@ -11,9 +11,6 @@
 
 namespace shiftsim::sim {
 
-// The network's passes as shapes, as the mapper builds them (sim/layer_passes.h); no tiles yet.
-std::vector<models::Descriptor> pass_shapes(const quant::Network& net);
-
 // For one buffer (the others unbounded): the least KiB in which every pass's smallest tile fits,
 // and the least in which every pass's whole output is a single tile. Sizes between the two
 // change the tiling; below the first the mapper refuses the network.

@@ -5,6 +5,7 @@
 
 #include "common/input_error.h"
 #include "models/control/layer_plan.h"
+#include "sim/layer_passes.h"
 
 namespace shiftsim::sim {
 
@@ -45,6 +46,7 @@ PointPlan plan_point(const SweepSpec& spec, const SweepPoint& p, const std::vect
   PointPlan plan;
   try {
     plan.cfg = load_arch(spec.base, p.sets(spec));
+    size_output_entries(plan.cfg, nets.at(p.network).net);  // as the run will (sim/layer_passes.h)
     plan.use = estimate_use(plan.cfg);
     plan.arch_valid = true;
   } catch (const InputError& e) {

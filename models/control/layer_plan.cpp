@@ -3,12 +3,24 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "models/int_math.h"
+#include "models/pe_array/array_kind.h"
 #include "models/pe_array/weight_layout.h"
 
 namespace shiftsim::models {
 
 uint32_t act_bytes(const ArchSpec& arch) { return arch.numerics.act_bits <= 8 ? 1 : 2; }
-uint32_t acc_bytes(const ArchSpec& arch) { return (arch.numerics.acc_bits + 7) / 8; }
+uint32_t acc_bytes(const ArchSpec& arch) {
+  return (arch.numerics.acc_bits + arch.numerics.acc_guard_bits + 7) / 8;
+}
+
+uint32_t guard_bits_for(const Descriptor& d, const ArchSpec& arch) {
+  if (d.op != Op::conv) return 0;
+  const uint64_t terms = uint64_t(d.in_c / std::max(1u, d.groups)) * d.kernel * d.kernel;
+  const uint32_t need =
+      array_kind_model(arch).product_bits(arch.numerics.act_bits, arch.numerics.weight_bits) + clog2(terms);
+  return need > arch.numerics.acc_bits ? need - arch.numerics.acc_bits : 0;
+}
 
 namespace {
 uint32_t ceil_div(uint32_t a, uint32_t b) { return (a + b - 1) / b; }

@@ -63,7 +63,19 @@ struct LayerPlan {
 };
 
 uint32_t act_bytes(const ArchSpec& arch);
+// Bytes of one output-buffer entry: acc_bits and the guard bits above them, rounded up.
 uint32_t acc_bytes(const ArchSpec& arch);
+// Guard bits above acc_bits that the exact sum of conv/fc pass d needs: the product's width
+// plus ceil(log2(C/groups x K^2)) (a sum of n values of b bits needs b + ceil(log2 n)), less
+// acc_bits; 0 when acc_bits holds it, and for passes without products.
+uint32_t guard_bits_for(const Descriptor& d, const ArchSpec& arch);
+// The most any of the passes needs: the guard bits of a machine built for them.
+template <class Passes>
+uint32_t network_guard_bits(const Passes& passes, const ArchSpec& arch) {
+  uint32_t g = 0;
+  for (const Descriptor& d : passes) g = std::max(g, guard_bits_for(d, arch));
+  return g;
+}
 
 // Largest tile (full rows first) whose input, weight and output blocks each fit one half of
 // their double buffer. Sets d.tile_rows and d.tile_cols; returns an empty string on success or

@@ -134,8 +134,12 @@ TEST_CASE("accumulator saturation and wrap are counted and bit-exact") {
   const std::string net = conv_net(16, 8, 8, 3, 1, 1, 1, false);
   const auto sat = check_case({"sat", net.c_str(), {"numerics.acc_bits=32"}}, "vpe16_zcu102");
   CHECK(sat["saturations"].get<uint64_t>() > 0);
+  // The exact sum of 16 x 3 x 3 products of 16 x 16 bits needs 32 + 8 bits: the output
+  // entries carry 8 guard bits above the 32-bit accumulator (the PPU saturates to 32).
+  CHECK(sat["arch"]["acc_guard_bits"] == 8);
   const auto wide = check_case({"wide", net.c_str(), {}}, "vpe16_zcu102");
   CHECK(wide["saturations"].get<uint64_t>() == 0);
+  CHECK(wide["arch"]["acc_guard_bits"] == 0);
   check_case({"wrap", net.c_str(), {"numerics.acc_bits=32", "numerics.overflow=wrap"}}, "vpe16_zcu102");
 }
 

@@ -144,6 +144,54 @@ TEST_CASE("tiling takes whole rows first and respects every buffer half") {
   CHECK(choose_tiles(d, a).find("weight buffer") != std::string::npos);
 }
 
+TEST_CASE("output entries carry the guard bits a pass's exact sum needs, and tiling counts them") {
+  ArchSpec a;  // svpe 32 x 8, k 3, 16-bit activations, 3-bit codes: products of 16 + 2 + 1 = 19 bits
+  Descriptor d;
+  d.op = Op::conv;
+  d.in_c = 256;
+  d.in_h = d.in_w = 13;
+  d.out_c = 384;
+  d.out_h = d.out_w = 13;
+  d.kernel = 3;
+  d.pad = 1;
+  // 256 x 9 = 2304 terms: 19 + 12 = 31 bits, inside 48; inside 32; 1 bit over 30.
+  CHECK(guard_bits_for(d, a) == 0);
+  a.numerics.acc_bits = 32;
+  CHECK(guard_bits_for(d, a) == 0);
+  a.numerics.acc_bits = 30;
+  CHECK(guard_bits_for(d, a) == 1);
+  d.groups = 2;  // 128 x 9 = 1152 terms: 19 + 11 = 30
+  CHECK(guard_bits_for(d, a) == 0);
+  Descriptor pool = d;
+  pool.op = Op::maxpool;
+  CHECK(guard_bits_for(pool, a) == 0);
+  // fc 9216 -> 4096 on 16 x 16-bit VPE products (32 bits): 32 + 14 = 46 bits.
+  ArchSpec v;
+  v.pe_array.kind = ArrayKind::vpe;
+  v.numerics.weight_bits = 16;
+  v.numerics.acc_bits = 32;
+  Descriptor fc;
+  fc.op = Op::conv;
+  fc.in_c = 9216;
+  fc.in_h = fc.in_w = fc.out_h = fc.out_w = 1;
+  fc.out_c = 4096;
+  CHECK(guard_bits_for(fc, v) == 14);
+  CHECK(network_guard_bits(std::vector<Descriptor>{d, pool, fc}, v) == 14);
+  // The entries grow from 4 to 6 bytes, and an output-bound tile shrinks with them:
+  // 32 lanes x Tr x 13 x bytes <= 16 KiB gives Tr = 9 at 4 bytes, 6 at 6 bytes.
+  a = ArchSpec{};
+  a.numerics.acc_bits = 32;
+  a.buffers.output_kib = 16;
+  d.groups = 1;
+  REQUIRE(choose_tiles(d, a).empty());
+  CHECK(acc_bytes(a) == 4);
+  CHECK(d.tile_rows == 9);
+  a.numerics.acc_guard_bits = 14;
+  REQUIRE(choose_tiles(d, a).empty());
+  CHECK(acc_bytes(a) == 6);
+  CHECK(d.tile_rows == 6);
+}
+
 TEST_CASE("layer plan: steps per tile and step cycles from the contract") {
   ArchSpec a;
   Descriptor d;
