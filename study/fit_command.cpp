@@ -13,6 +13,7 @@
 #include "sim/arch_config.h"
 #include "sim/device.h"
 #include "study/fit_arch_json.h"
+#include "models/control/layer_plan.h"
 #include "study/fit_passes.h"
 #include "study/fit_search.h"
 
@@ -123,6 +124,10 @@ int fit_command(const FitRequest& req, const std::string& argv0) {
   opt.network_objective = whole;
 
   const std::vector<FitPass> passes = fit_passes(net);
+  // Output entries with the guard bits this network's exact sums need, as a run sizes them.
+  std::vector<models::Descriptor> shapes;
+  for (const FitPass& p : passes) shapes.push_back(p.desc);
+  opt.base.numerics.acc_guard_bits = models::network_guard_bits(shapes, opt.base);
   const FitResult res = fit_search(passes, net.layers.size(), opt);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
