@@ -7,8 +7,11 @@
 namespace shiftsim::models {
 
 // Each buffer is two halves of buffers.*_kib (docs/ARCHITECTURE.md §5).
-Resources input_buffer(const ArchSpec& spec, const ResourceOptions& opt = {});   // k x k banks
-Resources weight_buffer(const ArchSpec& spec, const ResourceOptions& opt = {});  // an array weight set wide
-Resources output_buffer(const ArchSpec& spec, const ResourceOptions& opt = {});  // Tm entries wide
+// Input: k x k banks, each Tn activations wide.
+Resources input_buffer(const ArchSpec& spec, const ResourceOptions& opt = {});
+// Weights: one word holds the whole array's weight set (Tm Tn k^2 weights).
+Resources weight_buffer(const ArchSpec& spec, const ResourceOptions& opt = {});
+// Output: one word holds a pixel's Tm accumulator entries.
+Resources output_buffer(const ArchSpec& spec, const ResourceOptions& opt = {});
 
 }  // namespace shiftsim::models

@@ -2,13 +2,14 @@
 // FPGA resources: what every block's count is made of. The Resources type (DSP48E2 slices,
 // LUTs, flip-flops, BRAM36 and URAM288), the counting options, and the calibrated building
 // blocks and memories that the blocks of the machine are built from. Each block counts
-// itself beside its model (models/pe_array/pe_array_resources.h, models/buffers/
-// buffer_resources.h, models/postproc/postproc_resources.h, models/memory/
-// memory_resources.h, models/control/controller_resources.h); machine_resources.h lists
-// them and sums them. Plain C++, no SystemC. Every formula and constant is explained, with
-// its source, in docs/RESOURCES.md; the datapath blocks (products, adder tree, accumulator,
-// PPU lane) are calibrated against Yosys 0.23 `synth_xilinx -family xcup` on the Verilog in
-// tests/resources/, and tests/models/test_resources.cpp holds them within 20% of it.
+// itself beside its model (models/pe_array/pe_array_resources.h,
+// models/buffers/buffer_resources.h, models/postproc/postproc_resources.h,
+// models/memory/memory_resources.h, models/control/controller_resources.h);
+// models/machine_resources.h lists them and sums them. Plain C++, no SystemC. Every formula
+// and constant is explained, with its source, in docs/RESOURCES.md; the datapath blocks
+// (products, adder tree, accumulator, PPU lane) are calibrated against Yosys 0.23
+// `synth_xilinx -family xcup` on the Verilog in tests/resources/, and
+// tests/models/test_resources.cpp holds them within 20% of it.
 //
 // Counting convention (docs/RESOURCES.md "Counting"): `lut` counts LUT1..LUT6, LUT6_2 and
 // INV cells and LUTs used as shift registers (SRL16E/SRLC32E), as Vivado's "CLB LUTs" does;

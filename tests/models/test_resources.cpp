@@ -10,11 +10,11 @@
 #include <catch2/catch.hpp>
 
 #include "models/buffers/buffer_resources.h"
+#include "models/machine_resources.h"
 #include "models/pe_array/pe_array_resources.h"
 #include "models/pe_array/svpe_kind.h"
 #include "models/pe_array/vpe_kind.h"
 #include "models/postproc/postproc_resources.h"
-#include "models/resources/machine_resources.h"
 #include "models/resources/resources.h"
 #include "tests/models/yosys_runner.h"
 

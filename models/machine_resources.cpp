@@ -1,6 +1,6 @@
 // The machine's resources: the blocks listed, each counting itself beside its model, and
 // their sum. docs/RESOURCES.md explains every block's formula and gives its source.
-#include "models/resources/machine_resources.h"
+#include "models/machine_resources.h"
 
 #include "models/buffers/buffer_resources.h"
 #include "models/control/controller_resources.h"

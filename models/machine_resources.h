@@ -2,7 +2,8 @@
 // The machine's resources: every block's own count (models/pe_array/pe_array_resources.h,
 // models/buffers/buffer_resources.h, models/postproc/postproc_resources.h,
 // models/memory/memory_resources.h, models/control/controller_resources.h), listed and
-// summed. Plain C++, no SystemC.
+// summed. It sits beside the top module (accelerator.h), above the blocks it lists; what
+// the blocks' counts share is in models/resources/. Plain C++, no SystemC.
 #include <string>
 #include <vector>
 
