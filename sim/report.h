@@ -39,7 +39,7 @@ struct LayerReport {
   double power_w = 0, gops = 0, gops_per_w = 0;
 };
 
-// One component's resources (models/resources/resources.h), as the report shows them.
+// One component's resources (models/machine_resources.h), as the report shows them.
 struct ResourceLine {
   std::string name, basis;
   models::Resources use;

@@ -1,4 +1,4 @@
-// The report's resource section: every component of the machine (models/resources/resources.h) and the
+// The report's resource section: every component of the machine (models/machine_resources.h) and the
 // total, in numbers and as a share of the device the arch config names.
 #include <cmath>
 #include <cstdio>

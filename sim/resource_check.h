@@ -1,11 +1,11 @@
 #pragma once
-// What a machine costs on its device (models/resources/resources.h against the arch config's device),
+// What a machine costs on its device (models/machine_resources.h against the arch config's device),
 // and the start-of-run check that refuses a machine that does not fit (DESIGN.md
 // "Configuration": rejected with the resource, the need and the budget).
 #include <string>
 #include <vector>
 
-#include "models/resources/resources.h"
+#include "models/machine_resources.h"
 #include "sim/arch_config.h"
 
 namespace shiftsim::sim {

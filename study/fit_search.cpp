@@ -8,8 +8,10 @@
 #include <tuple>
 
 #include "common/input_error.h"
+#include "models/buffers/buffer_resources.h"
 #include "models/int_math.h"
 #include "models/control/layer_plan.h"
+#include "models/machine_resources.h"
 #include "models/pe_array/array_kind.h"
 #include "models/pe_array/weight_layout.h"
 

@@ -174,7 +174,7 @@ Table resource_table(const Exp1Input& in) {
     }
     if (synth_src != "run report")
       t.notes.push_back(d->key + ": the run report has no resource section; the synthesis column "
-                        "comes from the same resource model (models/resources/resources.h) evaluated here.");
+                        "comes from the same resource model (models/machine_resources.h) evaluated here.");
   }
   t.notes.push_back("Synthesis counting: DSPs as synthesis maps them (one per VPE product, none per "
                     "SVPE shift). n-BQ-NN counting: the paper's (k^2 + k) DSPs per VPE convolver and "

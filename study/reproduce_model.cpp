@@ -1,5 +1,7 @@
 #include "study/reproduce_model.h"
 
+#include "models/machine_resources.h"
+#include "models/pe_array/pe_array_resources.h"
 #include "sim/arch_config.h"
 
 namespace shiftsim::sim {

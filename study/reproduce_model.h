@@ -1,5 +1,5 @@
 #pragma once
-// The resource model (models/resources/resources.h) evaluated in this process for the reproduction's
+// The resource model (models/machine_resources.h) evaluated in this process for the reproduction's
 // design points, for what a run report does not carry: the n-BQ-NN paper's DSP counting next
 // to the synthesis one, one convolver for Table VII, and the fit check of hand-sized arrays.
 #include <string>

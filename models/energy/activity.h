@@ -24,7 +24,7 @@
 
 namespace shiftsim::models {
 
-// Components as models/resources/resources.h names them, plus the DRAM outside the FPGA.
+// Components as models/machine_resources.h names them, plus the DRAM outside the FPGA.
 enum class Component : size_t {
   pe_array, window, input_buffer, weight_buffer, output_buffer, ppu, pool_eltwise, dma,
   controller, interconnect, dram,

@@ -1,9 +1,14 @@
 #pragma once
-// FPGA resource model: DSP48E2 slices, LUTs, flip-flops, BRAM36 and URAM288 per component of
-// the accelerator (docs/ARCHITECTURE.md), as functions of ArchSpec. Plain C++, no SystemC.
-// Every formula and constant is explained, with its source, in docs/RESOURCES.md; the
-// datapath blocks (products, adder tree, accumulator, PPU lane) are calibrated against Yosys
-// 0.23 `synth_xilinx -family xcup` on the Verilog in tests/resources/, and
+// FPGA resources: what every block's count is made of. The Resources type (DSP48E2 slices,
+// LUTs, flip-flops, BRAM36 and URAM288), the counting options, and the calibrated building
+// blocks and memories that the blocks of the machine are built from. Each block counts
+// itself beside its model (models/pe_array/pe_array_resources.h,
+// models/buffers/buffer_resources.h, models/postproc/postproc_resources.h,
+// models/memory/memory_resources.h, models/control/controller_resources.h);
+// models/machine_resources.h lists them and sums them. Plain C++, no SystemC. Every formula
+// and constant is explained, with its source, in docs/RESOURCES.md; the datapath blocks
+// (products, adder tree, accumulator, PPU lane) are calibrated against Yosys 0.23
+// `synth_xilinx -family xcup` on the Verilog in tests/resources/, and
 // tests/models/test_resources.cpp holds them within 20% of it.
 //
 // Counting convention (docs/RESOURCES.md "Counting"): `lut` counts LUT1..LUT6, LUT6_2 and
@@ -13,8 +18,6 @@
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "models/arch_spec.h"
 
 namespace shiftsim::models {
 
@@ -105,35 +108,6 @@ uint32_t lut6_for_inputs(uint32_t inputs);
 double bram36_for(uint64_t width_bits, uint64_t depth);
 // URAM288 blocks (4K x 72, no other aspect ratio, UG573) for a width x depth memory.
 double uram_for(uint64_t width_bits, uint64_t depth);
-
-// ---- components of the accelerator -------------------------------------------------------
-
-// One lane's datapath as svpe_lane.v / vpe_lane.v build it: Tn*k*k products, the adder tree
-// and the accumulator (acc_bits + guard bits, at least the tree's output width).
-Resources lane_datapath(const ArchSpec& spec, const ResourceOptions& opt = {});
-
-struct ComponentResources {
-  std::string name;  // pe_array, window, input_buffer, ...
-  Resources use;
-  std::string basis;  // one line: how it is counted (calibrated / structural / rough)
-};
-
-// Every component of the machine with its resources; sum with total().
-std::vector<ComponentResources> estimate_resources(const ArchSpec& spec,
-                                                   const ResourceOptions& opt = {});
-Resources total(const std::vector<ComponentResources>& parts);
-
-// The components one by one.
-Resources pe_array(const ArchSpec& spec, const ResourceOptions& opt = {});
-Resources window_unit(const ArchSpec& spec);  // input banks -> Tn x k x k window registers
-Resources input_buffer(const ArchSpec& spec, const ResourceOptions& opt = {});
-Resources weight_buffer(const ArchSpec& spec, const ResourceOptions& opt = {});
-Resources output_buffer(const ArchSpec& spec, const ResourceOptions& opt = {});
-Resources ppu(const ArchSpec& spec, const ResourceOptions& opt = {});  // Tm PPU lanes
-Resources pool_eltwise(const ArchSpec& spec);                          // Tm lanes
-Resources dma(const ArchSpec& spec);                                   // load + store units
-Resources controller(const ArchSpec& spec);
-Resources interconnect(const ArchSpec& spec);
 
 // Resources of `need` above `budget`, one line each ("lut: need 300000, device has 274080").
 std::vector<std::string> over_budget(const Resources& need, const Resources& budget);

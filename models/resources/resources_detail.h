@@ -1,16 +1,35 @@
 #pragma once
-// Private to the resource model (models/resources/resources.cpp, models/resources/resources_blocks.cpp): argument
-// checks and the CLB facts both halves build on.
+// For the blocks' resource counts (the *_resources.cpp files beside each block's model), not
+// for their users: argument checks, the accumulator entry's width and the CLB facts they
+// all build on.
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 
+#include "models/arch_spec.h"
 #include "models/int_math.h"
 
 namespace shiftsim::models::resource_detail {
 
 inline void require(bool ok, const char* what) {
   if (!ok) throw std::invalid_argument(std::string("resource model: ") + what);
+}
+
+// The spec fields every block's count reads: the array's shape and the value widths. The
+// weight width's limits belong to the array kind; the PE array's count checks them
+// (models/pe_array/pe_array_resources.cpp).
+inline void check_shape(const ArchSpec& s) {
+  const PeArraySpec& pe = s.pe_array;
+  require(pe.lanes >= 1 && pe.vector >= 1 && pe.kernel >= 1, "lanes, vector, kernel must be >= 1");
+  require(s.numerics.act_bits >= 2 && s.numerics.act_bits <= 32, "act_bits must be 2..32");
+  require(s.numerics.acc_bits >= 2 && s.numerics.acc_bits <= 64, "acc_bits must be 2..64");
+}
+
+// An accumulator entry: acc_bits and the guard bits above them (docs/ARCHITECTURE.md §6),
+// what the lanes add into and the output buffer holds.
+// `guard_bits` is ResourceOptions::acc_guard_bits.
+inline uint32_t acc_entry_bits(const ArchSpec& s, uint32_t guard_bits) {
+  return s.numerics.acc_bits + guard_bits;
 }
 
 // CLB facts (AMD UG574, UltraScale Architecture CLB User Guide): a LUT6 has 6 inputs; an SRL

@@ -1,15 +1,20 @@
-// The resource model (models/resources/resources.h) against Yosys: the Verilog in tests/resources/ is
-// synthesized here by Yosys (`synth_xilinx -family xcup`, the Debian package) at a few
-// parameter points, and the model's LUT and FF estimates must lie within 20% of Yosys's
-// counts, its DSP count exactly (one documented gap on a 28 x 20 product). Points are
-// calibration (they set a model constant), held out (they set none) or DSP (a product Yosys
-// infers, DSP count only). Plus structural checks of the model. docs/RESOURCES.md
-// holds the comparison table this test writes to $SHIFTSIM_TEST_TMP/resources_yosys.md. The
-// Yosys runs themselves are in tests/models/yosys_runner.cpp.
+// The resource model (models/resources/ and each block's own count, the *_resources.h beside
+// its model) against Yosys: the Verilog in tests/resources/ is synthesized here by Yosys
+// (`synth_xilinx -family xcup`, the Debian package) at a few parameter points, and the
+// model's LUT and FF estimates must lie within 20% of Yosys's counts, its DSP count exactly
+// (one documented gap on a 28 x 20 product). Points are calibration (they set a model
+// constant), held out (they set none) or DSP (a product Yosys infers, DSP count only). Plus
+// structural checks of the model. docs/RESOURCES.md holds the comparison table this test
+// writes to $SHIFTSIM_TEST_TMP/resources_yosys.md. The Yosys runs themselves are in
+// tests/models/yosys_runner.cpp.
 #include <catch2/catch.hpp>
 
+#include "models/buffers/buffer_resources.h"
+#include "models/machine_resources.h"
+#include "models/pe_array/pe_array_resources.h"
 #include "models/pe_array/svpe_kind.h"
 #include "models/pe_array/vpe_kind.h"
+#include "models/postproc/postproc_resources.h"
 #include "models/resources/resources.h"
 #include "tests/models/yosys_runner.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "models/resources/resources.h"
+#include "models/machine_resources.h"
 #include "quant/network.h"
 #include "sim/arch_config.h"
 #include "study/fit_arch_json.h"

@@ -1,0 +1,40 @@
+// The machine's resources: the blocks listed, each counting itself beside its model, and
+// their sum. docs/RESOURCES.md explains every block's formula and gives its source.
+#include "models/machine_resources.h"
+
+#include "models/buffers/buffer_resources.h"
+#include "models/control/controller_resources.h"
+#include "models/memory/memory_resources.h"
+#include "models/pe_array/pe_array_resources.h"
+#include "models/postproc/postproc_resources.h"
+
+namespace shiftsim::models {
+
+std::vector<ComponentResources> estimate_resources(const ArchSpec& spec, const ResourceOptions& opt) {
+  const char* calibrated = "Yosys-calibrated blocks (products, adder tree, accumulator)";
+  std::vector<ComponentResources> parts;
+  parts.push_back({"pe_array", pe_array(spec, opt),
+                   std::string(calibrated) + " + weight and bias registers" +
+                       (opt.dsp_counting == DspCounting::nbqnn_paper
+                            ? "; DSPs as the n-BQ-NN paper counts them"
+                            : "")});
+  parts.push_back({"window", window_unit(spec), "structural estimate"});
+  parts.push_back({"input_buffer", input_buffer(spec, opt), "UG573 aspect ratios, k^2 banks"});
+  parts.push_back({"weight_buffer", weight_buffer(spec, opt),
+                   "UG573 aspect ratios, one array weight set per cycle"});
+  parts.push_back({"output_buffer", output_buffer(spec, opt), "UG573 aspect ratios, Tm lanes wide"});
+  parts.push_back({"ppu", ppu(spec, opt), "Yosys-calibrated (ppu_lane.v)"});
+  parts.push_back({"pool_eltwise", pool_eltwise(spec), "rough structural estimate"});
+  parts.push_back({"dma", dma(spec), "structural estimate"});
+  parts.push_back({"controller", controller(spec), "rough estimate"});
+  parts.push_back({"interconnect", interconnect(spec), "rough estimate"});
+  return parts;
+}
+
+Resources total(const std::vector<ComponentResources>& parts) {
+  Resources t;
+  for (const ComponentResources& p : parts) t += p.use;
+  return t;
+}
+
+}  // namespace shiftsim::models

@@ -1,0 +1,112 @@
+// The PE array's resources (lanes, weight and bias registers) and the window generator's.
+// docs/RESOURCES.md explains every formula and gives its source; the comments here name the
+// source of each constant. The products, adder tree and accumulator are Yosys-calibrated
+// (tests/resources/svpe_lane.v, vpe_lane.v; tests/models/test_resources.cpp holds the lane
+// within 20% of Yosys); the window unit is a structural estimate.
+#include "models/pe_array/pe_array_resources.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "models/pe_array/array_kind.h"
+#include "models/resources/resources_detail.h"
+
+namespace shiftsim::models {
+
+using namespace resource_detail;
+
+namespace {
+
+// The shape and widths, and the weight width against the limits the array kind declares.
+void check_spec(const ArchSpec& s) {
+  check_shape(s);
+  const ArrayKindModel& kind = array_kind_model(s);
+  if (s.numerics.weight_bits < kind.min_weight_bits() || s.numerics.weight_bits > kind.max_weight_bits())
+    throw std::invalid_argument(std::string("resource model: ") + kind.name() + " weight_bits must be " +
+                                std::to_string(kind.min_weight_bits()) + ".." +
+                                std::to_string(kind.max_weight_bits()) + ", got " +
+                                std::to_string(s.numerics.weight_bits));
+}
+
+uint32_t product_bits(const ArchSpec& s) {
+  return array_kind_model(s).product_bits(s.numerics.act_bits, s.numerics.weight_bits);
+}
+
+// Width of the adder tree's output: over Tn k^2 products (synthesis), or over Tn convolver
+// sums of product + ceil(log2 k^2) bits (n-BQ-NN count).
+uint32_t tree_out_bits(const ArchSpec& s, const ResourceOptions& opt) {
+  const PeArraySpec& pe = s.pe_array;
+  const uint32_t k2 = pe.kernel * pe.kernel;
+  return opt.dsp_counting == DspCounting::synthesis
+             ? adder_tree_bits(pe.vector * k2, product_bits(s))
+             : adder_tree_bits(pe.vector, product_bits(s) + clog2(k2));
+}
+
+// The lane's accumulator: acc_bits + guard bits, at least the tree's output.
+uint32_t lane_acc_bits(const ArchSpec& s, const ResourceOptions& opt) {
+  return std::max(acc_entry_bits(s, opt.acc_guard_bits), tree_out_bits(s, opt));
+}
+
+}  // namespace
+
+Resources lane_datapath(const ArchSpec& spec, const ResourceOptions& opt) {
+  check_spec(spec);
+  const PeArraySpec& pe = spec.pe_array;
+  const uint32_t a = spec.numerics.act_bits, w = spec.numerics.weight_bits;
+  const uint32_t k2 = pe.kernel * pe.kernel;
+  const uint32_t products = pe.vector * k2;
+  const ArrayKindModel& kind = array_kind_model(spec);
+  const uint32_t pw = product_bits(spec);
+  const Resources product = kind.product(a, w, pe.product_stages);
+  const bool fabric_regs = kind.product_register_in_fabric(pe.product_stages);
+
+  Resources r = product * double(products);
+  if (opt.dsp_counting == DspCounting::synthesis) {
+    r += adder_tree(products, pw, fabric_regs);
+  } else {
+    // n-BQ-NN count: each convolver's k^2 -> 1 reduction sits in k DSPs (Eqs. 35 and 44);
+    // the lane's tree then adds the Tn convolver sums.
+    r.dsp += double(pe.kernel) * pe.vector;
+    r += adder_tree(pe.vector, pw + clog2(k2), false);
+  }
+  r += accumulator(lane_acc_bits(spec, opt));
+  return r;
+}
+
+Resources pe_array(const ArchSpec& spec, const ResourceOptions& opt) {
+  check_spec(spec);
+  const PeArraySpec& pe = spec.pe_array;
+  const uint32_t products = pe.vector * pe.kernel * pe.kernel;
+  Resources lane = lane_datapath(spec, opt);
+  // Weight registers (docs/ARCHITECTURE.md §6: a convolver holds a piece's weights and loads
+  // the next piece's into a second register set), in fabric FFs or inside the DSPs.
+  lane.ff += products * array_kind_model(spec).weight_register_ffs(spec.numerics.weight_bits);
+  // Bias: a tile's first step starts the accumulators at the bias (models/memory/load_store_units.cpp): one
+  // acc-wide bias register per lane and a 2:1 multiplexer in front of the accumulator.
+  const uint32_t acc = lane_acc_bits(spec, opt);
+  lane.ff += acc;
+  lane.lut += acc;
+  return lane * double(pe.lanes);
+}
+
+Resources window_unit(const ArchSpec& spec) {
+  check_spec(spec);
+  const PeArraySpec& pe = spec.pe_array;
+  const uint32_t k = pe.kernel, k2 = k * k, a = spec.numerics.act_bits;
+  const double bits = double(pe.vector) * k2 * a;
+  Resources r;
+  // The input buffer's k x k banks (models/buffers/buffer_resources.cpp) hold a window's
+  // positions rotated by the window's origin (y0 mod k, x0 mod k); two rotations (rows, then
+  // columns) of k:1 multiplexers put them in order: per window bit, two functions of
+  // k + ceil(log2 k) inputs. Then one register per window bit, broadcast to all lanes. Per
+  // bank an address generator (row and column counters, 2 x 16 bits). Structural estimate,
+  // not calibrated.
+  if (k > 1) r.lut += 2.0 * lut6_for_inputs(k + clog2(k)) * bits;
+  r.ff += bits;
+  r.lut += 2.0 * 16 * k2;
+  r.ff += 2.0 * 16 * k2;
+  return r;
+}
+
+}  // namespace shiftsim::models
