@@ -23,7 +23,7 @@ std::vector<ComponentResources> estimate_resources(const ArchSpec& spec, const R
   parts.push_back({"weight_buffer", weight_buffer(spec, opt),
                    "UG573 aspect ratios, one array weight set per cycle"});
   parts.push_back({"output_buffer", output_buffer(spec, opt), "UG573 aspect ratios, Tm lanes wide"});
-  parts.push_back({"ppu", ppu(spec, opt), "Yosys-calibrated (ppu_lane.v)"});
+  parts.push_back({"ppu", ppu(spec), "Yosys-calibrated (ppu_lane.v)"});
   parts.push_back({"pool_eltwise", pool_eltwise(spec), "rough structural estimate"});
   parts.push_back({"dma", dma(spec), "structural estimate"});
   parts.push_back({"controller", controller(spec), "rough estimate"});

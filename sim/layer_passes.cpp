@@ -91,7 +91,6 @@ std::vector<Descriptor> network_pass_shapes(const quant::Network& net) {
 void size_output_entries(ArchConfig& cfg, const quant::Network& net) {
   const uint32_t g = models::network_guard_bits(network_pass_shapes(net), cfg.arch);
   cfg.arch.numerics.acc_guard_bits = g;
-  cfg.resources.acc_guard_bits = g;
 }
 
 }  // namespace shiftsim::sim

@@ -24,8 +24,8 @@ std::vector<models::Descriptor> layer_pass_shapes(const quant::Layer& l, uint32_
 std::vector<models::Descriptor> network_pass_shapes(const quant::Network& net);
 
 // Sizes the machine's output-buffer entries for the network: the guard bits above acc_bits
-// that its largest exact sum needs (docs/ARCHITECTURE.md §6), in the arch (tiling) and in the
-// resource options (the resource model counts them).
+// that its largest exact sum needs (docs/ARCHITECTURE.md §6); tiling and the resource model
+// read them from the arch.
 void size_output_entries(ArchConfig& cfg, const quant::Network& net);
 
 }  // namespace shiftsim::sim

@@ -59,7 +59,7 @@ Resources output_buffer(const ArchSpec& spec, const ResourceOptions& opt) {
   // each); every cycle each lane reads its entry and writes one back (a read port and a
   // write port: simple dual port). Capacity counts ceil(acc_bits/8) bytes per entry (§5).
   const uint32_t lanes = spec.pe_array.lanes;
-  const uint64_t width = uint64_t(lanes) * acc_entry_bits(spec, opt.acc_guard_bits);
+  const uint64_t width = uint64_t(lanes) * acc_entry_bits(spec);
   const uint64_t entry_bytes = ceil_div(spec.numerics.acc_bits, 8);
   const uint64_t depth = ceil_div(uint64_t(spec.buffers.output_kib) * 1024, lanes * entry_bytes);
   Resources half;

@@ -45,7 +45,7 @@ uint32_t tree_out_bits(const ArchSpec& s, const ResourceOptions& opt) {
 
 // The lane's accumulator: acc_bits + guard bits, at least the tree's output.
 uint32_t lane_acc_bits(const ArchSpec& s, const ResourceOptions& opt) {
-  return std::max(acc_entry_bits(s, opt.acc_guard_bits), tree_out_bits(s, opt));
+  return std::max(acc_entry_bits(s), tree_out_bits(s, opt));
 }
 
 }  // namespace

@@ -9,10 +9,10 @@ namespace shiftsim::models {
 
 using namespace resource_detail;
 
-Resources ppu(const ArchSpec& spec, const ResourceOptions& opt) {
+Resources ppu(const ArchSpec& spec) {
   check_shape(spec);
   // §8: one value per lane per cycle: Tm PPU lanes.
-  return ppu_lane(spec.numerics.acc_bits, opt.acc_guard_bits, spec.numerics.act_bits,
+  return ppu_lane(spec.numerics.acc_bits, spec.numerics.acc_guard_bits, spec.numerics.act_bits,
                   spec.ppu.latency_cycles) *
          double(spec.pe_array.lanes);
 }

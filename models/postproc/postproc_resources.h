@@ -7,7 +7,7 @@
 
 namespace shiftsim::models {
 
-Resources ppu(const ArchSpec& spec, const ResourceOptions& opt = {});  // Tm PPU lanes
+Resources ppu(const ArchSpec& spec);  // Tm PPU lanes
 Resources pool_eltwise(const ArchSpec& spec);                          // Tm lanes
 
 }  // namespace shiftsim::models

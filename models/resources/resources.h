@@ -72,10 +72,8 @@ struct ResourceOptions {
   DspCounting dsp_counting = DspCounting::synthesis;
   // Map the three buffers to URAM288 (4K x 72) instead of BRAM36; for devices with URAM.
   bool buffers_in_uram = false;
-  // Extra accumulator bits above acc_bits for exact accumulation inside the array
-  // (docs/ARCHITECTURE.md §6: ceil(log2(C K^2)) for a layer of C input channels and K x K
-  // kernels; the network decides it, so the caller passes it).
-  uint32_t acc_guard_bits = 0;
+  // The accumulator entries' guard bits above acc_bits are the machine's
+  // (NumericsSpec::acc_guard_bits, docs/ARCHITECTURE.md §6).
 };
 
 // ---- datapath building blocks; each matches a module in tests/resources/ -----------------

@@ -27,10 +27,7 @@ inline void check_shape(const ArchSpec& s) {
 
 // An accumulator entry: acc_bits and the guard bits above them (docs/ARCHITECTURE.md §6),
 // what the lanes add into and the output buffer holds.
-// `guard_bits` is ResourceOptions::acc_guard_bits.
-inline uint32_t acc_entry_bits(const ArchSpec& s, uint32_t guard_bits) {
-  return s.numerics.acc_bits + guard_bits;
-}
+inline uint32_t acc_entry_bits(const ArchSpec& s) { return s.numerics.acc_bits + s.numerics.acc_guard_bits; }
 
 // CLB facts (AMD UG574, UltraScale Architecture CLB User Guide): a LUT6 has 6 inputs; an SRL
 // (SRLC32E) is a LUT used as a shift register of up to 32 stages; RAM32M16 is 8 LUTs holding
