@@ -299,7 +299,12 @@ int main(int argc, char** argv) {
       return sim::sweep_command(sweep_req, argv[0]);
     }
     if (*describe) {
-      std::cout << sim::describe_arch_params();
+      // Said here, where a user looks up a default: leaving out a key, or a whole section
+      // ("ppu", "dram", "energy", ...), is not an error; it takes the defaults listed.
+      std::cout << "Every key without \"required\" may be left out, and so may a whole section (\"ppu\",\n"
+                   "\"dram\", \"host\", ...): it then takes the default listed here, silently. An unknown\n"
+                   "key is an error.\n\n"
+                << sim::describe_arch_params();
       return 0;
     }
   } catch (const InputError& e) {

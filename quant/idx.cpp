@@ -2,61 +2,97 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
 #include "common/input_error.h"
 #include "common/input_file.h"
 
 namespace shiftsim::quant {
 
 namespace {
-// Decompressed, Fashion-MNIST's largest file has 47 MB.
-constexpr size_t kMaxIdxBytes = size_t(1) << 30;
 
-// Whole file through zlib, which reads plain files unchanged.
-std::vector<uint8_t> read_all(const std::string& path) {
-  check_input_file(path, "IDX file", kMaxModelFileBytes);
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (!f) throw InputError(path + ": cannot open file");
-  std::vector<uint8_t> out;
-  uint8_t buf[1 << 16];
-  int n = 0;
-  while ((n = gzread(f, buf, sizeof buf)) > 0) {
-    out.insert(out.end(), buf, buf + n);
-    if (out.size() > kMaxIdxBytes) {
-      gzclose(f);
-      throw InputError(path + ": more than " + byte_size_text(kMaxIdxBytes) + " decompressed");
+// One IDX file, plain or gzip (zlib reads plain files unchanged), read header first: the sizes
+// it announces are checked against kMaxIdxBytes before any data is read, so that a header that
+// claims a huge (or, multiplied out, wrapping) size is refused at once, and only the data the
+// caller keeps is read.
+class IdxFile {
+ public:
+  IdxFile(const std::string& path, uint32_t magic, size_t dims, const char* kind) : path_(path) {
+    check_input_file(path, "IDX file", kMaxModelFileBytes);
+    f_.reset(gzopen(path.c_str(), "rb"));
+    if (!f_) throw InputError(path + ": cannot open file");
+    const std::string head = read(4 + 4 * dims);
+    if (head.size() < 4 + 4 * dims || be32(head, 0) != magic) {
+      char m[16];
+      std::snprintf(m, sizeof m, "0x%08x", magic);
+      throw InputError(path + ": not an IDX " + kind + " file (magic " + m + ")");
+    }
+    // Header and data, in 64 bits: three sizes of up to 2^32 - 1 overflow them; stop at the limit.
+    uint64_t total = 1;
+    for (size_t i = 0; i < dims; ++i) {
+      dims_.push_back(be32(head, 4 + 4 * i));
+      if (dims_.back() == 0) throw InputError(path + ": the header announces a size of 0");
+      if (total <= kMaxIdxBytes) total *= dims_.back();
+    }
+    if (total > kMaxIdxBytes - head.size()) {
+      std::string sizes;
+      for (uint32_t d : dims_) sizes += (sizes.empty() ? "" : " x ") + std::to_string(d);
+      throw InputError(path + ": the header announces " + sizes + " bytes of data: with the header, more than " +
+                       "the limit of " + byte_size_text(kMaxIdxBytes) + " for an IDX file");
     }
   }
-  const bool failed = n < 0;
-  gzclose(f);
-  if (failed) throw InputError(path + ": corrupt or truncated gzip data");
-  return out;
-}
+  const std::vector<uint32_t>& dims() const { return dims_; }
 
-uint32_t be32(const std::vector<uint8_t>& b, size_t at) {
-  return uint32_t(b[at]) << 24 | uint32_t(b[at + 1]) << 16 | uint32_t(b[at + 2]) << 8 | b[at + 3];
-}
+  // The next `n` bytes (fewer at the end of the data); memory grows with what the file holds,
+  // not with what its header claims.
+  std::string read(uint64_t n) {
+    std::string out;
+    char buf[1 << 16];
+    while (out.size() < n) {
+      const int got = gzread(f_.get(), buf, unsigned(std::min<uint64_t>(sizeof buf, n - out.size())));
+      if (got < 0) throw InputError(path_ + ": corrupt or truncated gzip data");
+      if (got == 0) break;
+      out.append(buf, size_t(got));
+    }
+    return out;
+  }
+
+  static uint32_t be32(const std::string& b, size_t at) {
+    const auto u = [&](size_t i) { return uint32_t(uint8_t(b[at + i])); };
+    return u(0) << 24 | u(1) << 16 | u(2) << 8 | u(3);
+  }
+
+ private:
+  std::string path_;
+  // Closed by the member's destructor, which also runs when the constructor throws.
+  std::unique_ptr<gzFile_s, int (*)(gzFile)> f_{nullptr, gzclose};
+  std::vector<uint32_t> dims_;
+};
+
 }  // namespace
 
 ImageSet read_idx(const std::string& images_path, const std::string& labels_path, size_t limit) {
-  const std::vector<uint8_t> img = read_all(images_path), lab = read_all(labels_path);
-  if (img.size() < 16 || be32(img, 0) != 0x00000803)
-    throw InputError(images_path + ": not an IDX image file (magic 0x00000803)");
-  if (lab.size() < 8 || be32(lab, 0) != 0x00000801)
-    throw InputError(labels_path + ": not an IDX label file (magic 0x00000801)");
-  const size_t n = be32(img, 4), rows = be32(img, 8), cols = be32(img, 12), nl = be32(lab, 4);
+  IdxFile img(images_path, 0x00000803, 3, "image");
+  IdxFile lab(labels_path, 0x00000801, 1, "label");
+  const size_t n = img.dims()[0], rows = img.dims()[1], cols = img.dims()[2], nl = lab.dims()[0];
   if (n != nl)
     throw InputError(images_path + ": " + std::to_string(n) + " images but " + labels_path +
                      " has " + std::to_string(nl) + " labels");
-  if (img.size() < 16 + n * rows * cols)
+  // Within the limit checked above, so no product below overflows and rows, cols fit an int.
+  const size_t keep = limit > 0 && limit < n ? limit : n;
+  const std::string pixels = img.read(keep * rows * cols);
+  if (pixels.size() < keep * rows * cols)
     throw InputError(images_path + ": truncated (" + std::to_string(n) + " images of " +
                      std::to_string(rows) + "x" + std::to_string(cols) + " announced)");
-  if (lab.size() < 8 + n) throw InputError(labels_path + ": truncated");
-  const size_t keep = limit > 0 && limit < n ? limit : n;
+  const std::string labels = lab.read(keep);
+  if (labels.size() < keep) throw InputError(labels_path + ": truncated");
   ImageSet s;
   s.rows = int(rows);
   s.cols = int(cols);
-  s.pixels.assign(img.begin() + 16, img.begin() + 16 + long(keep * rows * cols));
-  s.labels.assign(lab.begin() + 8, lab.begin() + 8 + long(keep));
+  s.pixels.assign(pixels.begin(), pixels.end());
+  s.labels.assign(labels.begin(), labels.end());
   for (uint8_t l : s.labels)
     if (l > 9) throw InputError(labels_path + ": label " + std::to_string(l) + " is not 0..9");
   return s;

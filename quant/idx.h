@@ -15,11 +15,16 @@ struct ImageSet {
   const uint8_t* image(size_t i) const { return pixels.data() + i * size_t(rows) * cols; }
 };
 
+// The most an IDX file may hold, decompressed: its header and the data the header announces
+// (Fashion-MNIST's largest file has 47 MB). Checked on the header, before any data is read.
+constexpr uint64_t kMaxIdxBytes = uint64_t(1) << 30;
+
 constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 
 // Reads an images file and its labels file (gzip or plain, detected by content). Throws
-// InputError naming the file on a missing file, a bad magic number, truncation, or a count
-// mismatch between the two. `limit` > 0 keeps the first `limit` samples.
+// InputError naming the file on a missing file, a bad magic number, a size of 0 or over
+// kMaxIdxBytes in the header, truncation, or a count mismatch between the two. `limit` > 0 keeps
+// (and reads) the first `limit` samples.
 ImageSet read_idx(const std::string& images_path, const std::string& labels_path, size_t limit = 0);
 
 // "train" (60,000) or "test" (10,000) from `dir`.

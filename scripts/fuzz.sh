@@ -11,7 +11,7 @@ shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(fuzz_network_json fuzz_npy fuzz_model_file fuzz_onnx fuzz_arch_json fuzz_device_json
-           fuzz_energy_json fuzz_memory_json fuzz_sweep_json fuzz_figures_json)
+           fuzz_energy_json fuzz_memory_json fuzz_sweep_json fuzz_figures_json fuzz_idx)
 fi
 build="${FUZZ_BUILD_DIR:-build-fuzz}"
 mkdir -p "$build"

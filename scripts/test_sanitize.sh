@@ -17,7 +17,7 @@ if command -v clang++-14 > /dev/null &&
      clang++-14 -x c++ -fsanitize=fuzzer -o "$probe" - 2> /dev/null; then
   args+=(-DCMAKE_CXX_COMPILER=clang++-14 -DSHIFTSIM_FUZZ=ON)
   targets+=(fuzz_network_json fuzz_npy fuzz_model_file fuzz_onnx fuzz_arch_json fuzz_device_json
-            fuzz_energy_json fuzz_memory_json fuzz_sweep_json fuzz_figures_json)
+            fuzz_energy_json fuzz_memory_json fuzz_sweep_json fuzz_figures_json fuzz_idx)
 else
   echo "test_sanitize.sh: no clang++-14 with libFuzzer: fuzz targets not built (CTest reports fuzz.skipped)"
 fi

@@ -34,7 +34,8 @@ std::string find_config(const std::string& given, const char* default_rel, const
                         const char* option) {
   std::error_code ec;
   if (!given.empty()) {
-    if (!fs::is_regular_file(given, ec)) throw InputError(option + std::string(" ") + given + ": no such file");
+    // A device, FIFO or directory is refused by the reader, which says what it is.
+    if (!fs::exists(given, ec)) throw InputError(option + std::string(" ") + given + ": no such file");
     return given;
   }
   // Relative to the working directory, kept relative so that the outputs name repository paths.

@@ -115,6 +115,15 @@ TEST_CASE("a device or a FIFO given as a config file is refused without reading 
   expect_refusal(npy, "/dev/zero", "cannot read the .npy file: is a character device");
   const CliResult model = run_shiftsim({"run", "--arch", kArch, "--model", fifo}, dir);
   expect_refusal(model, fifo, "cannot read the quantized model: is a FIFO");
+  // reproduce's own files: said to be "no such file" before.
+  const CliResult figures = run_shiftsim({"reproduce", "--quick", "--figures", "/dev/zero", "--out", dir + "/rep"}, dir);
+  expect_refusal(figures, "/dev/zero", "cannot read the JSON file: is a character device, not a regular file");
+  const CliResult exp2 = run_shiftsim({"reproduce", "--quick", "--experiment2", fifo, "--out", dir + "/rep"}, dir);
+  expect_refusal(exp2, fifo, "cannot read the JSON file: is a FIFO, not a regular file");
+  CHECK_FALSE(std::filesystem::exists(dir + "/rep"));
+  const CliResult missing = run_shiftsim({"reproduce", "--quick", "--figures", dir + "/none.json"}, dir);
+  CHECK(missing.code == 2);
+  CHECK(missing.err.find("--figures " + dir + "/none.json: no such file") != std::string::npos);
 }
 
 TEST_CASE("a JSON file at the size limit is read and one byte over is refused before reading") {
