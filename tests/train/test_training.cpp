@@ -96,6 +96,10 @@ std::vector<Tensor<float>> reference_forward(const FloatNetwork& f, const Tensor
           for (float v : in(k).data) y.data[at++] = v;
         break;
       }
+      case LayerType::lstm:
+      case LayerType::gru:
+      case LayerType::embedding:
+        FAIL("a sequence layer in a CNN training test");
     }
     if (l.relu || l.type == LayerType::relu)
       for (float& v : y.data) v = std::max(v, 0.0f);
