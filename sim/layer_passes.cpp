@@ -83,8 +83,12 @@ std::vector<Descriptor> network_pass_shapes(const quant::Network& net) {
   // Shapes of every layer's output as the mapper sees them (flatten aliases its input).
   auto shape_of = [&](int idx) { return idx == quant::kNetworkInput ? net.input : net.layers[size_t(idx)].out_shape; };
   std::vector<Descriptor> out;
-  for (size_t li = 0; li < net.layers.size(); ++li)
+  for (size_t li = 0; li < net.layers.size(); ++li) {
+    const LayerType t = net.layers[li].type;
+    // Sequence layers have no pass; the run refuses them with its own message.
+    if (t == LayerType::lstm || t == LayerType::gru || t == LayerType::embedding) continue;
     for (const Descriptor& d : layer_pass_shapes(net.layers[li], uint32_t(li), shape_of)) out.push_back(d);
+  }
   return out;
 }
 

@@ -20,7 +20,7 @@ namespace shiftsim::sim {
 std::vector<models::Descriptor> layer_pass_shapes(const quant::Layer& l, uint32_t layer_id,
                                                   const std::function<quant::Shape(int)>& shape_of);
 
-// Every pass of the network, in program order.
+// Every pass of the network, in program order (sequence layers have none).
 std::vector<models::Descriptor> network_pass_shapes(const quant::Network& net);
 
 // Sizes the machine's output-buffer entries for the network: the guard bits above acc_bits
