@@ -59,7 +59,7 @@ void FastTiming::end_job() {
     e.job(job_id_).done = job_handed_;
 }
 
-void FastTiming::serve(Engine& e, uint64_t issue) {
+bool FastTiming::serve(Engine& e, uint64_t issue) {
   const QueuedBurst& q = e.queue[e.head];
   const bool write = e.who == DramInitiator::store;
   const MemAccess a = memory_->access(write, issue, q.burst.addr, q.burst.bytes);
@@ -73,7 +73,8 @@ void FastTiming::serve(Engine& e, uint64_t issue) {
   e.ends[e.ring] = e.data_end;
   if (++e.ring == outstanding_) e.ring = 0;
   ++e.bursts;
-  if (q.last) job.done = e.data_end + 1;
+  const bool last = q.last;
+  if (last) job.done = e.data_end + 1;
   if (++e.head == e.queue.size()) {
     e.queue.clear();
     e.head = 0;
@@ -83,6 +84,7 @@ void FastTiming::serve(Engine& e, uint64_t issue) {
     e.queue.erase(e.queue.begin(), e.queue.begin() + std::ptrdiff_t(e.head));
     e.head = 0;
   }
+  return last;
 }
 
 bool FastTiming::serve_next() {
@@ -97,6 +99,19 @@ bool FastTiming::serve_next() {
   if (!best) return false;
   serve(*best, best_at);
   return true;
+}
+
+bool FastTiming::serve_to_job_end() {
+  for (;;) {
+    Engine* best = nullptr;
+    uint64_t best_at = kUnknown;
+    for (Engine* e : {&fetch_, &read_, &write_}) {
+      const uint64_t at = next_issue(*e);
+      if (at < best_at) best = e, best_at = at;
+    }
+    if (!best) return false;
+    if (serve(*best, best_at)) return true;
+  }
 }
 
 uint64_t FastTiming::finish(Engine& e, uint64_t id) {
@@ -260,7 +275,7 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
       mark(at, Sig::dma_wr_busy, 0);
       moved = true;
     }
-    if (!moved && !serve_next()) throw std::logic_error("fast timing: the units wait on each other");
+    if (!moved && !serve_to_job_end()) throw std::logic_error("fast timing: the units wait on each other");
   }
   st.compute_cycles = compute;
   st.stall_cycles = last_retire + 1 - t0 - compute;

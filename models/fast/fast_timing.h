@@ -125,8 +125,13 @@ class FastTiming {
   // Serves the burst that reaches the DRAM first (ties in the initiators' order, as the DRAM
   // target orders one cycle's requests). False when no engine has a burst queued.
   bool serve_next();
-  // Issues the next queued burst of `e` in cycle `issue` (= next_issue(e)).
-  void serve(Engine& e, uint64_t issue);
+  // Serves bursts in arrival order until one ends its job (the only event the units wait
+  // on: a burst that is not its job's last changes nothing they can see, so serving the next
+  // one at once is what the units would have done). False when no engine has a burst queued.
+  bool serve_to_job_end();
+  // Issues the next queued burst of `e` in cycle `issue` (= next_issue(e)); true when it
+  // was its job's last.
+  bool serve(Engine& e, uint64_t issue);
   // Serves bursts in arrival order until job `id` of `e` is done; its done cycle.
   uint64_t finish(Engine& e, uint64_t id);
   void add_window(uint64_t base, const Descriptor& d, const Window& w);
