@@ -1,13 +1,11 @@
 #include "study/sweep_command.h"
 
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <thread>
 
 #include "common/atomic_file.h"
@@ -15,6 +13,7 @@
 #include "study/sweep_collect.h"
 #include "study/sweep_db.h"
 #include "study/sweep_evaluate.h"
+#include "study/sweep_parallel.h"
 #include "study/sweep_progress.h"
 #include "study/sweep_report.h"
 #include "study/sweep_slurm.h"
@@ -59,34 +58,18 @@ void evaluate_locally(const SweepRequest& req, const SweepSetup& s, SweepDb& db,
   child.work_dir = out + "/work";
   child.log_dir = out + "/logs";
   child.timeout_s = req.timeout_s;
-  std::atomic<size_t> next{0};
-  std::mutex mutex;
   SweepProgress progress(todo.size(), req.progress);
   size_t failed = 0;
-  std::string first_error;
   const auto t0 = std::chrono::steady_clock::now();
-  auto worker = [&]() {
-    for (;;) {
-      const size_t k = next++;
-      if (k >= todo.size()) return;
-      const SweepRow row = evaluate_point(s, todo[k], child);
-      std::lock_guard<std::mutex> lock(mutex);
-      try {
+  // A database that cannot be written stops the sweep.
+  evaluate_in_parallel(
+      todo, jobs, [&](size_t point) { return evaluate_point(s, point, child); },
+      [&](const SweepRow& row) {
         db.put(row);
-      } catch (const std::exception& e) {
-        if (first_error.empty()) first_error = e.what();
-        next = todo.size();  // a database that cannot be written stops the sweep
-        return;
-      }
-      failed += row.status == "failed";
-      progress.point_done(row.status == "failed");
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned w = 0; w < std::min<size_t>(jobs, std::max<size_t>(todo.size(), 1)); ++w) pool.emplace_back(worker);
-  for (std::thread& t : pool) t.join();
+        failed += row.status == "failed";
+        progress.point_done(row.status == "failed");
+      });
   progress.finish();
-  if (!first_error.empty()) throw InputError(first_error);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!todo.empty())
     std::printf("evaluated %zu points in %s (%.1f points/minute, %u at a time)%s\n", todo.size(),

@@ -1,14 +1,12 @@
 #include "study/sweep_task.h"
 
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
-#include <mutex>
 #include <set>
-#include <thread>
 
 #include "common/input_error.h"
 #include "study/sweep_evaluate.h"
+#include "study/sweep_parallel.h"
 #include "study/sweep_records.h"
 #include "study/sweep_slurm.h"
 
@@ -61,33 +59,19 @@ int run_sweep_task(const std::string& file, const std::string& batch_dir, long t
   child.timeout_s = b.timeout_s;
   fs::create_directories(child.work_dir, ec);
   fs::create_directories(child.log_dir, ec);
-  std::atomic<size_t> next{0};
-  std::mutex mutex;
-  std::string first_error;
-  auto worker = [&]() {
-    for (;;) {
-      const size_t n = next++;
-      if (n >= todo.size()) return;
-      SweepRow row = evaluate_point(s, todo[n], child);
-      row.finished_utc = utc_now();
-      std::lock_guard<std::mutex> lock(mutex);
-      try {
-        writer.append(row);
-      } catch (const std::exception& e) {
-        if (first_error.empty()) first_error = e.what();
-        next = todo.size();  // a result that cannot be kept stops the task
-        return;
-      }
-      std::printf("point %zu: %s in %.2f s%s%s\n", row.index, row.status.c_str(), row.wall_seconds,
-                  row.reason.empty() ? "" : ": ", row.reason.c_str());
-      std::fflush(stdout);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned w = 0; w < std::min<size_t>(std::max(1u, b.jobs), std::max<size_t>(todo.size(), 1)); ++w)
-    pool.emplace_back(worker);
-  for (std::thread& t : pool) t.join();
-  if (!first_error.empty()) throw InputError(first_error);
+  evaluate_in_parallel(
+      todo, b.jobs,
+      [&](size_t point) {
+        SweepRow row = evaluate_point(s, point, child);
+        row.finished_utc = utc_now();
+        return row;
+      },
+      [&](const SweepRow& row) {
+        writer.append(row);  // a result that cannot be kept stops the task
+        std::printf("point %zu: %s in %.2f s%s%s\n", row.index, row.status.c_str(), row.wall_seconds,
+                    row.reason.empty() ? "" : ": ", row.reason.c_str());
+        std::fflush(stdout);
+      });
   return 0;
 }
 

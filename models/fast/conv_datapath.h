@@ -22,7 +22,9 @@ class ConvDatapath {
  private:
   void run_scalar(const std::vector<int16_t>& values);
   void run_dot(const std::vector<int16_t>& values, size_t chunk);
+  void run_dot_narrow(const std::vector<int16_t>& values);
   void run_axpy(const std::vector<int16_t>& values, size_t chunk);
+  void run_axpy_narrow(const std::vector<int16_t>& values);
 
   const InputHalf* in_ = nullptr;
   OutputHalf* out_ = nullptr;

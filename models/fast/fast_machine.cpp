@@ -10,6 +10,7 @@
 #include "models/act_bytes.h"
 #include "models/buffers/buffers.h"
 #include "models/fast/conv_datapath.h"
+#include "models/fast/fc_datapath.h"
 #include "models/fast/fast_timing.h"
 #include "models/control/layer_plan.h"
 #include "models/postproc/ppu.h"
@@ -48,6 +49,7 @@ class PassData {
   PassData(const ArchSpec& arch, FastDram& dram) : arch_(arch), dram_(dram) {}
 
   void run(const Descriptor& d, const LayerPlan& plan, const WeightLayout* layout, uint64_t& saturations) {
+    if (run_fc(d, plan, layout, saturations)) return;
     for (const TilePlan& tile : plan.tiles) {
       const size_t pixels = size_t(tile.nr) * tile.ncol;
       for (uint32_t s = tile.first_step; s < tile.first_step + tile.steps; ++s) {
@@ -75,6 +77,29 @@ class PassData {
   }
 
  private:
+  // A fully connected pass (models/fast/fc_datapath.h): the input read once, each step only its
+  // weight block. Not when the pass's output could overwrite its input (the general path reads
+  // the input step by step, after earlier tiles' stores): false, and nothing done.
+  bool run_fc(const Descriptor& d, const LayerPlan& plan, const WeightLayout* layout, uint64_t& saturations) {
+    if (!layout || !FcDatapath::applies(d)) return false;
+    const uint64_t ab = act_bytes(arch_);
+    const uint64_t in_lo = d.in_addr, in_hi = d.in_addr + uint64_t(d.in_c) * ab;
+    const uint64_t out_lo = d.out_addr + uint64_t(d.out_c_offset) * ab, out_hi = out_lo + uint64_t(d.out_c) * ab;
+    if (in_lo < out_hi && out_lo < in_hi) return false;
+    if (!fc_.begin(arch_, d, *layout, dram_.at(d.in_addr, in_hi - in_lo))) return false;
+    for (const TilePlan& tile : plan.tiles) {
+      for (uint32_t s = tile.first_step; s < tile.first_step + tile.steps; ++s) {
+        const StepPlan& step = plan.steps[s];
+        if (s == tile.first_step) init_bias(d, step, tile, *layout, 1);
+        const uint32_t bytes = layout->block_bytes(step.group, step.mt, step.nt);
+        const uint8_t* block = dram_.at(d.weight_addr + layout->block_offset(step.group, step.mt, step.nt), bytes);
+        fc_.step(step, tile.mc, block, bytes, out_.acc.data());
+      }
+      store(d, tile, saturations);
+    }
+    return true;
+  }
+
   void gather(const Descriptor& d, uint64_t base, const Window& w, int16_t* dst) {
     const uint32_t ab = act_bytes(arch_);
     for_each_window_read(d, w, [&](int32_t c, int32_t chans, int32_t y, int32_t rows, int32_t xlo, int32_t cols) {
@@ -116,6 +141,7 @@ class PassData {
   const ArchSpec& arch_;
   FastDram& dram_;
   ConvDatapath conv_;
+  FcDatapath fc_;
   VectorDatapath vector_;
   InputHalf in_;
   OutputHalf out_;

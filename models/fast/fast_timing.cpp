@@ -16,10 +16,15 @@ constexpr uint64_t kDecode = 1;
 
 FastTiming::FastTiming(const ArchSpec& arch)
     : arch_(arch), dram_timing_(arch.dram, arch.clock_mhz), memory_(make_memory_timing(arch)),
-      depth_(pipeline_depth(arch)) {
+      depth_(pipeline_depth(arch)), outstanding_(arch.dma.outstanding),
+      max_burst_(dram_timing_.max_burst_bytes()), width_(dram_timing_.width_bytes()) {
+  const uint32_t width = dram_timing_.width_bytes();
+  width_pow2_ = width != 0 && (width & (width - 1)) == 0;
+  width_shift_ = width_pow2_ ? uint32_t(__builtin_ctz(width)) : 0;
   fetch_.who = DramInitiator::fetch;
   read_.who = DramInitiator::load;
   write_.who = DramInitiator::store;
+  for (Engine* e : {&fetch_, &read_, &write_}) e->ends.assign(outstanding_, 0);
 }
 
 uint32_t FastTiming::pipeline_depth(const ArchSpec& arch) {
@@ -31,56 +36,55 @@ uint32_t FastTiming::pipeline_depth(const ArchSpec& arch) {
   return b.input_read_latency + std::max(arch.pe_array.product_stages + tree, b.output_read_latency) + 1;
 }
 
-void FastTiming::add(uint64_t addr, uint64_t bytes) { dram_timing_.split(addr, bytes, bursts_); }
-
-size_t FastTiming::queue_job(Engine& e, uint64_t handed, uint64_t data_ready) {
-  Job job;
+uint64_t FastTiming::begin_job(Engine& e, uint64_t handed, uint64_t data_ready, uint64_t oldest) {
+  const uint64_t id = e.queued++;
+  if (id - oldest >= kJobRing) throw std::logic_error("fast timing: more DMA jobs in flight than the ring holds");
+  Job& job = e.job(id);
   job.handed = handed;
   job.data_ready = data_ready;
-  if (bursts_.empty()) job.done = handed;
-  e.jobs.push_back(job);
-  const size_t id = e.jobs.size() - 1;
-  const uint64_t width = dram_timing_.width_bytes();
-  uint64_t offset = 0;
-  for (size_t i = 0; i < bursts_.size(); ++i) {
-    const Burst& burst = bursts_[i];
-    const uint64_t beats = (burst.addr + burst.bytes - 1) / width - burst.addr / width + 1;
-    e.queue.push_back({burst, offset, beats, id, i + 1 == bursts_.size()});
-    offset += beats;
-  }
-  bursts_.clear();
+  job.done = kUnknown;
+  job_engine_ = &e;
+  job_id_ = id;
+  job_handed_ = handed;
+  job_beats_ = 0;
+  job_first_ = e.queue.size();
   return id;
 }
 
-uint64_t FastTiming::next_issue(const Engine& e) const {
-  if (e.queue.empty()) return kUnknown;
-  const uint64_t outstanding = arch_.dma.outstanding;
-  // The engine takes a job at the edge after it is handed; one request a cycle, each waiting
-  // for a free slot: the burst `outstanding` back has moved its data.
-  const uint64_t slot = e.bursts >= outstanding ? e.ends[e.bursts % outstanding] + 1 : 0;
-  return std::max({e.jobs[e.queue.front().job].handed + 1, e.last_issue + 1, slot});
+void FastTiming::end_job() {
+  Engine& e = *job_engine_;
+  if (e.queue.size() > job_first_)
+    e.queue.back().last = true;
+  else
+    e.job(job_id_).done = job_handed_;
 }
 
-void FastTiming::serve(Engine& e) {
-  const uint64_t issue = next_issue(e);
-  const QueuedBurst q = e.queue.front();
-  e.queue.pop_front();
-  const uint64_t outstanding = arch_.dma.outstanding;
-  if (e.ends.size() != outstanding) e.ends.assign(outstanding, 0);
+bool FastTiming::serve(Engine& e, uint64_t issue) {
+  const QueuedBurst& q = e.queue[e.head];
   const bool write = e.who == DramInitiator::store;
-  const Burst& burst = q.burst;
-  const uint64_t beats = q.beats;
-  const MemAccess a = memory_->access(write, issue, burst.addr, burst.bytes);
+  const MemAccess a = memory_->access(write, issue, q.burst.addr, q.burst.bytes);
   // Its beats follow the previous burst's on the data channel, once the DRAM has them (and,
   // writing, once the source has produced them); the last waits for the DRAM's last data.
-  Job& job = e.jobs[q.job];
+  Job& job = e.job(q.job);
   uint64_t first = std::max(a.first, e.data_end + 1);
   if (write) first = std::max(first, job.data_ready + q.offset);
-  e.data_end = std::max(first + beats - 1, a.last);
+  e.data_end = std::max(first + q.beats - 1, a.last);
   e.last_issue = issue;
-  e.ends[e.bursts % outstanding] = e.data_end;
+  e.ends[e.ring] = e.data_end;
+  if (++e.ring == outstanding_) e.ring = 0;
   ++e.bursts;
-  if (q.last) job.done = e.data_end + 1;
+  const bool last = q.last;
+  if (last) job.done = e.data_end + 1;
+  if (++e.head == e.queue.size()) {
+    e.queue.clear();
+    e.head = 0;
+  } else if (e.head >= 256 && 2 * e.head >= e.queue.size()) {
+    // An engine whose next job is queued before its last is served may never drain: drop the
+    // served bursts now and then (the few left move to the front).
+    e.queue.erase(e.queue.begin(), e.queue.begin() + std::ptrdiff_t(e.head));
+    e.head = 0;
+  }
+  return last;
 }
 
 bool FastTiming::serve_next() {
@@ -93,14 +97,27 @@ bool FastTiming::serve_next() {
     if (at < best_at) best = e, best_at = at;
   }
   if (!best) return false;
-  serve(*best);
+  serve(*best, best_at);
   return true;
 }
 
-uint64_t FastTiming::finish(Engine& e, size_t job) {
-  while (e.jobs[job].done == kUnknown)
+bool FastTiming::serve_to_job_end() {
+  for (;;) {
+    Engine* best = nullptr;
+    uint64_t best_at = kUnknown;
+    for (Engine* e : {&fetch_, &read_, &write_}) {
+      const uint64_t at = next_issue(*e);
+      if (at < best_at) best = e, best_at = at;
+    }
+    if (!best) return false;
+    if (serve(*best, best_at)) return true;
+  }
+}
+
+uint64_t FastTiming::finish(Engine& e, uint64_t id) {
+  while (e.job(id).done == kUnknown)
     if (!serve_next()) throw std::logic_error("fast timing: a DMA job that never ends");
-  return e.jobs[job].done;
+  return e.job(id).done;
 }
 
 void FastTiming::add_window(uint64_t base, const Descriptor& d, const Window& w) {
@@ -115,11 +132,13 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
                            uint64_t desc_at, uint64_t now, LayerStats& st) {
   const DramStats before = memory_->stats();
   const BufferSpec& buf = arch_.buffers;
-  for (Engine* e : {&fetch_, &read_, &write_}) e->jobs.clear();
+  for (Engine* e : {&fetch_, &read_, &write_}) e->queued = 0;
   st.start_cycle = now;
   // §3: the fetch, one decode cycle, the layer registers raised; the units act a cycle later.
+  const uint64_t fetch = begin_job(fetch_, now, 0, 0);
   add(desc_at, kDescriptorBytes);
-  const uint64_t t0 = finish(fetch_, queue_job(fetch_, now)) + kDecode + 1;
+  end_job();
+  const uint64_t t0 = finish(fetch_, fetch) + kDecode + 1;
   const uint32_t tm = arch_.pe_array.lanes, k = arch_.pe_array.kernel;
   const bool conv = d.op == Op::conv;
   // §6: pipeline depth, weight preload and accumulator hazard distances.
@@ -128,26 +147,14 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
   const uint64_t kp = (d.kernel + k - 1) / k, pieces = conv ? kp * kp : 1;
   const uint64_t ab = act_bytes(arch_);
   const size_t S = plan.steps.size(), T = plan.tiles.size();
-  PassState& ps = pass_;
-  ps.tile_of.resize(S);
-  for (size_t t = 0; t < T; ++t)
-    for (uint32_t s = 0; s < plan.tiles[t].steps; ++s) ps.tile_of[plan.tiles[t].first_step + s] = uint32_t(t);
-  // Every entry is written before it is read: no clearing needed.
-  ps.last_issue.resize(S);
-  ps.load_handed.resize(S);
-  ps.load_job.resize(S);
-  ps.tile_retire.resize(T);
-  ps.store_handed.resize(T);
-  ps.store_job.resize(T);
-  read_.jobs.reserve(S);
-  write_.jobs.reserve(T);
-  auto& tile_of = ps.tile_of;
-  auto& last_issue = ps.last_issue;
-  auto& load_handed = ps.load_handed;
-  auto& load_job = ps.load_job;
-  auto& tile_retire = ps.tile_retire;
-  auto& store_handed = ps.store_handed;
-  auto& store_job = ps.store_job;
+  // Per step, the last few steps' figures (rings of 4: loads run at most two steps ahead of
+  // the compute unit, which looks back two); load job s is read job s, store job t write job t.
+  constexpr size_t kSteps = 4;
+  uint64_t last_issue[kSteps] = {}, load_handed[kSteps] = {};
+  tile_retire_.resize(T);
+  store_handed_.resize(T);
+  auto& tile_retire = tile_retire_;
+  auto& store_handed = store_handed_;
   // The compute unit's state between steps: the last round's first issue and length.
   uint64_t round_start = 0, round_len = 0, busy_end = 0, compute = 0, last_retire = t0;
   uint64_t load_busy_until = 0;
@@ -156,10 +163,11 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
     if (to + 1 > from) compute += to + 1 - from;
     busy_end = std::max(busy_end, to + 1);
   };
-  auto store_end = [&](size_t t) { return write_.jobs[store_job[t]].done; };
+  auto store_end = [&](size_t t) { return write_.job(t).done; };
   // The three units as chains of jobs (§7), each advanced as far as what it waits for is
   // known; when none can move, the earliest DRAM request is served.
   size_t loads = 0, steps = 0, stores = 0, stores_seen = 0;
+  size_t step_tile = 0;  // the tile of step `steps`
   while (stores_seen < T) {
     bool moved = false;
     // load(s): handed a cycle after load(s-1) was, once the compute unit has released its half
@@ -167,9 +175,10 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
     while (loads < S && (loads < 2 || steps >= loads - 1)) {
       const size_t s = loads;
       const StepPlan& step = plan.steps[s];
-      uint64_t ls = std::max(t0, s >= 2 ? last_issue[s - 2] + 1 : t0);
-      if (s >= 1) ls = std::max(ls, load_handed[s - 1] + 1);
-      load_handed[s] = ls;
+      uint64_t ls = std::max(t0, s >= 2 ? last_issue[(s - 2) % kSteps] + 1 : t0);
+      if (s >= 1) ls = std::max(ls, load_handed[(s - 1) % kSteps] + 1);
+      load_handed[s % kSteps] = ls;
+      begin_job(read_, ls, 0, steps);
       add_window(d.in_addr, d, step.window);
       if (d.op == Op::eltwise && d.inputs == 2) add_window(d.in2_addr, d, step.window);
       if (conv) {
@@ -181,7 +190,7 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
           add(d.bias_addr + oc0 * kBiasBytes, mc * kBiasBytes);
         }
       }
-      load_job[s] = queue_job(read_, ls);
+      end_job();
       ++loads;
       moved = true;
     }
@@ -189,12 +198,13 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
     // output half.
     while (steps < loads) {
       const size_t s = steps;
-      const uint64_t at = read_.jobs[load_job[s]].done;
-      const uint32_t t = tile_of[s];
+      const uint64_t at = read_.job(s).done;
+      while (step_tile < T && s >= plan.tiles[step_tile].first_step + plan.tiles[step_tile].steps) ++step_tile;
+      const uint32_t t = uint32_t(step_tile);
       const TilePlan& tile = plan.tiles[t];
       const bool first = s == tile.first_step;
       if (at == kUnknown || (first && t >= 2 && (stores <= t - 2 || store_end(t - 2) == kUnknown))) break;
-      const uint64_t ls = load_handed[s];
+      const uint64_t ls = load_handed[s % kSteps];
       // busy cycles of overlapping load jobs count once
       st.load_cycles += at - std::max(ls, std::min(load_busy_until, at));
       load_busy_until = at;
@@ -216,17 +226,17 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
         const uint64_t spacing = std::max({pixels, G, H});
         round_start = r0 + (pieces - 1) * spacing;
         round_len = pixels;
-        last_issue[s] = round_start + pixels - 1;
+        last_issue[s % kSteps] = round_start + pixels - 1;
       } else {
         r0 = std::max(seen, out_free);
-        if (s > 0) r0 = std::max(r0, last_issue[s - 1] + 1);
+        if (s > 0) r0 = std::max(r0, last_issue[(s - 1) % kSteps] + 1);
         const uint64_t issues = d.op == Op::eltwise ? pixels : pixels * d.kernel * d.kernel;
-        last_issue[s] = r0 + issues - 1;
+        last_issue[s % kSteps] = r0 + issues - 1;
       }
       mark(r0, Sig::tile, t);
       mark(r0, Sig::step, s);
-      busy(r0, last_issue[s] + D - 1);
-      last_retire = last_issue[s] + D - 1;
+      busy(r0, last_issue[s % kSteps] + D - 1);
+      last_retire = last_issue[s % kSteps] + D - 1;
       if (s + 1 == tile.first_step + tile.steps) tile_retire[t] = last_retire;
       ++steps;
       moved = true;
@@ -239,6 +249,9 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
       const TilePlan& tile = plan.tiles[t];
       if (steps < tile.first_step + tile.steps || (t > 0 && store_end(t - 1) == kUnknown)) break;
       const uint64_t ss = std::max(t > 0 ? store_end(t - 1) : t0, tile_retire[t] + 1);
+      // The units still read the ends of store(t-2) (a tile's first step) and of the stores
+      // not yet accounted.
+      begin_job(write_, ss, ss + arch_.ppu.latency_cycles, std::min<size_t>(stores_seen, step_tile >= 2 ? step_tile - 2 : 0));
       const bool whole_rows = tile.ncol == d.out_w;
       for (uint32_t m = 0; m < tile.mc; ++m) {
         const uint64_t ch = uint64_t(d.out_c_offset) + tile.oc0 + m;
@@ -247,8 +260,8 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
           add(d.out_addr + ((ch * d.out_h + tile.r0 + r) * d.out_w + tile.c0) * ab, rows * tile.ncol * ab);
         }
       }
+      end_job();
       store_handed[t] = ss;
-      store_job[t] = queue_job(write_, ss, ss + arch_.ppu.latency_cycles);
       ++stores;
       moved = true;
     }
@@ -262,7 +275,7 @@ void FastTiming::time_pass(const Descriptor& d, const LayerPlan& plan, const Wei
       mark(at, Sig::dma_wr_busy, 0);
       moved = true;
     }
-    if (!moved && !serve_next()) throw std::logic_error("fast timing: the units wait on each other");
+    if (!moved && !serve_to_job_end()) throw std::logic_error("fast timing: the units wait on each other");
   }
   st.compute_cycles = compute;
   st.stall_cycles = last_retire + 1 - t0 - compute;

@@ -7,7 +7,8 @@
 // requests in the order they reach the DRAM, and the loop nest of tiles and steps that the
 // program defines (models/control/layer_plan.h). `shiftsim fit` times its candidates with it too.
 #include <cstdint>
-#include <deque>
+#include <algorithm>
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -52,6 +53,7 @@ class FastTiming {
 
  private:
   static constexpr uint64_t kUnknown = UINT64_MAX;
+  static constexpr uint64_t kJobRing = 16;  // a power of two
   // A DMA engine (§4): its jobs, the bursts it has yet to issue, and its state between bursts,
   // which carries across job and pass boundaries.
   struct Job {
@@ -60,6 +62,7 @@ class FastTiming {
   };
   struct QueuedBurst {
     Burst burst;
+    uint64_t handed = 0;  // its job's hand-over cycle
     uint64_t offset = 0;  // beats of its job before it
     uint64_t beats = 0;   // its own beats on the data channel
     size_t job = 0;
@@ -69,40 +72,88 @@ class FastTiming {
     DramInitiator who = DramInitiator::fetch;
     uint64_t last_issue = 0, data_end = 0;
     std::vector<uint64_t> ends;  // the last beats' cycles of its most recent bursts (a ring)
+    size_t ring = 0;             // the slot of the oldest of them: bursts % ends.size()
     uint64_t bursts = 0;
-    std::deque<QueuedBurst> queue;
-    std::vector<Job> jobs;  // this pass's
+    // The bursts not yet issued are queue[head..]: a vector whose served front is dropped
+    // now and then, so queuing and serving a burst allocate nothing.
+    std::vector<QueuedBurst> queue;
+    size_t head = 0;
+    // This pass's jobs, numbered from 0 in the order queued; only the last kJobRing are kept
+    // (the units read a job's end a few jobs after queuing it, never later).
+    std::array<Job, kJobRing> jobs;
+    uint64_t queued = 0;  // jobs queued this pass
+    Job& job(uint64_t id) { return jobs[id & (kJobRing - 1)]; }
+    bool idle() const { return head == queue.size(); }
   };
-  // Queues one contiguous transfer of the next DMA job.
-  void add(uint64_t addr, uint64_t bytes);
-  // §4: the queued transfers become a job handed to engine `e` in cycle `handed` (a write's
-  // beats wait for data from `data_ready`); returns its index in e.jobs. An empty job is done
-  // when handed.
-  size_t queue_job(Engine& e, uint64_t handed, uint64_t data_ready = 0);
+  // §4: starts a job handed to engine `e` in cycle `handed` (a write's beats wait for data
+  // from `data_ready`) and returns its number (e.job(id)); add() then queues its transfers and
+  // end_job() closes it (an empty job is done when handed). `oldest` is the oldest job whose
+  // end the caller may still read: the ring must not overwrite it (a logic_error if it would).
+  uint64_t begin_job(Engine& e, uint64_t handed, uint64_t data_ready, uint64_t oldest);
+  // Queues one contiguous transfer of the job begun: its bursts of at most max_burst_bytes,
+  // never crossing a 4 KiB boundary (as DramTiming::split cuts them).
+  void add(uint64_t addr, uint64_t bytes) {
+    Engine& e = *job_engine_;
+    while (bytes > 0) {
+      const uint64_t n = std::min({bytes, 4096 - (addr & 4095), max_burst_});
+      const uint64_t last = addr + n - 1;
+      const uint64_t beats = width_pow2_ ? (last >> width_shift_) - (addr >> width_shift_) + 1
+                                         : last / width_ - addr / width_ + 1;
+      // Field by field into the vector (an aggregate built on the stack and copied as a whole
+      // stalled on store forwarding: the copy's wide loads read its narrow stores).
+      QueuedBurst& q = e.queue.emplace_back();
+      q.burst.addr = addr;
+      q.burst.bytes = uint32_t(n);
+      q.handed = job_handed_;
+      q.offset = job_beats_;
+      q.beats = beats;
+      q.job = job_id_;
+      job_beats_ += beats;
+      addr += n;
+      bytes -= n;
+    }
+  }
+  void end_job();
   // The cycle the next queued burst of `e` issues; kUnknown when none is queued.
-  uint64_t next_issue(const Engine& e) const;
+  uint64_t next_issue(const Engine& e) const {
+    if (e.idle()) return kUnknown;
+    // The engine takes a job at the edge after it is handed; one request a cycle, each waiting
+    // for a free slot: the burst `outstanding` back has moved its data.
+    const uint64_t slot = e.bursts >= outstanding_ ? e.ends[e.ring] + 1 : 0;
+    return std::max({e.queue[e.head].handed + 1, e.last_issue + 1, slot});
+  }
   // Serves the burst that reaches the DRAM first (ties in the initiators' order, as the DRAM
   // target orders one cycle's requests). False when no engine has a burst queued.
   bool serve_next();
-  void serve(Engine& e);
-  // Serves bursts in arrival order until job `job` of `e` is done; its done cycle.
-  uint64_t finish(Engine& e, size_t job);
+  // Serves bursts in arrival order until one ends its job (the only event the units wait
+  // on: a burst that is not its job's last changes nothing they can see, so serving the next
+  // one at once is what the units would have done). False when no engine has a burst queued.
+  bool serve_to_job_end();
+  // Issues the next queued burst of `e` in cycle `issue` (= next_issue(e)); true when it
+  // was its job's last.
+  bool serve(Engine& e, uint64_t issue);
+  // Serves bursts in arrival order until job `id` of `e` is done; its done cycle.
+  uint64_t finish(Engine& e, uint64_t id);
   void add_window(uint64_t base, const Descriptor& d, const Window& w);
 
   const ArchSpec& arch_;
   DramTiming dram_timing_;
   std::unique_ptr<MemoryTiming> memory_;
   uint32_t depth_;
+  uint64_t outstanding_;   // dma.outstanding
+  uint64_t max_burst_;     // dram.max_burst_bytes
+  uint64_t width_;         // dram.width_bytes
+  uint32_t width_shift_;   // log2(dram.width_bytes) when a power of two, else 0 with width_pow2_ false
+  bool width_pow2_;
   Engine fetch_, read_, write_;  // the controller's, the load unit's and the store unit's
-  std::vector<Burst> bursts_;  // the job being queued
-  // One pass's bookkeeping, per step and per tile. Kept between passes: a fully connected
-  // pass has hundreds of thousands of steps, and fresh vectors each pass cost page faults.
-  struct PassState {
-    std::vector<uint32_t> tile_of;
-    std::vector<uint64_t> last_issue, load_handed, tile_retire, store_handed;
-    std::vector<size_t> load_job, store_job;
-  };
-  PassState pass_;
+  // The job being queued: its engine, number, hand-over, its beats so far, its first burst.
+  Engine* job_engine_ = nullptr;
+  uint64_t job_id_ = 0, job_handed_ = 0, job_beats_ = 0;
+  size_t job_first_ = 0;
+  // One pass's bookkeeping per tile, kept between passes (per step, only the last few steps'
+  // are needed: time_pass keeps those in rings, so a pass of millions of steps touches no
+  // memory per step).
+  std::vector<uint64_t> tile_retire_, store_handed_;
   std::vector<TraceEvent>* events_ = nullptr;
 
   void mark(uint64_t cycle, Sig sig, uint64_t value) {

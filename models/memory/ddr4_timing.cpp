@@ -55,8 +55,8 @@ void check_spec(const Ddr4Spec& s) {
 uint64_t to_khz(double mhz) { return static_cast<uint64_t>(std::llround(mhz * 1e3)); }
 
 // The first cycle at or after t that `taken` (sorted, distinct) does not hold.
-int64_t first_free(int64_t t, const std::deque<int64_t>& taken) {
-  auto it = std::lower_bound(taken.begin(), taken.end(), t);
+int64_t first_free(int64_t t, const std::vector<int64_t>& taken, size_t head) {
+  auto it = std::lower_bound(taken.begin() + static_cast<std::ptrdiff_t>(head), taken.end(), t);
   while (it != taken.end() && *it == t) {
     ++t;
     ++it;
@@ -96,17 +96,36 @@ Ddr4Timing::Ddr4Timing(const Ddr4Spec& spec, double accel_clock_mhz) : spec_(spe
   field_bits_[static_cast<int>(AddressField::bank_group)] = log2_of(spec.bank_groups);
   field_bits_[static_cast<int>(AddressField::bank)] = log2_of(spec.banks_per_group);
   field_bits_[static_cast<int>(AddressField::row)] = log2_of(spec.rows);
+  // Each field's place in the address, from the bits of the fields below it in the map.
+  uint32_t at = 0;
+  for (AddressField f : spec.address_map) {
+    const auto i = static_cast<int>(f);
+    field_shift_[i] = at;
+    field_mask_[i] = (uint64_t{1} << field_bits_[i]) - 1;
+    at += field_bits_[i];
+  }
 
   banks_.assign(spec.banks(), Bank{});
   last_act_.assign(spec.bank_groups, kNever);
   last_col_.assign(spec.bank_groups, kNever);
   last_write_end_.assign(spec.bank_groups, kNever);
+  long_at_least_short_ = spec.trrd_l >= spec.trrd_s && spec.tccd_l >= spec.tccd_s && spec.twtr_l >= spec.twtr_s;
   faw_.fill(kNever);
 }
 
 // ---- clock domains (docs/MEMORY.md §2) ----
 
+// The ratios are small (DDR4-2400 at 200 MHz: 6/1), so the products fit 64 bits for any cycle
+// a run reaches; the 128-bit forms (a division by a runtime divisor through a library call)
+// are only the fallback. Both give the same integers.
 uint64_t Ddr4Timing::dram_edge_at(uint64_t accel_cycle) const {
+  uint64_t scaled64;
+  if (!__builtin_mul_overflow(accel_cycle, dram_per_accel_num_, &scaled64) &&
+      scaled64 <= UINT64_MAX - dram_per_accel_den_) {
+    const uint64_t edge = dram_per_accel_den_ == 1 ? scaled64 : (scaled64 + dram_per_accel_den_ - 1) / dram_per_accel_den_;
+    if (edge > kMaxTime) throw std::out_of_range("Ddr4Timing: cycle beyond the model's range");
+    return edge;
+  }
   const u128 scaled = u128(accel_cycle) * dram_per_accel_num_;
   const u128 edge = (scaled + dram_per_accel_den_ - 1) / dram_per_accel_den_;
   if (edge > kMaxTime) throw std::out_of_range("Ddr4Timing: cycle beyond the model's range");
@@ -114,11 +133,18 @@ uint64_t Ddr4Timing::dram_edge_at(uint64_t accel_cycle) const {
 }
 
 uint64_t Ddr4Timing::accel_cycle_containing(uint64_t dram_edge) const {
+  uint64_t scaled64;
+  if (!__builtin_mul_overflow(dram_edge, dram_per_accel_den_, &scaled64))
+    return dram_per_accel_num_ == 1 ? scaled64 : scaled64 / dram_per_accel_num_;
   return static_cast<uint64_t>(u128(dram_edge) * dram_per_accel_den_ / dram_per_accel_num_);
 }
 
 uint64_t Ddr4Timing::accel_cycle_ending(uint64_t dram_edge) const {
   if (dram_edge == 0) return 0;
+  uint64_t scaled64;
+  if (!__builtin_mul_overflow(dram_edge, dram_per_accel_den_, &scaled64) &&
+      scaled64 <= UINT64_MAX - dram_per_accel_num_)
+    return (dram_per_accel_num_ == 1 ? scaled64 : (scaled64 + dram_per_accel_num_ - 1) / dram_per_accel_num_) - 1;
   const u128 scaled = u128(dram_edge) * dram_per_accel_den_;
   return static_cast<uint64_t>((scaled + dram_per_accel_num_ - 1) / dram_per_accel_num_) - 1;
 }
@@ -127,18 +153,10 @@ uint64_t Ddr4Timing::accel_cycle_ending(uint64_t dram_edge) const {
 
 Ddr4Location Ddr4Timing::decode(uint64_t addr) const {
   Ddr4Location loc;
-  for (AddressField f : spec_.address_map) {
-    const uint32_t bits = field_bits_[static_cast<int>(f)];
-    const auto value = static_cast<uint32_t>(addr & ((uint64_t{1} << bits) - 1));
-    addr >>= bits;
-    switch (f) {
-      case AddressField::offset: break;
-      case AddressField::column: loc.column = value; break;
-      case AddressField::bank_group: loc.bank_group = value; break;
-      case AddressField::bank: loc.bank = value; break;
-      case AddressField::row: loc.row = value; break;
-    }
-  }
+  loc.column = static_cast<uint32_t>((addr >> field_shift_[1]) & field_mask_[1]);
+  loc.bank_group = static_cast<uint32_t>((addr >> field_shift_[2]) & field_mask_[2]);
+  loc.bank = static_cast<uint32_t>((addr >> field_shift_[3]) & field_mask_[3]);
+  loc.row = static_cast<uint32_t>((addr >> field_shift_[4]) & field_mask_[4]);
   return loc;
 }
 
@@ -164,7 +182,7 @@ Ddr4Timing::Access Ddr4Timing::access(bool write, uint64_t arrival_cycle, uint64
   set_arrival(arrival_cycle);
 
   const uint64_t unit = spec_.access_bytes();
-  const uint64_t first_unit = addr / unit * unit;
+  const uint64_t first_unit = addr & ~(unit - 1);  // a power of two (check_spec)
   Time first_column = 0, last_column = 0;
   for (uint64_t a = first_unit; a < addr + bytes; a += unit) {
     const Time t = serve(write, decode(a));
@@ -225,16 +243,22 @@ Ddr4Timing::Time Ddr4Timing::earliest(Ddr4CommandKind kind, const Ddr4Location& 
   switch (kind) {
     case Ddr4CommandKind::pre: {
       const Time t = std::max({arrival_edge_, last_row_cmd_ + 1, b.pre_ready});
-      return first_free(t, col_cmd_cycles_);
+      return first_free(t, col_cmd_cycles_, col_cmd_head_);
     }
     case Ddr4CommandKind::act: {
       Time t = std::max({arrival_edge_, last_row_cmd_ + 1, b.act_ready, faw_[faw_next_] + spec_.tfaw});
-      for (uint32_t h = 0; h < groups; ++h)
-        t = std::max(t, last_act_[h] + (h == g ? spec_.trrd_l : spec_.trrd_s));
-      return first_free(t, col_cmd_cycles_);
+      if (long_at_least_short_)  // the loop below in closed form (see long_at_least_short_)
+        t = std::max({t, last_act_any_ + spec_.trrd_s, last_act_[g] + spec_.trrd_l});
+      else
+        for (uint32_t h = 0; h < groups; ++h)
+          t = std::max(t, last_act_[h] + (h == g ? spec_.trrd_l : spec_.trrd_s));
+      return first_free(t, col_cmd_cycles_, col_cmd_head_);
     }
     case Ddr4CommandKind::rd: {
       Time t = std::max({arrival_edge_, last_col_cmd_ + 1, b.col_ready});
+      if (long_at_least_short_)
+        return std::max({t, last_col_cmd_ + spec_.tccd_s, last_col_[g] + spec_.tccd_l,
+                         last_write_end_any_ + spec_.twtr_s, last_write_end_[g] + spec_.twtr_l});
       for (uint32_t h = 0; h < groups; ++h) {
         t = std::max(t, last_col_[h] + (h == g ? spec_.tccd_l : spec_.tccd_s));
         t = std::max(t, last_write_end_[h] + (h == g ? spec_.twtr_l : spec_.twtr_s));
@@ -245,6 +269,8 @@ Ddr4Timing::Time Ddr4Timing::earliest(Ddr4CommandKind kind, const Ddr4Location& 
       // JESD79-4 read-to-write: RL + BL/2 - WL + 2 nCK (AL = PL = 0, 1 nCK preambles).
       const Time read_to_write = Time(spec_.cl) + spec_.data_cycles() + 2 - Time(spec_.cwl);
       Time t = std::max({arrival_edge_, last_col_cmd_ + 1, b.col_ready, last_read_ + read_to_write});
+      if (long_at_least_short_)
+        return std::max({t, last_col_cmd_ + spec_.tccd_s, last_col_[g] + spec_.tccd_l});
       for (uint32_t h = 0; h < groups; ++h)
         t = std::max(t, last_col_[h] + (h == g ? spec_.tccd_l : spec_.tccd_s));
       return t;
@@ -267,6 +293,7 @@ void Ddr4Timing::issue(Ddr4CommandKind kind, Time t, const Ddr4Location& loc) {
       b.pre_ready = std::max(b.pre_ready, t + spec_.tras);
       b.act_ready = std::max(b.act_ready, t + spec_.trc);
       last_act_[g] = t;
+      last_act_any_ = t;
       faw_[faw_next_] = t;
       faw_next_ = (faw_next_ + 1) % faw_.size();
       ++stats_.activates;
@@ -287,6 +314,7 @@ void Ddr4Timing::issue(Ddr4CommandKind kind, Time t, const Ddr4Location& loc) {
       const Time data_end = t + spec_.cwl + spec_.data_cycles();
       b.pre_ready = std::max(b.pre_ready, data_end + spec_.twr);
       last_write_end_[g] = data_end;
+      last_write_end_any_ = data_end;
       if (last_column_ == Column::read) ++stats_.read_to_write;
       last_column_ = Column::write;
       ++stats_.writes;
@@ -306,8 +334,16 @@ void Ddr4Timing::issue(Ddr4CommandKind kind, Time t, const Ddr4Location& loc) {
   // The next row command issues no earlier than max(arrival, last row command + 1): column
   // cycles below that can no longer collide with one.
   const Time row_floor = std::max(arrival_edge_, last_row_cmd_ + 1);
-  while (!col_cmd_cycles_.empty() && col_cmd_cycles_.front() < row_floor)
-    col_cmd_cycles_.pop_front();
+  while (col_cmd_head_ < col_cmd_cycles_.size() && col_cmd_cycles_[col_cmd_head_] < row_floor)
+    ++col_cmd_head_;
+  // Drop the passed cycles now and then (not each call): the vector keeps its capacity.
+  if (col_cmd_head_ == col_cmd_cycles_.size()) {
+    col_cmd_cycles_.clear();
+    col_cmd_head_ = 0;
+  } else if (col_cmd_head_ >= 64 && 2 * col_cmd_head_ >= col_cmd_cycles_.size()) {
+    col_cmd_cycles_.erase(col_cmd_cycles_.begin(), col_cmd_cycles_.begin() + static_cast<std::ptrdiff_t>(col_cmd_head_));
+    col_cmd_head_ = 0;
+  }
   record(kind, t, loc.bank_group, loc.bank, logged_row);
 }
 

@@ -16,7 +16,6 @@
 // Both frequencies are rounded to whole kHz and the conversion is exact integer arithmetic.
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 #include "models/memory/ddr4_spec.h"
@@ -119,11 +118,19 @@ class Ddr4Timing {
   Ddr4Spec spec_;
   uint64_t dram_per_accel_num_ = 1, dram_per_accel_den_ = 1;  // f_dram / f_accel, reduced
   std::array<uint32_t, 5> field_bits_{};                      // per AddressField
+  std::array<uint32_t, 5> field_shift_{};                     // its lowest bit in an address
+  std::array<uint64_t, 5> field_mask_{};                      // its value's mask, after the shift
 
   std::vector<Bank> banks_;
   std::vector<Time> last_act_;        // per bank group
   std::vector<Time> last_col_;        // per bank group, RD or WR
   std::vector<Time> last_write_end_;  // per bank group: end of the last WR's data
+  // The latest of each over all bank groups. ACTs issue in order (row commands do), and so do
+  // RD/WR: the latest is the last one placed (last_col_cmd_ for RD/WR). With the same-group
+  // (_L) distances at least the other-group (_S) ones, as JEDEC's always are, the loop over
+  // bank groups in earliest() is max(latest + _S, this group's + _L): long_at_least_short_.
+  Time last_act_any_ = kNever, last_write_end_any_ = kNever;
+  bool long_at_least_short_ = false;
   std::array<Time, 4> faw_{};         // the last four ACTs, oldest at faw_next_
   size_t faw_next_ = 0;
   Time last_read_ = kNever;
@@ -132,7 +139,10 @@ class Ddr4Timing {
   // a row command may go ahead of column commands already placed, but not onto their cycles
   // (one command bus), so the column cycles it could still meet are kept.
   Time last_row_cmd_ = kNever, last_col_cmd_ = kNever;
-  std::deque<Time> col_cmd_cycles_;
+  // Sorted; the entries from col_cmd_head_ on are the live ones (a vector, not a deque: no
+  // allocation per command).
+  std::vector<Time> col_cmd_cycles_;
+  size_t col_cmd_head_ = 0;
   uint64_t next_refresh_ = 1;  // refresh k is due at k * tREFI
   uint64_t last_arrival_ = 0;
   Time arrival_edge_ = 0;  // DRAM edge of the request being served

@@ -27,6 +27,7 @@ class DramTiming {
 
   uint32_t latency_cycles() const { return latency_cycles_; }
   uint32_t width_bytes() const { return width_; }
+  uint32_t max_burst_bytes() const { return max_burst_; }
   // Cycles of the data phase of one burst: its beats on the bus, or, when the DRAM's peak is
   // below the bus width, ceil(beats * width / peak_bytes_per_cycle).
   uint64_t data_cycles(uint64_t addr, uint32_t bytes) const;
