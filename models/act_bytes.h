@@ -3,7 +3,12 @@
 // The mapper writes and reads tensors with these; the DMA units convert with them.
 #include <cstdint>
 
+#include "models/arch_spec.h"
+
 namespace shiftsim::models {
+
+// Bytes of one activation: 1 up to 8 bits, else 2.
+inline uint32_t act_bytes(const ArchSpec& arch) { return arch.numerics.act_bits <= 8 ? 1 : 2; }
 
 inline int16_t load_act(const uint8_t* b, uint32_t act_bytes) {
   return act_bytes == 1 ? int16_t(int8_t(b[0])) : int16_t(uint16_t(b[0] | (b[1] << 8)));

@@ -3,6 +3,8 @@
 // "Buffers" explains each choice.
 #include "models/buffers/buffer_resources.h"
 
+#include "models/act_bytes.h"
+
 #include "models/resources/resources_detail.h"
 
 namespace shiftsim::models {
@@ -18,8 +20,6 @@ void memory(uint64_t width_bits, uint64_t depth, bool uram, Resources& r) {
   else
     r.bram36 += bram36_for(width_bits, depth);
 }
-
-uint32_t act_bytes(const ArchSpec& s) { return s.numerics.act_bits <= 8 ? 1 : 2; }
 
 }  // namespace
 

@@ -9,7 +9,6 @@
 
 namespace shiftsim::models {
 
-uint32_t act_bytes(const ArchSpec& arch) { return arch.numerics.act_bits <= 8 ? 1 : 2; }
 uint32_t acc_bytes(const ArchSpec& arch) {
   return (arch.numerics.acc_bits + arch.numerics.acc_guard_bits + 7) / 8;
 }

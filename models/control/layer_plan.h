@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "models/act_bytes.h"
 #include "models/arch_spec.h"
 #include "models/control/program.h"
 
@@ -62,7 +63,6 @@ struct LayerPlan {
   uint32_t pieces = 1;      // conv: k x k pieces per kernel
 };
 
-uint32_t act_bytes(const ArchSpec& arch);
 // Bytes of one output-buffer entry: acc_bits and the guard bits above them, rounded up.
 uint32_t acc_bytes(const ArchSpec& arch);
 // Guard bits above acc_bits that the exact sum of conv/fc pass d needs: the product's width

@@ -140,16 +140,4 @@ double uram_for(uint64_t width_bits, uint64_t depth) {
 
 // ---- the device check ---------------------------------------------------------------------
 
-std::vector<std::string> over_budget(const Resources& need, const Resources& budget) {
-  std::vector<std::string> out;
-  for_each_resource(need, budget, [&out](const char* name, double n, double b) {
-    if (n > b) {
-      std::ostringstream s;
-      s << name << ": need " << std::ceil(n) << ", device has " << b;
-      out.push_back(s.str());
-    }
-  });
-  return out;
-}
-
 }  // namespace shiftsim::models

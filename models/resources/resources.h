@@ -107,7 +107,4 @@ double bram36_for(uint64_t width_bits, uint64_t depth);
 // URAM288 blocks (4K x 72, no other aspect ratio, UG573) for a width x depth memory.
 double uram_for(uint64_t width_bits, uint64_t depth);
 
-// Resources of `need` above `budget`, one line each ("lut: need 300000, device has 274080").
-std::vector<std::string> over_budget(const Resources& need, const Resources& budget);
-
 }  // namespace shiftsim::models

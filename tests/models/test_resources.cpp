@@ -312,21 +312,6 @@ TEST_CASE("adder tree and accumulator follow the RTL's structure", "[resources]"
   CHECK(accumulator(48).ff == 48.0);
 }
 
-TEST_CASE("a design over its device budget names the resource", "[resources]") {
-  Resources need;
-  need.lut = 300000;
-  need.dsp = 100;
-  Resources zcu102;  // configs/devices/zcu102.json
-  zcu102.lut = 274080;
-  zcu102.ff = 548160;
-  zcu102.dsp = 2520;
-  zcu102.bram36 = 912;
-  const auto over = over_budget(need, zcu102);
-  REQUIRE(over.size() == 1);
-  CHECK(over[0] == "lut: need 300000, device has 274080");
-  CHECK(over_budget(Resources{}, zcu102).empty());
-}
-
 TEST_CASE("bad specs are refused", "[resources]") {
   ArchSpec s;
   s.pe_array.vector = 0;
