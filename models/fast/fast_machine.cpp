@@ -42,8 +42,9 @@ class FastDram : public HostMemory {
   uint64_t capacity_;
 };
 
-// One pass's data, job by job: each step's input window and weights, the whole step on the
-// array or the pooling/element-wise unit, each tile through the PPU into DRAM.
+// One pass's data, job by job: each step's input window and weights (a conv tile's steps
+// multiplied together when the tile ends), the whole step on the pooling/element-wise unit,
+// each tile through the PPU into DRAM.
 class PassData {
  public:
   PassData(const ArchSpec& arch, FastDram& dram) : arch_(arch), dram_(dram) {}
@@ -52,6 +53,13 @@ class PassData {
     if (run_fc(d, plan, layout, saturations)) return;
     for (const TilePlan& tile : plan.tiles) {
       const size_t pixels = size_t(tile.nr) * tile.ncol;
+      if (d.op == Op::conv) {
+        init_bias(d, plan.steps[tile.first_step], tile, *layout, pixels);
+        uint64_t terms = 0;
+        for (uint32_t s = tile.first_step; s < tile.first_step + tile.steps; ++s)
+          terms += uint64_t(plan.steps[s].nc) * d.kernel * d.kernel;
+        conv_.begin_tile(d, tile, terms, out_);
+      }
       for (uint32_t s = tile.first_step; s < tile.first_step + tile.steps; ++s) {
         const StepPlan& step = plan.steps[s];
         const uint32_t inputs = d.op == Op::eltwise ? d.inputs : 1;
@@ -65,13 +73,12 @@ class PassData {
           vector_.run_all();
           continue;
         }
-        if (s == tile.first_step) init_bias(d, step, tile, *layout, pixels);
         const uint32_t bytes = layout->block_bytes(step.group, step.mt, step.nt);
         const uint8_t* block = dram_.at(d.weight_addr + layout->block_offset(step.group, step.mt, step.nt), bytes);
         layout->unpack_values(block, tile.mc, step.nc, values_);
-        conv_.begin(d, tile, step, in_, out_);
-        conv_.run_all(values_);
+        conv_.add_step(step, in_, values_);
       }
+      if (d.op == Op::conv) conv_.finish_tile();
       store(d, tile, saturations);
     }
   }
