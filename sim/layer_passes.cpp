@@ -10,7 +10,7 @@ using models::Descriptor;
 using models::Op;
 using quant::LayerType;
 
-std::vector<Descriptor> layer_pass_shapes(const quant::Layer& l, uint32_t layer_id,
+std::vector<Descriptor> layer_pass_shapes(const quant::Layer& l, uint32_t layer_id, uint32_t array_kernel,
                                           const std::function<quant::Shape(int)>& shape_of) {
   std::vector<Descriptor> ds;
   if (l.type == LayerType::flatten) return ds;
@@ -28,9 +28,10 @@ std::vector<Descriptor> layer_pass_shapes(const quant::Layer& l, uint32_t layer_
     case LayerType::conv:
     case LayerType::fc:
       d.op = Op::conv;
-      if (l.type == LayerType::fc) {  // the flattened input: C*H*W channels of 1x1
-        d.in_c = uint32_t(in.elements());
-        d.in_h = d.in_w = 1;
+      if (l.type == LayerType::fc) {  // the flattened input folded into k x k planes
+        const uint64_t k2 = uint64_t(array_kernel) * array_kernel;
+        d.in_c = uint32_t((uint64_t(in.elements()) + k2 - 1) / k2);
+        d.in_h = d.in_w = d.kernel = array_kernel;
       } else {
         d.kernel = uint32_t(l.kernel);
         d.stride = uint32_t(l.stride);
@@ -79,7 +80,7 @@ std::vector<Descriptor> layer_pass_shapes(const quant::Layer& l, uint32_t layer_
   return ds;
 }
 
-std::vector<Descriptor> network_pass_shapes(const quant::Network& net) {
+std::vector<Descriptor> network_pass_shapes(const quant::Network& net, uint32_t array_kernel) {
   // Shapes of every layer's output as the mapper sees them (flatten aliases its input).
   auto shape_of = [&](int idx) { return idx == quant::kNetworkInput ? net.input : net.layers[size_t(idx)].out_shape; };
   std::vector<Descriptor> out;
@@ -87,13 +88,13 @@ std::vector<Descriptor> network_pass_shapes(const quant::Network& net) {
     const LayerType t = net.layers[li].type;
     // Sequence layers have no pass; the run refuses them with its own message.
     if (t == LayerType::lstm || t == LayerType::gru || t == LayerType::embedding) continue;
-    for (const Descriptor& d : layer_pass_shapes(net.layers[li], uint32_t(li), shape_of)) out.push_back(d);
+    for (const Descriptor& d : layer_pass_shapes(net.layers[li], uint32_t(li), array_kernel, shape_of)) out.push_back(d);
   }
   return out;
 }
 
 void size_output_entries(ArchConfig& cfg, const quant::Network& net) {
-  const uint32_t g = models::network_guard_bits(network_pass_shapes(net), cfg.arch);
+  const uint32_t g = models::network_guard_bits(network_pass_shapes(net, cfg.arch.pe_array.kernel), cfg.arch);
   cfg.arch.numerics.acc_guard_bits = g;
 }
 

@@ -8,7 +8,7 @@
 #include "models/act_bytes.h"
 #include "models/control/layer_plan.h"
 #include "models/pe_array/weight_layout.h"
-#include "sim/layer_passes.h"
+#include "sim/network_layout.h"
 
 namespace shiftsim::sim {
 
@@ -16,20 +16,6 @@ using models::Descriptor;
 using quant::LayerType;
 
 namespace {
-constexpr uint64_t kRegionAlign = 4096;
-
-uint64_t align_up(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
-
-class ImageBuilder {
- public:
-  uint64_t reserve(uint64_t bytes) {
-    const uint64_t at = align_up(image.size(), kRegionAlign);
-    resize_on_huge_pages(image, at + bytes);
-    return at;
-  }
-  std::vector<uint8_t> image;
-};
-
 void write_tensor(std::vector<uint8_t>& image, uint64_t addr, const quant::Tensor<int16_t>& t,
                   uint32_t ab) {
   for (size_t i = 0; i < t.data.size(); ++i) models::store_act(&image[addr + i * ab], t.data[i], ab);
@@ -47,47 +33,42 @@ Program map_network(const quant::QuantizedNetwork& qn, const quant::Tensor<int16
                     const models::ArchSpec& arch) {
   const uint32_t ab = models::act_bytes(arch);
   const auto& layers = qn.net.layers;
-  // One pass per layer, two or more for concat; flatten needs none.
-  uint32_t passes = 0;
   for (const auto& l : layers)
-    passes += l.type == LayerType::flatten ? 0 : l.type == LayerType::concat ? uint32_t(l.inputs.size()) : 1;
+    if (l.type == LayerType::lstm || l.type == LayerType::gru || l.type == LayerType::embedding)
+      throw std::logic_error("layer " + l.name + ": no accelerator pass for a sequence layer");  // refused before
+  NetworkLayout lay = layout_network(qn.net, arch);
+  if (lay.image_bytes > (arch.dram.size_mib << 20))
+    throw InputError("the program needs " + std::to_string(lay.image_bytes >> 20) +
+                     " MiB of DRAM; dram.size_mib is " + std::to_string(arch.dram.size_mib));
 
   Program prog;
-  ImageBuilder img;
-  prog.desc_addr = img.reserve(uint64_t(passes) * models::kDescriptorBytes);
-  prog.input = {img.reserve(uint64_t(input.data.size()) * ab), input.shape};
-  write_tensor(img.image, prog.input.addr, input, ab);
-  prog.outputs.resize(layers.size());
-  auto slot_of = [&](int idx) { return idx == quant::kNetworkInput ? prog.input : prog.outputs[size_t(idx)]; };
+  prog.desc_addr = lay.desc_addr;
+  prog.input = lay.input;
+  prog.outputs = lay.outputs;
+  resize_on_huge_pages(prog.image, lay.image_bytes);
+  std::vector<uint8_t>& image = prog.image;
+  write_tensor(image, prog.input.addr, input, ab);
   auto format_of = [&](int idx) { return idx == quant::kNetworkInput ? qn.input : qn.layers[size_t(idx)].out; };
 
   for (size_t li = 0; li < layers.size(); ++li) {
     const quant::Layer& l = layers[li];
     const quant::QLayer& q = qn.layers[li];
-    const TensorSlot in = slot_of(l.inputs.at(0));
-    if (l.type == LayerType::flatten) {
-      prog.outputs[li] = {in.addr, l.out_shape};
-      continue;
-    }
-    prog.outputs[li] = {img.reserve(uint64_t(l.out_shape.elements()) * ab), l.out_shape};
-    // The shapes, then what the program adds: addresses, weights, bias and shifts.
-    std::vector<Descriptor> ds = layer_pass_shapes(l, uint32_t(li), [&](int idx) { return slot_of(idx).shape; });
+    // The shapes and addresses (network_layout.h), then what the program adds: weights, bias
+    // and shifts.
+    std::vector<Descriptor>& ds = lay.passes[li];
     for (size_t k = 0; k < ds.size(); ++k) {
       Descriptor& d = ds[k];
-      d.in_addr = in.addr;
-      d.out_addr = prog.outputs[li].addr;
       switch (l.type) {
         case LayerType::conv:
         case LayerType::fc: {
           d.saturate = qn.overflow == quant::Overflow::saturate ? 1 : 0;
           d.shift_right = checked_shift(format_of(l.inputs[0]).frac + q.w_frac - q.out.frac, l);
-          const models::WeightLayout layout(d, arch);
-          d.weight_addr = img.reserve(layout.total_bytes());
-          layout.encode(q.weights, img.image.data() + d.weight_addr);
-          d.bias_addr = img.reserve(uint64_t(d.out_c) * models::kBiasBytes);
+          // fc: the row of N weights per output, folded onto k x k (§2); conv: the whole row.
+          const uint64_t row = l.type == LayerType::fc ? q.weights.size() / d.out_c : 0;
+          models::WeightLayout(d, arch).encode(q.weights, image.data() + d.weight_addr, row);
           for (uint32_t m = 0; m < d.out_c; ++m)
             for (uint32_t b = 0; b < models::kBiasBytes; ++b)
-              img.image[d.bias_addr + m * models::kBiasBytes + b] = uint8_t(uint64_t(q.bias.at(m)) >> (8 * b));
+              image[d.bias_addr + m * models::kBiasBytes + b] = uint8_t(uint64_t(q.bias.at(m)) >> (8 * b));
           break;
         }
         case LayerType::maxpool:
@@ -95,7 +76,6 @@ Program map_network(const quant::QuantizedNetwork& qn, const quant::Tensor<int16
           d.relu = 0;
           break;
         case LayerType::add: {
-          d.in2_addr = slot_of(l.inputs.at(1)).addr;
           const int fa = format_of(l.inputs[0]).frac, fb = format_of(l.inputs[1]).frac;
           const int F = std::max(fa, fb);
           d.shift_a = uint32_t(F - fa);
@@ -106,19 +86,15 @@ Program map_network(const quant::QuantizedNetwork& qn, const quant::Tensor<int16
         case LayerType::relu:
           d.relu = 1;
           break;
-        case LayerType::concat: {  // one pass per input, in input order
-          const int src = l.inputs[k];
+        case LayerType::concat:  // one pass per input, in input order
           d.relu = 0;
-          d.in_addr = slot_of(src).addr;
-          d.shift_right = checked_shift(format_of(src).frac - q.out.frac, l);
+          d.shift_right = checked_shift(format_of(l.inputs[k]).frac - q.out.frac, l);
           break;
-        }
         case LayerType::flatten:
-          break;
         case LayerType::lstm:
         case LayerType::gru:
-        case LayerType::embedding:  // refused before mapping (quantize_network)
-          throw std::logic_error("layer " + l.name + ": no accelerator pass for a sequence layer");
+        case LayerType::embedding:
+          break;
       }
     }
     for (Descriptor& x : ds) {
@@ -136,12 +112,8 @@ Program map_network(const quant::QuantizedNetwork& qn, const quant::Tensor<int16
     const auto words = prog.passes[i].encode();
     for (uint32_t w = 0; w < models::kDescriptorWords; ++w)
       for (uint32_t b = 0; b < 4; ++b)
-        img.image[prog.desc_addr + i * models::kDescriptorBytes + w * 4 + b] = uint8_t(words[w] >> (8 * b));
+        image[prog.desc_addr + i * models::kDescriptorBytes + w * 4 + b] = uint8_t(words[w] >> (8 * b));
   }
-  if (img.image.size() > (arch.dram.size_mib << 20))
-    throw InputError("the program needs " + std::to_string(img.image.size() >> 20) +
-                     " MiB of DRAM; dram.size_mib is " + std::to_string(arch.dram.size_mib));
-  prog.image = std::move(img.image);
   return prog;
 }
 

@@ -9,13 +9,9 @@
 #include "models/arch_spec.h"
 #include "models/control/program.h"
 #include "quant/qnetwork.h"
+#include "sim/network_layout.h"
 
 namespace shiftsim::sim {
-
-struct TensorSlot {
-  uint64_t addr = 0;
-  quant::Shape shape;
-};
 
 struct Program {
   std::vector<uint8_t> image;

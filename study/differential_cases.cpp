@@ -62,7 +62,7 @@ DiffCase draw_case(uint64_t seed, const CaseRanges& ranges, const std::string& a
     const DrawnNetwork n = draw_network(rng, ranges, "difftest-" + std::to_string(seed));
     const std::string base = arch_dir + "/" + m.base_file;
     ArchConfig cfg = load_or_bug(base, m.sets);
-    std::vector<models::Descriptor> passes = network_pass_shapes(n.net);
+    std::vector<models::Descriptor> passes = network_pass_shapes(n.net, cfg.arch.pe_array.kernel);
     // The output entries' guard bits, as the run will size them (sim/layer_passes.h).
     cfg.arch.numerics.acc_guard_bits = models::network_guard_bits(passes, cfg.arch);
     const std::string buffers = draw_buffers(rng, passes, cfg.arch, m.sets);

@@ -1,5 +1,6 @@
 #include "study/fit_command.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -123,12 +124,17 @@ int fit_command(const FitRequest& req, const std::string& argv0) {
   opt.top = req.top;
   opt.network_objective = whole;
 
-  const std::vector<FitPass> passes = fit_passes(net);
-  // Output entries with the guard bits this network's exact sums need, as a run sizes them.
-  std::vector<models::Descriptor> shapes;
-  for (const FitPass& p : passes) shapes.push_back(p.desc);
-  opt.base.numerics.acc_guard_bits = models::network_guard_bits(shapes, opt.base);
-  const FitResult res = fit_search(passes, net.layers.size(), opt);
+  // Output entries with the guard bits this network's exact sums need, as a run sizes them (the
+  // most over the kernel sizes searched: a folded fully connected layer's sum depends on k).
+  for (uint32_t k : opt.space.kernels) {
+    models::ArchSpec a = opt.base;
+    a.pe_array.kernel = k;
+    std::vector<models::Descriptor> shapes;
+    for (const FitPass& p : fit_passes(net, a)) shapes.push_back(p.desc);
+    opt.base.numerics.acc_guard_bits =
+        std::max(opt.base.numerics.acc_guard_bits, models::network_guard_bits(shapes, opt.base));
+  }
+  const FitResult res = fit_search(net, opt);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 

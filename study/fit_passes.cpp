@@ -1,20 +1,17 @@
 #include "study/fit_passes.h"
 
-#include "sim/layer_passes.h"
+#include "sim/network_layout.h"
 
 namespace shiftsim::sim {
 
-using models::Descriptor;
 using quant::LayerType;
 
-std::vector<FitPass> fit_passes(const quant::Network& net) {
+std::vector<FitPass> fit_passes(const quant::Network& net, const models::ArchSpec& arch) {
+  const NetworkLayout lay = layout_network(net, arch);
   std::vector<FitPass> out;
-  // Shapes of every layer's output as the mapper sees them (flatten aliases its input).
-  auto shape_of = [&](int idx) { return idx == quant::kNetworkInput ? net.input : net.layers[size_t(idx)].out_shape; };
   for (size_t li = 0; li < net.layers.size(); ++li) {
     const quant::Layer& l = net.layers[li];
-    if (l.type == LayerType::flatten) continue;
-    const std::vector<Descriptor> ds = layer_pass_shapes(l, uint32_t(li), shape_of);
+    const std::vector<models::Descriptor>& ds = lay.passes[li];
     for (size_t i = 0; i < ds.size(); ++i) {
       FitPass p;
       p.desc = ds[i];

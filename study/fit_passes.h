@@ -7,16 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "models/arch_spec.h"
 #include "models/control/program.h"
 #include "quant/network.h"
 
 namespace shiftsim::sim {
 
 struct FitPass {
-  // Addresses relative to the start of each tensor / weight / bias region. The mapper starts
-  // every region on a 4 KiB boundary, and DRAM timing depends on an address only modulo the
-  // bus width and modulo 4 KiB (beats and burst splits, docs/ARCHITECTURE.md §4), so offsets
-  // from 0 time exactly like the real addresses. tile_rows / tile_cols are left to the arch.
+  // As the mapper writes it (sim/network_layout.h): shapes and DRAM addresses; without
+  // weights, bias or requantization shifts, which change no cycle count. tile_rows /
+  // tile_cols are left to the arch.
   models::Descriptor desc;
   uint32_t index = 0;           // descriptor index: the fetch reads desc_addr + 160 * index
   int layer = 0;                // network layer it belongs to
@@ -24,7 +24,9 @@ struct FitPass {
   uint64_t macs = 0;            // the layer's MACs on its first pass, else 0
 };
 
-// One pass per layer (concat: one per input, flatten: none), in the mapper's order.
-std::vector<FitPass> fit_passes(const quant::Network& net);
+// One pass per layer (concat: one per input, flatten: none), in the mapper's order and at its
+// addresses, which depend on the array's shape (k: fully connected layers fold onto k x k
+// convolvers; Tm, Tn and the weight width: the weight blocks' sizes).
+std::vector<FitPass> fit_passes(const quant::Network& net, const models::ArchSpec& arch);
 
 }  // namespace shiftsim::sim

@@ -168,15 +168,24 @@ std::vector<std::string> over_cap(const models::Resources& need, const DeviceSpe
   return out;
 }
 
-FitResult fit_search(const std::vector<FitPass>& passes, size_t layers, const FitOptions& opt) {
+FitResult fit_search(const quant::Network& net, const FitOptions& opt) {
   FitResult res;
   const double cap = opt.max_util;
+  const size_t layers = net.layers.size();
+  // The passes for each array shape (their addresses depend on it: fit_passes.h).
+  std::map<std::tuple<uint32_t, uint32_t, uint32_t>, std::vector<FitPass>> passes_by_shape;
+  auto passes_for = [&](const models::ArchSpec& a) -> const std::vector<FitPass>& {
+    const auto key = std::make_tuple(a.pe_array.lanes, a.pe_array.vector, a.pe_array.kernel);
+    auto it = passes_by_shape.find(key);
+    if (it == passes_by_shape.end()) it = passes_by_shape.emplace(key, fit_passes(net, a)).first;
+    return it->second;
+  };
   auto shaped = [&](uint32_t tm, uint32_t tn, uint32_t k) {
     models::ArchSpec a = opt.base;
     a.pe_array.lanes = tm;
     a.pe_array.vector = tn;
     a.pe_array.kernel = k;
-    const MinBuffers mb = min_buffers(passes, a);
+    const MinBuffers mb = min_buffers(passes_for(a), a);
     a.buffers = {pow2_at_least(mb.input), mb.weight, pow2_at_least(mb.output)};
     return a;
   };
@@ -229,8 +238,8 @@ FitResult fit_search(const std::vector<FitPass>& passes, size_t layers, const Fi
           sh.placements.push_back(ro);
         }
         if (sh.placements.empty()) continue;
-        sh.lower_bound = opt.network_objective ? network_cycles_lower_bound(passes, a)
-                                               : conv_cycles_lower_bound(passes, a);
+        sh.lower_bound = opt.network_objective ? network_cycles_lower_bound(passes_for(a), a)
+                                               : conv_cycles_lower_bound(passes_for(a), a);
         shapes.push_back(std::move(sh));
       }
   res.shapes_fitting = shapes.size();
@@ -274,7 +283,7 @@ FitResult fit_search(const std::vector<FitPass>& passes, size_t layers, const Fi
           const models::Resources use = rest + in_cost[in] + out_cost[out];
           if (!over_cap(use, opt.device, cap).empty()) break;  // larger outputs cost more
           any = true;
-          std::vector<FitPass> tiled = passes;
+          std::vector<FitPass> tiled = passes_for(a);
           const std::string why = tile_passes(tiled, a);
           if (!why.empty()) {
             tiling_problem = why;
@@ -301,7 +310,7 @@ FitResult fit_search(const std::vector<FitPass>& passes, size_t layers, const Fi
       cand.use = estimate(c.arch, c.ro);
       if (!over_cap(cand.use, opt.device, cap).empty()) continue;
       cand.max_util = max_fraction(cand.use, opt.device);
-      std::vector<FitPass> tiled = passes;
+      std::vector<FitPass> tiled = passes_for(c.arch);
       tile_passes(tiled, c.arch);
       NetworkCycles& nc = cand.cycles;
       nc.layer_cycles.assign(layers, 0);
@@ -341,7 +350,7 @@ FitResult fit_search(const std::vector<FitPass>& passes, size_t layers, const Fi
     // The shortlist again, each on the base's own memory model as `run` replays it (the whole
     // network back to back), ranked by that.
     for (FitCandidate& cand : found) {
-      cand.cycles = network_cycles(passes, layers, cand.arch, !opt.network_objective);
+      cand.cycles = network_cycles(passes_for(cand.arch), layers, cand.arch, !opt.network_objective);
       score(cand, opt.network_objective);
       ++res.timings;
     }

@@ -75,6 +75,6 @@ std::vector<std::string> over_cap(const models::Resources& need, const DeviceSpe
 // Throws InputError when nothing fits: the smallest array with the smallest buffers the
 // network needs is over the cap (the message names each resource), or no buffer size up to
 // the space's limit holds some layer.
-FitResult fit_search(const std::vector<FitPass>& passes, size_t layers, const FitOptions& opt);
+FitResult fit_search(const quant::Network& net, const FitOptions& opt);
 
 }  // namespace shiftsim::sim

@@ -15,7 +15,6 @@ std::vector<SweepNetwork> load_sweep_networks(const SweepSpec& spec) {
     SweepNetwork n;
     n.file = file;
     n.net = quant::load_network(file);
-    n.passes = fit_passes(n.net);
     out.push_back(std::move(n));
   }
   return out;
@@ -75,7 +74,7 @@ PointPlan plan_point(const SweepSpec& spec, const SweepPoint& p, const std::vect
     // The mapper would refuse a layer that does not tile into the buffers; so does the sweep,
     // without starting a run.
     const SweepNetwork& net = nets.at(p.network);
-    for (const FitPass& pass : net.passes) {
+    for (const FitPass& pass : net.passes(plan.cfg.arch)) {
       models::Descriptor d = pass.desc;
       const std::string tiles = models::choose_tiles(d, plan.cfg.arch);
       if (tiles.empty()) continue;

@@ -18,7 +18,8 @@ namespace shiftsim::sim {
 struct SweepNetwork {
   std::string file;
   quant::Network net;
-  std::vector<FitPass> passes;
+  // Its passes on a machine (microseconds to build).
+  std::vector<FitPass> passes(const models::ArchSpec& arch) const { return fit_passes(net, arch); }
 };
 // Throws InputError naming the network file.
 std::vector<SweepNetwork> load_sweep_networks(const SweepSpec& spec);

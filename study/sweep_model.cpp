@@ -19,7 +19,7 @@ PointResult model_point(const PointPlan& plan, const SweepNetwork& net) {
   PointResult res;
   const models::ArchSpec& arch = plan.cfg.arch;
   try {
-    std::vector<FitPass> passes = net.passes;
+    std::vector<FitPass> passes = net.passes(arch);
     const std::string why = tile_passes(passes, arch);
     if (!why.empty()) throw InputError("does not tile: " + why);
     const models::EnergyTable table = load_energy_spec(plan.cfg.energy_file).table;

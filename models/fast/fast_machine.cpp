@@ -90,7 +90,7 @@ class PassData {
   bool run_fc(const Descriptor& d, const LayerPlan& plan, const WeightLayout* layout, uint64_t& saturations) {
     if (!layout || !FcDatapath::applies(d)) return false;
     const uint64_t ab = act_bytes(arch_);
-    const uint64_t in_lo = d.in_addr, in_hi = d.in_addr + uint64_t(d.in_c) * ab;
+    const uint64_t in_lo = d.in_addr, in_hi = d.in_addr + uint64_t(d.in_c) * d.in_h * d.in_w * ab;
     const uint64_t out_lo = d.out_addr + uint64_t(d.out_c_offset) * ab, out_hi = out_lo + uint64_t(d.out_c) * ab;
     if (in_lo < out_hi && out_lo < in_hi) return false;
     if (!fc_.begin(arch_, d, *layout, dram_.at(d.in_addr, in_hi - in_lo))) return false;

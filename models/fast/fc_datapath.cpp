@@ -64,21 +64,23 @@ void WeightDecoder::decode(const uint8_t* block, uint32_t bytes, size_t n, int16
 }
 
 bool FcDatapath::applies(const Descriptor& d) {
-  return d.op == Op::conv && d.kernel == 1 && d.pad == 0 && d.in_h == 1 && d.in_w == 1 && d.out_h == 1 &&
-         d.out_w == 1;
+  return d.op == Op::conv && d.groups == 1 && d.pad == 0 && d.in_h == d.kernel && d.in_w == d.kernel &&
+         d.out_h == 1 && d.out_w == 1;
 }
 
 bool FcDatapath::begin(const ArchSpec& arch, const Descriptor& d, const WeightLayout& layout, const uint8_t* input) {
   if (layout.element_bits() > 16) return false;
   const uint32_t ab = act_bytes(arch);
-  x_.resize(d.in_c);
-  for (uint32_t c = 0; c < d.in_c; ++c) x_[c] = load_act(input + size_t(c) * ab, ab);
+  k2_ = d.kernel * d.kernel;
+  const size_t n = size_t(d.in_c) * k2_;
+  x_.resize(n);
+  for (size_t i = 0; i < n; ++i) x_[i] = load_act(input + i * ab, ab);
   decoder_.clear();
   decoder_.emplace_back(arch, layout);
-  tn_ = arch.pe_array.vector;
-  values_.resize(size_t(arch.pe_array.lanes) * tn_ + 4);
-  // |x| <= 2^15: a step's sum of nc products fits int32 when nc * 2^15 * max|w| < 2^31.
-  narrow_ = uint64_t(tn_) * 32768u * uint64_t(decoder_.front().max_abs()) < (uint64_t(1) << 31);
+  const uint32_t terms = arch.pe_array.vector * k2_;  // a lane's products in a step, at most
+  values_.resize(size_t(arch.pe_array.lanes) * terms + 4);
+  // |x| <= 2^15: a step's sum of its products fits int32 when terms * 2^15 * max|w| < 2^31.
+  narrow_ = uint64_t(terms) * 32768u * uint64_t(decoder_.front().max_abs()) < (uint64_t(1) << 31);
   return true;
 }
 
@@ -109,15 +111,19 @@ void dispatch(const int16_t* w, const int16_t* x, uint32_t mc, uint32_t nc, int6
     case 4: return lanes_dot_n<Sum, 4>(w, x, mc, acc);
     case 8: return lanes_dot_n<Sum, 8>(w, x, mc, acc);
     case 16: return lanes_dot_n<Sum, 16>(w, x, mc, acc);
+    case 18: return lanes_dot_n<Sum, 18>(w, x, mc, acc);
+    case 36: return lanes_dot_n<Sum, 36>(w, x, mc, acc);
+    case 72: return lanes_dot_n<Sum, 72>(w, x, mc, acc);
+    case 144: return lanes_dot_n<Sum, 144>(w, x, mc, acc);
     default: return lanes_dot<Sum>(w, x, mc, nc, acc);
   }
 }
 }  // namespace
 
 void FcDatapath::step(const StepPlan& step, uint32_t mc, const uint8_t* block, uint32_t block_bytes, int64_t* acc) {
-  const uint32_t nc = step.nc;
+  const uint32_t nc = step.nc * k2_;  // the step's terms a lane: nc channels of k x k
   decoder_.front().decode(block, block_bytes, size_t(mc) * nc, values_.data());
-  const int16_t* x = x_.data() + step.window.ch0;
+  const int16_t* x = x_.data() + size_t(step.window.ch0) * k2_;
   if (narrow_)
     dispatch<int32_t>(values_.data(), x, mc, nc, acc);
   else

@@ -1,7 +1,8 @@
 #pragma once
-// Fast mode's fully connected passes (a conv pass over a 1 x 1 input with a 1 x 1 kernel and a
-// 1 x 1 output: docs/ARCHITECTURE.md §6 with one pixel per tile). Such a pass has hundreds of
-// thousands of steps of Tm x Tn products each, so the general path's per-step work (gathering
+// Fast mode's fully connected passes (a conv pass whose input is whole K x K planes under a K x K
+// kernel and a 1 x 1 output: a fully connected layer folded onto the array, docs/ARCHITECTURE.md
+// §2, one pixel per tile). Such a pass has tens of thousands of steps of Tm x Tn x K^2 products
+// each, so the general path's per-step work (gathering
 // the window from DRAM, unpacking the block into a fresh vector, scanning it for the largest
 // weight, choosing a kernel) costs more than the products. Here the input vector is read once
 // per pass and each step only decodes its weight block (table-driven) and adds Tm short dot
@@ -42,11 +43,11 @@ class FcDatapath {
   // True for the passes this path computes (see the top of this file).
   static bool applies(const Descriptor& d);
 
-  // The pass's input vector: d.in_c activations of `act_bytes` bytes from `input`. False (and
-  // nothing to do here) for weight elements wider than 16 bits.
+  // The pass's input vector: d.in_c x K^2 activations of `act_bytes` bytes from `input`. False
+  // (and nothing to do here) for weight elements wider than 16 bits.
   bool begin(const ArchSpec& arch, const Descriptor& d, const WeightLayout& layout, const uint8_t* input);
-  // One step: acc[m] += sum over the step's nc channels of w[m][n] * x[window.ch0 + n], for the
-  // tile's mc lanes; `block` is the step's weight block as stored in DRAM.
+  // One step: acc[m] += sum over the step's nc K^2 terms of w[m][i] * x[window.ch0 K^2 + i], for
+  // the tile's mc lanes; `block` is the step's weight block as stored in DRAM.
   void step(const StepPlan& step, uint32_t mc, const uint8_t* block, uint32_t block_bytes, int64_t* acc);
 
  private:
@@ -54,7 +55,7 @@ class FcDatapath {
   std::vector<int16_t> values_;
   std::vector<WeightDecoder> decoder_;  // one, built in begin()
   bool narrow_ = false;  // every step's dot product fits int32 (products and their sum)
-  uint32_t tn_ = 1;
+  uint32_t k2_ = 1;  // K^2: the folded input's plane
 };
 
 }  // namespace shiftsim::models

@@ -115,6 +115,20 @@ WeightLayout::WeightLayout(const Descriptor& d, const ArchSpec& arch)
   offsets_.push_back(at);
 }
 
+uint64_t WeightLayout::total_bytes(const Descriptor& d, const ArchSpec& arch) {
+  const uint64_t tm = arch.pe_array.lanes, tn = arch.pe_array.vector, k2 = uint64_t(d.kernel) * d.kernel;
+  const uint64_t cg = d.in_c / d.groups, mg = d.out_c / d.groups, bits = weight_element_bits(arch);
+  if (cg == 0 || mg == 0) return 0;
+  const uint64_t mt = (mg + tm - 1) / tm, nt = (cg + tn - 1) / tn;
+  const uint64_t last_m = mg - (mt - 1) * tm, last_n = cg - (nt - 1) * tn;
+  auto block = [&](uint64_t mc, uint64_t nc) {
+    const uint64_t bytes = (mc * nc * k2 * bits + 7) / 8;
+    return (bytes + kWeightBlockAlign - 1) / kWeightBlockAlign * kWeightBlockAlign;
+  };
+  return uint64_t(d.groups) * ((mt - 1) * (nt - 1) * block(tm, tn) + (mt - 1) * block(tm, last_n) +
+                               (nt - 1) * block(last_m, tn) + block(last_m, last_n));
+}
+
 uint64_t WeightLayout::block_offset(uint32_t g, uint32_t mt, uint32_t nt) const {
   return offsets_.at(index(g, mt, nt));
 }
@@ -125,11 +139,14 @@ uint32_t WeightLayout::block_bytes(uint32_t g, uint32_t mt, uint32_t nt) const {
   return uint32_t((mc * nc * k2_ * bits_ + 7) / 8);
 }
 
-void WeightLayout::encode(const std::vector<int32_t>& weights, uint8_t* dst) const {
+void WeightLayout::encode(const std::vector<int32_t>& weights, uint8_t* dst, uint64_t row) const {
   const uint32_t groups = uint32_t((offsets_.size() - 1) / (size_t(mt_) * nt_));
-  if (weights.size() != size_t(groups) * mg_ * cg_ * k2_)
-    throw std::invalid_argument("WeightLayout::encode: " + std::to_string(weights.size()) +
-                                " weights for a layout of " + std::to_string(size_t(groups) * mg_ * cg_ * k2_));
+  const uint64_t full = uint64_t(cg_) * k2_;
+  if (row == 0) row = full;
+  if (row > full || weights.size() != size_t(groups) * mg_ * row)
+    throw std::invalid_argument("WeightLayout::encode: " + std::to_string(weights.size()) + " weights in rows of " +
+                                std::to_string(row) + " for a layout of " + std::to_string(groups * mg_) +
+                                " rows of " + std::to_string(full));
   const uint32_t bits = bits_, mask = bits == 32 ? ~0u : (1u << bits) - 1;
   uint32_t bad = 0;
   for (uint32_t g = 0; g < groups; ++g)
@@ -138,12 +155,15 @@ void WeightLayout::encode(const std::vector<int32_t>& weights, uint8_t* dst) con
         BitWriter out(dst + block_offset(g, mt, nt));
         const uint32_t mc = std::min(tm_, mg_ - mt * tm_), nc = std::min(tn_, cg_ - nt * tn_);
         const size_t run = size_t(nc) * k2_;  // [n][ky][kx] of one output channel is contiguous
+        const uint64_t first = uint64_t(nt) * tn_ * k2_;
+        const size_t stored = size_t(std::min<uint64_t>(run, row > first ? row - first : 0));
         for (uint32_t m = 0; m < mc; ++m) {
-          const int32_t* w = weights.data() + ((size_t(g) * mg_ + mt * tm_ + m) * cg_ + size_t(nt) * tn_) * k2_;
+          const int32_t* w = weights.data() + (size_t(g) * mg_ + mt * tm_ + m) * row + first;
           if (pow2_)
-            for (size_t i = 0; i < run; ++i) out.put(pow2_field(w[i], bits, bad), bits);
+            for (size_t i = 0; i < stored; ++i) out.put(pow2_field(w[i], bits, bad), bits);
           else
-            for (size_t i = 0; i < run; ++i) out.put(uint32_t(w[i]) & mask, bits);
+            for (size_t i = 0; i < stored; ++i) out.put(uint32_t(w[i]) & mask, bits);
+          for (size_t i = stored; i < run; ++i) out.put(0, bits);  // both codes' zero
         }
         out.flush();
       }

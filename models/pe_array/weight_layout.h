@@ -40,9 +40,15 @@ class WeightLayout {
   uint64_t block_offset(uint32_t g, uint32_t mt, uint32_t nt) const;
   uint32_t block_bytes(uint32_t g, uint32_t mt, uint32_t nt) const;
   uint64_t total_bytes() const { return offsets_.back(); }
+  // The same without building the layout (a fully connected layer on a small array has
+  // millions of blocks; `fit` sizes a network's regions for thousands of shapes).
+  static uint64_t total_bytes(const Descriptor& d, const ArchSpec& arch);
 
   // weights: the layer's [out_c][in_c/groups][K][K] integers; dst: total_bytes(), zeroed.
-  void encode(const std::vector<int32_t>& weights, uint8_t* dst) const;
+  // row: the weights stored per output channel when fewer than (in_c/groups) K^2 (a fully
+  // connected layer folded onto k x k convolvers stores its N inputs' weights; the rest of the
+  // row is zero); 0 for all of them.
+  void encode(const std::vector<int32_t>& weights, uint8_t* dst, uint64_t row = 0) const;
   // Block bytes -> one code (svpe) or value (vpe) per element, [m][n][ky][kx].
   void unpack(const uint8_t* block, uint32_t mc, uint32_t nc, std::vector<int32_t>& out) const;
   // The same block as int16 values (SVPE codes decoded to +-2^s), for the fast datapath.

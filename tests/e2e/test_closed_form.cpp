@@ -275,19 +275,24 @@ Reference reference_layer(const std::vector<uint64_t>& desc, const std::vector<s
 }
 
 TEST_CASE("memory-bound fully connected layer follows the pipeline rules and stalls") {
-  const Fixture f = setup("cf3", R"({"name": "cf3", "input": {"shape": [512, 1, 1]}, "layers": [
+  const Fixture f = setup("cf3", R"({"name": "cf3", "input": {"shape": [576, 1, 1]}, "layers": [
       {"name": "fc", "type": "fc", "out_features": 64}]})", "vpe16_zcu102");
   const ConvCosts c = conv_costs(f);
   // VPE 16 lanes x 4 elements, k = 3: window read, 3 DSP stages + ceil(log2(36)) = 6, accumulate
   CHECK(c.depth == 1 + 3 + 6 + 1);
-  const uint64_t tiles = 64 / 16, per_tile = 512 / 4;
+  // Folded onto the 3 x 3 convolvers (§2): 576 inputs are 64 channels of one 3 x 3 plane.
   const models::Descriptor& d = f.prog.passes.at(0);
+  CHECK(d.in_c == 64);
+  CHECK(d.in_h == 3);
+  CHECK(d.in_w == 3);
+  CHECK(d.kernel == 3);
+  const uint64_t tiles = 64 / 16, per_tile = 64 / 4;
   std::vector<std::vector<uint64_t>> loads;
   for (uint64_t t = 0; t < tiles; ++t)
     for (uint64_t s = 0; s < per_tile; ++s) {
-      // 4 input channels of one 2-byte element (8 bytes), a 16 x 4 block of 16-bit weights
-      // (128 bytes), and on a tile's first step 16 biases (128 bytes)
-      auto job = bursts(d.in_addr + s * 8, 8) + bursts(d.weight_addr + (t * per_tile + s) * 128, 128);
+      // 4 input planes of 9 2-byte elements (72 bytes), a 16 x 4 x 3 x 3 block of 16-bit
+      // weights (1152 bytes), and on a tile's first step 16 biases (128 bytes)
+      auto job = bursts(d.in_addr + s * 72, 72) + bursts(d.weight_addr + (t * per_tile + s) * 1152, 1152);
       if (s == 0) job = job + bursts(d.bias_addr + t * 16 * 8, 128);
       loads.push_back(job);
     }
@@ -305,7 +310,7 @@ TEST_CASE("memory-bound fully connected layer follows the pipeline rules and sta
     CHECK(l["cycles"].get<uint64_t>() == expected.layer);
     CHECK(l["compute_cycles"].get<uint64_t>() == expected.compute);
     CHECK(l["memory_stall_cycles"].get<uint64_t>() == expected.stall);
-    // loads (a latency and 9 or 17 beats, two in flight) outlast the one-issue steps
+    // loads (a latency and about 80 beats, two in flight) outlast the one-issue steps
     CHECK(l["pe_utilization"].get<double>() < 0.1);
   }
 }

@@ -95,6 +95,7 @@ TEST_CASE("weight blocks round-trip for both arrays and edge tiles") {
     const WeightLayout layout(d, a);
     CHECK(layout.m_tiles() == 2);  // 7 per group over 5 lanes
     CHECK(layout.n_tiles() == 2);  // 4 per group over 3 elements
+    CHECK(WeightLayout::total_bytes(d, a) == layout.total_bytes());
     std::vector<int32_t> w(size_t(14) * 4 * 9);
     // SVPE: 0 or +-2^s with s <= 6 (4-bit codes); VPE: 12-bit values
     for (size_t i = 0; i < w.size(); ++i)
@@ -119,6 +120,42 @@ TEST_CASE("weight blocks round-trip for both arrays and edge tiles") {
                 CHECK((kind == ArrayKind::svpe ? pow2_value(uint32_t(got), 4) : got) == expect);
               }
         }
+  }
+}
+
+TEST_CASE("a fully connected layer's rows fold onto k x k convolvers with zero weights past N") {
+  for (ArrayKind kind : {ArrayKind::svpe, ArrayKind::vpe}) {
+    ArchSpec a;
+    a.pe_array.kind = kind;
+    a.pe_array.lanes = 4;
+    a.pe_array.vector = 2;
+    a.numerics.weight_bits = kind == ArrayKind::svpe ? 4 : 8;
+    // 20 inputs on a k = 3 array: 3 channels of 3 x 3, the last holding inputs 18 and 19.
+    Descriptor d;
+    d.in_c = 3;
+    d.in_h = d.in_w = d.kernel = 3;
+    d.out_c = 4;
+    const WeightLayout layout(d, a);
+    CHECK(WeightLayout::total_bytes(d, a) == layout.total_bytes());
+    std::vector<int32_t> w(size_t(4) * 20);
+    for (size_t i = 0; i < w.size(); ++i)
+      w[i] = kind == ArrayKind::svpe ? (i % 2 ? 1 : -1) * (1 << (i % 5)) : int32_t(i % 200) - 100;
+    std::vector<uint8_t> image(layout.total_bytes(), 0xff);  // the padding must be written as zero
+    layout.encode(w, image.data(), 20);
+    for (uint32_t nt = 0; nt < 2; ++nt) {
+      const uint32_t nc = nt == 0 ? 2 : 1;
+      std::vector<int32_t> out;
+      layout.unpack(image.data() + layout.block_offset(0, 0, nt), 4, nc, out);
+      for (uint32_t m = 0; m < 4; ++m)
+        for (uint32_t e = 0; e < nc * 9; ++e) {
+          const uint32_t input = nt * 18 + e;  // element e of the block: input nt*2*9 + e
+          const int32_t got = out[size_t(m) * nc * 9 + e];
+          const int32_t value = kind == ArrayKind::svpe ? pow2_value(uint32_t(got), 4) : got;
+          CHECK(value == (input < 20 ? w[m * 20 + input] : 0));
+        }
+    }
+    CHECK_THROWS(layout.encode(w, image.data(), 28));  // more than 3 x 9 a row
+    CHECK_THROWS(layout.encode(w, image.data(), 19));  // not the weights' row length
   }
 }
 

@@ -48,7 +48,7 @@ CliResult fit(const std::vector<std::string>& extra, const std::string& dir) {
 sim::NetworkCycles model_cycles(const std::string& arch_path, const std::string& net_path) {
   const quant::Network net = quant::load_network(net_path);
   const sim::ArchConfig cfg = sim::load_arch(arch_path);
-  return sim::network_cycles(sim::fit_passes(net), net.layers.size(), cfg.arch);
+  return sim::network_cycles(sim::fit_passes(net, cfg.arch), net.layers.size(), cfg.arch);
 }
 
 void check_cycles_match(const std::string& arch, const std::string& net, const std::string& dir,
@@ -170,7 +170,7 @@ TEST_CASE("fit on AlexNet conv layers is at least as fast as the shipped ZCU102 
   opt.device = sim::load_device(repo("configs/devices/zcu102.json"));
   opt.max_util = 0.8;
   const quant::Network n = quant::load_network(net);
-  const sim::FitResult res = sim::fit_search(sim::fit_passes(n), n.layers.size(), opt);
+  const sim::FitResult res = sim::fit_search(n, opt);
   const sim::NetworkCycles fit_model = model_cycles(out, net);
   CHECK(res.best.front().cycles.total == fit_model.total);
   CHECK(res.best.front().objective == fit_model.total);
@@ -180,9 +180,12 @@ TEST_CASE("fit on AlexNet conv layers is at least as fast as the shipped ZCU102 
   INFO("fit " << fit_model.total << " cycles, shipped " << model_cycles(shipped, net).total);
   CHECK(fit_model.total <= model_cycles(shipped, net).total);
   opt.network_objective = false;
-  const sim::FitResult conv = sim::fit_search(sim::fit_passes(n), n.layers.size(), opt);
+  const sim::FitResult conv = sim::fit_search(n, opt);
   CHECK(conv.best.front().objective == conv.best.front().cycles.conv_cycles);
-  CHECK(conv.best.front().cycles.conv_cycles <= fit_conv);
+  // The search ranks shapes by each pass replayed from idle channels and replays only its
+  // shortlist back to back on the DDR4, so on the DDR4 it may miss the whole-network winner by
+  // a few row misses: within 0.5%.
+  CHECK(double(conv.best.front().cycles.conv_cycles) <= 1.005 * double(fit_conv));
   INFO("conv objective " << conv.best.front().cycles.conv_cycles << " conv cycles, shipped " << shipped_conv);
   CHECK(conv.best.front().cycles.conv_cycles <= shipped_conv);
 }
@@ -203,14 +206,16 @@ TEST_CASE("the fit's whole network figure is run's total on a network with every
     opt.device = sim::load_device(repo("configs/devices/ultra96.json"));
     opt.max_util = 0.8;
     const quant::Network n = quant::load_network(net);
-    const sim::FitResult res = sim::fit_search(sim::fit_passes(n), n.layers.size(), opt);
+    const sim::FitResult res = sim::fit_search(n, opt);
     const nlohmann::json rep = run_report(out, net, dir, array + "_total", false);
     // Exact on the fixed-latency DRAM; on the DDR4 fit's regions lie elsewhere (docs/FIT.md).
     const bool ddr4 = opt.base.dram.model == models::DramModel::ddr4;
     const double tol = ddr4 ? 0.01 : 0.0;
     const double run_total = rep["cycles"]["total"].get<double>(), run_conv = rep["cycles"]["conv_layers"].get<double>();
     CHECK(std::abs(double(res.best.front().cycles.total) - run_total) <= tol * run_total);
-    CHECK(std::abs(double(res.best.front().cycles.conv_cycles) - run_conv) <= tol * run_conv);
+    // The conv part of tiny is a few thousand cycles, where one DDR4 row miss more or less is
+    // about 1%: 2% there.
+    CHECK(std::abs(double(res.best.front().cycles.conv_cycles) - run_conv) <= 2 * tol * run_conv);
   }
 }
 
@@ -247,7 +252,7 @@ TEST_CASE("fit puts the buffers in URAM when that is what fits and run accepts t
   opt.device = cfg.device;
   opt.try_uram = false;
   const quant::Network n = quant::load_network(repo("configs/nets/tiny.json"));
-  CHECK_THROWS(sim::fit_search(sim::fit_passes(n), n.layers.size(), opt));
+  CHECK_THROWS(sim::fit_search(n, opt));
 }
 
 TEST_CASE("fit refuses a device too small for the smallest array and names the resource") {
