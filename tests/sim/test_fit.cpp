@@ -59,22 +59,17 @@ void check_cycles_match(const std::string& arch, const std::string& net, const s
   INFO(tag);
   const auto& layers = r["layers"];
   REQUIRE(layers.size() == m.layer_cycles.size());
-  // Exact with the fixed-latency DRAM, whose timing sees an address only modulo 4 KiB. The
-  // DDR4's rows and banks see whole addresses, and fit lays each pass's regions out from 0
-  // rather than where the mapper puts them: there it is an estimate (docs/FIT.md).
-  const bool ddr4 = sim::load_arch(arch).arch.dram.model == models::DramModel::ddr4;
-  auto near = [&](uint64_t run, uint64_t model, double tol) {
-    if (!ddr4) return run == model;
-    return std::abs(double(run) - double(model)) <= tol * double(run);
-  };
+  // Exact on both DRAM models: fit's passes sit at the mapper's addresses (sim/network_layout.h)
+  // and the whole network is replayed back to back, as run simulates it, so the DDR4's banks,
+  // rows and refresh see the same requests.
   for (size_t i = 0; i < layers.size(); ++i) {
     INFO("layer " << layers[i]["name"].get<std::string>() << ": run " << layers[i]["cycles"]
                   << ", fit " << m.layer_cycles[i]);
-    CHECK(near(layers[i]["cycles"].get<uint64_t>(), m.layer_cycles[i], 0.05));
+    CHECK(layers[i]["cycles"].get<uint64_t>() == m.layer_cycles[i]);
   }
   INFO("run " << r["cycles"]["total"] << ", fit " << m.total);
-  CHECK(near(r["cycles"]["total"].get<uint64_t>(), m.total, 0.01));
-  CHECK(near(r["cycles"]["conv_layers"].get<uint64_t>(), m.conv_cycles, 0.01));
+  CHECK(r["cycles"]["total"].get<uint64_t>() == m.total);
+  CHECK(r["cycles"]["conv_layers"].get<uint64_t>() == m.conv_cycles);
 }
 
 }  // namespace
@@ -208,14 +203,10 @@ TEST_CASE("the fit's whole network figure is run's total on a network with every
     const quant::Network n = quant::load_network(net);
     const sim::FitResult res = sim::fit_search(n, opt);
     const nlohmann::json rep = run_report(out, net, dir, array + "_total", false);
-    // Exact on the fixed-latency DRAM; on the DDR4 fit's regions lie elsewhere (docs/FIT.md).
-    const bool ddr4 = opt.base.dram.model == models::DramModel::ddr4;
-    const double tol = ddr4 ? 0.01 : 0.0;
-    const double run_total = rep["cycles"]["total"].get<double>(), run_conv = rep["cycles"]["conv_layers"].get<double>();
-    CHECK(std::abs(double(res.best.front().cycles.total) - run_total) <= tol * run_total);
-    // The conv part of tiny is a few thousand cycles, where one DDR4 row miss more or less is
-    // about 1%: 2% there.
-    CHECK(std::abs(double(res.best.front().cycles.conv_cycles) - run_conv) <= 2 * tol * run_conv);
+    // Exact on both DRAM models: the winner's figures are the whole network replayed at the
+    // mapper's addresses (docs/FIT.md).
+    CHECK(res.best.front().cycles.total == rep["cycles"]["total"].get<uint64_t>());
+    CHECK(res.best.front().cycles.conv_cycles == rep["cycles"]["conv_layers"].get<uint64_t>());
   }
 }
 
