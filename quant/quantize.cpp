@@ -19,11 +19,11 @@ void check_range(const std::string& what, int v, int lo, int hi) {
                      std::to_string(hi) + "], got " + std::to_string(v));
 }
 
-void check_calibration_input(const FloatNetwork& f, const Tensor<int16_t>& x, FixedFormat fmt) {
+void check_calibration_input(const Network& net, const Tensor<int16_t>& x, FixedFormat fmt) {
   check_range("input format bits", fmt.bits, 2, 16);
-  if (x.shape != f.net.input)
+  if (x.shape != net.input)
     throw InputError("quantization: calibration input is " + x.shape.str() + ", network " +
-                     f.net.name + " expects " + f.net.input.str());
+                     net.name + " expects " + net.input.str());
   for (int16_t v : x.data)
     if (v != clamp_to_bits(v, fmt.bits))
       throw InputError("quantization: calibration input value " + std::to_string(v) +
@@ -83,34 +83,42 @@ int output_shift(int64_t lo, int64_t hi, int act_bits) {
 
 QuantizedNetwork quantize_network(const FloatNetwork& f, const QuantOptions& opts,
                                   const Tensor<int16_t>& calibration_input,
-                                  FixedFormat input_format) {
-  check_options(opts);
-  refuse_sequence_layers(f.net, "quantization");
-  check_calibration_input(f, calibration_input, input_format);
+                                  FixedFormat input_format, GoldenRun* golden) {
   if (f.params.size() != f.net.layers.size())
     throw InputError("quantization: parameters for " + std::to_string(f.params.size()) +
                      " layers, network has " + std::to_string(f.net.layers.size()));
+  return quantize_network(f.net, [&f](size_t i) -> const FloatLayerParams& { return f.params[i]; }, opts,
+                          calibration_input, input_format, golden);
+}
+
+QuantizedNetwork quantize_network(const Network& net, const LayerParams& params_of, const QuantOptions& opts,
+                                  const Tensor<int16_t>& calibration_input,
+                                  FixedFormat input_format, GoldenRun* golden) {
+  check_options(opts);
+  refuse_sequence_layers(net, "quantization");
+  check_calibration_input(net, calibration_input, input_format);
   QuantizedNetwork qn;
-  qn.net = f.net;
+  qn.net = net;
   qn.input = input_format;
   qn.act_bits = opts.act_bits;
   qn.acc_bits = opts.acc_bits;
   qn.overflow = opts.overflow;
-  qn.layers.resize(f.net.layers.size());
+  qn.layers.resize(net.layers.size());
 
   // Calibration outputs of every layer, the inputs of later layers.
   std::vector<Tensor<int16_t>> outputs;
-  outputs.reserve(f.net.layers.size());
-  for (size_t i = 0; i < f.net.layers.size(); ++i) {
-    const Layer& l = f.net.layers[i];
+  outputs.reserve(net.layers.size());
+  std::vector<uint64_t> layer_saturations(net.layers.size(), 0);
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    const Layer& l = net.layers[i];
     QLayer& q = qn.layers[i];
     std::vector<const Tensor<int16_t>*> inputs;
     for (int k : l.inputs) inputs.push_back(k == kNetworkInput ? &calibration_input : &outputs[size_t(k)]);
     const FixedFormat in = format_of(qn, l.inputs[0]);
     q.out = {opts.act_bits, in.frac};
-    uint64_t saturations = 0;
+    uint64_t& saturations = layer_saturations[i];
     if (l.type == LayerType::conv || l.type == LayerType::fc) {
-      quantize_parameters(l, f.params[i], in.frac, opts, q);
+      quantize_parameters(l, params_of(i), in.frac, opts, q);
       Tensor<int64_t> acc =
           conv_accumulate(*inputs[0], l, q, opts.acc_bits, opts.overflow, saturations);
       const int shift = calibrated_shift(acc, l.relu, opts.act_bits);
@@ -129,6 +137,10 @@ QuantizedNetwork quantize_network(const FloatNetwork& f, const QuantOptions& opt
     if (l.type == LayerType::concat)
       for (int k : l.inputs) q.out.frac = std::min(q.out.frac, format_of(qn, k).frac);
     outputs.push_back(run_layer(qn, int(i), inputs, saturations));
+  }
+  if (golden) {
+    golden->outputs = std::move(outputs);
+    golden->saturations = std::move(layer_saturations);
   }
   return qn;
 }

@@ -2,7 +2,9 @@
 // Float network -> QuantizedNetwork: per-layer weight quantization (fixed point or power of
 // two), biases at the accumulator's scale, and output formats found by integer calibration.
 #include <cstdint>
+#include <functional>
 
+#include "quant/golden.h"
 #include "quant/qnetwork.h"
 #include "quant/tensor.h"
 #include "quant/weights_gen.h"
@@ -30,8 +32,18 @@ int output_shift(int64_t lo, int64_t hi, int act_bits);
 //            out.frac = F - output_shift(min, max).
 //   add:     the aligned exact sum at F = max(fa, fb), then the same rule.
 //   concat:  out.frac = min of the input fracs.  pools, relu, flatten: the input format.
+// Each layer's calibration output is the golden executor's output for that input in the
+// chosen formats; `golden`, when given, receives them all: run_golden(result,
+// calibration_input) without running the network a second time.
 QuantizedNetwork quantize_network(const FloatNetwork& f, const QuantOptions& opts,
                                   const Tensor<int16_t>& calibration_input,
-                                  FixedFormat input_format);
+                                  FixedFormat input_format, GoldenRun* golden = nullptr);
+// The same with each layer's float parameters asked for once, in layer order, and used only
+// until the next is asked for: a generator can hold one layer at a time (AlexNet's 61 M
+// weights are 244 MB of floats, its fc6 alone 151 MB).
+using LayerParams = std::function<const FloatLayerParams&(size_t layer)>;
+QuantizedNetwork quantize_network(const Network& net, const LayerParams& params_of, const QuantOptions& opts,
+                                  const Tensor<int16_t>& calibration_input,
+                                  FixedFormat input_format, GoldenRun* golden = nullptr);
 
 }  // namespace shiftsim::quant

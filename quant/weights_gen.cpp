@@ -54,23 +54,28 @@ int64_t bias_count(const Layer& l) {
   return 0;
 }
 
+void generate_layer(const Network& net, uint64_t seed, size_t i, FloatLayerParams& p) {
+  const Layer& l = net.layers.at(i);
+  const int64_t n = weight_count(l);
+  if (n == 0) {
+    p.weights.clear();
+    p.bias.clear();
+    return;
+  }
+  double limit = 1.0, bias_limit = 0.1;
+  if (l.type == LayerType::conv || l.type == LayerType::fc)
+    limit = std::sqrt(6.0 / double(n / l.out_channels));
+  if (is_recurrent(l.type)) limit = bias_limit = 1.0 / std::sqrt(double(l.rnn.hidden_size));
+  std::mt19937_64 rng = stream(seed, i);
+  resize_on_huge_pages(p.weights, size_t(n));
+  for (float& w : p.weights) w = uniform(rng, -limit, limit);
+  p.bias.resize(size_t(bias_count(l)));
+  for (float& b : p.bias) b = uniform(rng, -bias_limit, bias_limit);
+}
+
 FloatNetwork generate_weights(const Network& net, uint64_t seed) {
   FloatNetwork f{net, std::vector<FloatLayerParams>(net.layers.size())};
-  for (size_t i = 0; i < net.layers.size(); ++i) {
-    const Layer& l = net.layers[i];
-    int64_t n = weight_count(l);
-    if (n == 0) continue;
-    double limit = 1.0, bias_limit = 0.1;
-    if (l.type == LayerType::conv || l.type == LayerType::fc)
-      limit = std::sqrt(6.0 / double(n / l.out_channels));
-    if (is_recurrent(l.type)) limit = bias_limit = 1.0 / std::sqrt(double(l.rnn.hidden_size));
-    std::mt19937_64 rng = stream(seed, i);
-    FloatLayerParams& p = f.params[i];
-    resize_on_huge_pages(p.weights, size_t(n));
-    for (float& w : p.weights) w = uniform(rng, -limit, limit);
-    p.bias.resize(size_t(bias_count(l)));
-    for (float& b : p.bias) b = uniform(rng, -bias_limit, bias_limit);
-  }
+  for (size_t i = 0; i < net.layers.size(); ++i) generate_layer(net, seed, i, f.params[i]);
   return f;
 }
 

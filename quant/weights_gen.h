@@ -35,6 +35,8 @@ int64_t bias_count(const Layer& l);
 // +1/sqrt(hidden)), PyTorch's initialisation; embedding: U(-1, 1). Layer i draws from its own stream seeded by (seed, i),
 // so editing one layer does not change the weights of the others.
 FloatNetwork generate_weights(const Network& net, uint64_t seed);
+// Layer i's parameters as generate_weights gives them, into `p` (its storage reused).
+void generate_layer(const Network& net, uint64_t seed, size_t i, FloatLayerParams& p);
 
 // Input values U(-1, 1), CHW order.
 Tensor<float> generate_input(Shape shape, uint64_t seed);

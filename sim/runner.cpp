@@ -125,22 +125,29 @@ Prepared prepare(const RunRequest& req, RunMachine machine) {
   size_output_entries(p.cfg, net);
   check_work(net, p.cfg, req, req.net_path);
   p.net_name = net.name;
-  const quant::FloatNetwork fnet = quant::generate_weights(net, req.seed);       // 3
   const quant::FixedFormat in_fmt = quant::default_input_format(int(p.cfg.arch.numerics.act_bits));
   quant::InputConversion conv;
   p.input = req.input_npy.empty()
                 ? quant::quantize_input(quant::generate_input(net.input, req.seed), in_fmt)
                 : quant::read_input_npy(req.input_npy, net.input, in_fmt, &conv);
   p.input_warning = conv.warning(req.input_npy);
-  p.qn = quant::quantize_network(fnet, quant_options(p.cfg.arch), p.input, in_fmt);  // 4
+  // 3-4: each layer's float weights generated as the quantizer reaches it, in one buffer.
+  quant::FloatLayerParams layer;
+  const quant::LayerParams generated = [&](size_t i) -> const quant::FloatLayerParams& {
+    quant::generate_layer(net, req.seed, i, layer);
+    return layer;
+  };
+  p.golden.emplace();
+  p.qn = quant::quantize_network(net, generated, quant_options(p.cfg.arch), p.input, in_fmt, &*p.golden);
   return p;
 }
 
-RunOutcome execute(const Prepared& p, const RunRequest& req) {
+RunOutcome execute(Prepared& p, const RunRequest& req) {
   RunOutcome out;
   auto t0 = std::chrono::steady_clock::now();
   if (req.check) {                                                               // 5
-    out.golden = quant::run_golden(p.qn, p.input);
+    out.golden = p.golden ? std::move(*p.golden) : quant::run_golden(p.qn, p.input);
+    p.golden.reset();
     out.checked = true;
   }
   out.wall_golden_s = seconds_since(t0);
@@ -190,7 +197,7 @@ int run_command(const RunRequest& request) {
   // (DESIGN.md "Configuration").
   RunMachine machine = load_run_machine(req);
   if (!req.allow_over_budget) require_fit(machine.cfg, estimate_use(machine.cfg));
-  const Prepared p = prepare(req, std::move(machine));
+  Prepared p = prepare(req, std::move(machine));
   // The output entries' guard bits for this network (size_output_entries) cost a little more.
   if (!req.allow_over_budget && p.cfg.arch.numerics.acc_guard_bits > 0) require_fit(p.cfg, estimate_use(p.cfg));
   if (!p.input_warning.empty()) std::cerr << "shiftsim: warning: " << p.input_warning << "\n";

@@ -3,6 +3,7 @@
 //   1 architecture config  2 network  3 weights and input  4 quantization
 //   5 golden reference     6 program  7 simulation         8 outputs, check, report
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,9 @@ struct Prepared {
   quant::Tensor<int16_t> input;
   // --input values the input format could not hold and saturated ("" when none).
   std::string input_warning;
+  // A generated network: the golden executor's outputs on `input`, from the quantizer's
+  // calibration pass (quantize_network), which execute() uses instead of a second run.
+  std::optional<quant::GoldenRun> golden;
 };
 
 struct RunOutcome {
@@ -70,7 +74,8 @@ Prepared prepare(const RunRequest& req);
 Prepared prepare(const RunRequest& req, RunMachine machine);
 
 // Steps 5-8 without writing files.
-RunOutcome execute(const Prepared& p, const RunRequest& req);
+// Takes p.golden when there is one.
+RunOutcome execute(Prepared& p, const RunRequest& req);
 
 // The whole `run` command: prepares, executes, writes the report, CSV and outputs (only after
 // success, each written atomically), prints the table. Returns the process exit code.

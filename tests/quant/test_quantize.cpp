@@ -270,3 +270,31 @@ TEST_CASE("quantize_network: zoo networks quantize and run (lenet5, resnet18)") 
     for (uint64_t sat : run.saturations) CHECK(sat == 0);
   }
 }
+
+TEST_CASE("quantize_network: the calibration pass's outputs are the golden run's, saturations included") {
+  // The run keeps them instead of running the network again (sim/runner.h, Prepared::golden).
+  uint64_t saturated = 0;
+  for (const char* net : {"tiny", "lenet5", "densenet_small"}) {
+    for (WeightKind kind : {WeightKind::fixed, WeightKind::pow2}) {
+      INFO(net << (kind == WeightKind::pow2 ? " pow2" : " fixed"));
+      const Setup s = setup(net, 8);
+      QuantOptions o;
+      o.act_bits = 8;
+      o.weight_kind = kind;
+      o.weight_bits = kind == WeightKind::pow2 ? 3 : 8;
+      o.acc_bits = 12;  // narrow enough that some sums saturate
+      GoldenRun calibration;
+      const QuantizedNetwork qn = quantize_network(s.f, o, s.x, s.fmt, &calibration);
+      const GoldenRun golden = run_golden(qn, s.x);
+      REQUIRE(calibration.outputs.size() == golden.outputs.size());
+      for (size_t i = 0; i < golden.outputs.size(); ++i) {
+        INFO("layer " << qn.net.layers[i].name);
+        CHECK(calibration.outputs[i].shape.str() == golden.outputs[i].shape.str());
+        CHECK(calibration.outputs[i].data == golden.outputs[i].data);
+      }
+      CHECK(calibration.saturations == golden.saturations);
+      for (uint64_t n : golden.saturations) saturated += n;
+    }
+  }
+  CHECK(saturated > 0);
+}
