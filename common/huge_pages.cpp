@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 
 #include <cstdint>
+#include <thread>
 
 namespace shiftsim {
 
@@ -14,6 +15,30 @@ void advise_huge_pages(void* p, std::size_t bytes) {
   if (end <= begin) return;
   // Advice only: a kernel without transparent huge pages answers EINVAL and small pages remain.
   (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
+void populate_pages(void* p, std::size_t bytes) {
+#ifdef MADV_POPULATE_WRITE
+  constexpr std::uintptr_t kPage = 4096;
+  constexpr std::size_t kTwoThreads = std::size_t(32) << 20;
+  const std::uintptr_t begin = (reinterpret_cast<std::uintptr_t>(p) + kPage - 1) & ~(kPage - 1);
+  const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(kPage - 1);
+  if (end <= begin) return;
+  auto populate = [](std::uintptr_t from, std::uintptr_t to) {
+    if (to > from) (void)madvise(reinterpret_cast<void*>(from), to - from, MADV_POPULATE_WRITE);
+  };
+  if (end - begin < kTwoThreads || std::thread::hardware_concurrency() < 2) {
+    populate(begin, end);
+    return;
+  }
+  const std::uintptr_t mid = (begin + (end - begin) / 2) & ~(kPage - 1);
+  std::thread other(populate, begin, mid);
+  populate(mid, end);
+  other.join();
+#else
+  (void)p;
+  (void)bytes;
+#endif
 }
 
 void keep_freed_blocks_in_heap() {
