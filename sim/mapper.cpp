@@ -81,6 +81,8 @@ Program map_network(const quant::QuantizedNetwork& qn, const quant::Tensor<int16
         case LayerType::fc: {
           d.saturate = qn.overflow == quant::Overflow::saturate ? 1 : 0;
           d.shift_right = checked_shift(format_of(l.inputs[0]).frac + q.w_frac - q.out.frac, l);
+          d.w_offset_pos = uint32_t(q.offset_pos);  // GSNQ's sign windows (model_input.cpp checks them)
+          d.w_offset_neg = uint32_t(q.offset_neg);
           const models::WeightLayout layout(d, arch);
           d.weight_addr = img.reserve(layout.total_bytes());
           layout.encode(q.weights, img.image.data() + d.weight_addr);
