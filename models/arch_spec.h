@@ -51,6 +51,9 @@ struct NumericsSpec {
   uint32_t weight_bits = 3; // pow2: code width (sign + magnitude); fixed: two's complement
   uint32_t acc_bits = 48;   // accumulator width
   OverflowPolicy overflow = OverflowPolicy::saturate;
+  // SVPE only: the largest per-sign exponent offset a layer's weight code may carry (GSNQ's two
+  // sign windows, docs/ARCHITECTURE.md §2 and §6); 0: the array has no offset hardware.
+  uint32_t sign_offset_max = 0;
   // Output-buffer entry bits above acc_bits, so that no pass's exact sum wraps inside the
   // buffer (docs/ARCHITECTURE.md §6). Not a config key: the machine is built with what its
   // network needs (network_guard_bits, models/control/layer_plan.h).

@@ -1,7 +1,7 @@
 #pragma once
 // GSNQ power-of-two weights (Sui et al., Sensors 22(17):6618, 2022): sign-based ranges and the
-// INQ-style incremental partition. docs/QUANTIZATION.md explains how the two sign ranges map onto
-// the SVPE's single per-layer scale and sign + magnitude code.
+// INQ-style incremental partition. docs/QUANTIZATION.md explains the two sign windows and how
+// the SVPE holds them (one layer scale plus a per-sign exponent offset).
 #include <cstdint>
 #include <vector>
 
@@ -9,26 +9,37 @@
 
 namespace shiftsim::quant {
 
-// The exponent windows of one layer. Each sign is anchored at its own largest magnitude with the
-// INQ rule, e_pos / e_neg = floor(log2(4/3 * max)) (INT_MIN for a sign without weights), and
-// would like the r = 2^(n-1) - 1 levels 2^(e-r+1) .. 2^e. The SVPE holds one window
-// [e_min, e_min + r - 1] per layer (one shift scale); `e_min` is the window chosen by
-// gsnq_quantize, and each sign uses the part of its own range inside it.
+// The largest per-sign exponent offset the weights of a layer can carry at all: a weight is
+// +-2^s with s <= 14 (int16 weights, quant/pow2.h), so offset + r - 1 <= 14.
+int gsnq_offset_limit(int bits);
+
+// Unlimited (up to gsnq_offset_limit): what training uses, and an SVPE with offset hardware
+// wide enough for every layer.
+constexpr int kGsnqAnyOffset = 1 << 20;
+
+// The exponent windows of one layer. Each sign has its own window of r = 2^(n-1) - 1 exponents
+// [e_min_s, e_min_s + r - 1]: its levels are 2^e for e in it, plus zero.
 struct GsnqRanges {
-  int e_pos = 0, e_neg = 0;  // each sign's anchor
-  int e_min = 0;             // the shared hardware window's lowest exponent (= -frac)
+  int e_pos = 0, e_neg = 0;          // each sign's INQ anchor floor(log2(4/3 max)) (INT_MIN: none)
+  int top_pos = 0, top_neg = 0;      // each sign's window top, as chosen
+  int e_min = 0;                     // the layer's lowest exponent min(e_min_pos, e_min_neg) = -frac
+  int offset_pos = 0, offset_neg = 0;  // e_min_s - e_min: the SVPE's per-sign exponent offsets
 };
 
-// Every weight goes to the nearest level 2^e of the shared window e_min <= e <= e_min + r - 1
-// (ties to the larger level; nearest rounding never exceeds its sign's anchor 2^e_s when the
-// window reaches down to it), to zero below 2^(e_min-1), and saturates at the top. The window's top is chosen in [min(e_pos, e_neg), max(e_pos, e_neg)]
-// by least squared error (ties: the higher, which is INQ's single-range window). ints are valid
-// SVPE weights for `bits`. InputError for bits outside 2..5, non-finite weights or a scale beyond
-// kMaxWeightFracMagnitude. Idempotent.
-Pow2Result gsnq_quantize(const std::vector<float>& w, int bits);
+// Every weight goes to the nearest level of its sign's window (ties to the larger level), to
+// zero below half the window's lowest level, and saturates at its top. The two windows are
+// chosen together: each top in [min(e_pos, e_neg) - 8, max(e_pos, e_neg)], the pair of least
+// total squared error whose lowest exponents differ by at most `max_offset` (capped at
+// gsnq_offset_limit(bits); 0 forces one shared window, what an SVPE without offset hardware
+// holds); ties go to the higher windows. The result is stated in canonical windows (each top
+// at its sign's largest level used, the lower one raised to within max_offset of the other),
+// so quantizing the result again returns it unchanged. ints are 0 or +-2^s with s - offset of
+// the sign in [0, r - 1], values = ints * 2^-frac. InputError for bits outside 2..5,
+// non-finite weights, max_offset < 0 or a scale beyond kMaxWeightFracMagnitude.
+Pow2Result gsnq_quantize(const std::vector<float>& w, int bits, int max_offset = kGsnqAnyOffset);
 
 // The windows gsnq_quantize uses for `w` (same validation).
-GsnqRanges gsnq_ranges(const std::vector<float>& w, int bits);
+GsnqRanges gsnq_ranges(const std::vector<float>& w, int bits, int max_offset = kGsnqAnyOffset);
 
 // INQ-style partition: 1 for the round(fraction * size) weights of largest |w| (ties: the lower
 // index first), to be quantized and frozen at this step; 0 for those retrained. fraction in

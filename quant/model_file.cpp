@@ -32,6 +32,8 @@ void save_quantized_network(const std::string& path, const QuantizedNetwork& qn)
     w.u8(q.weight_kind == WeightKind::pow2 ? 1 : 0);
     w.i32(q.weight_bits);
     w.i32(q.w_frac);
+    w.i32(q.offset_pos);
+    w.i32(q.offset_neg);
     w.u64(q.weights.size());
     for (int32_t v : q.weights) w.i32(v);
     w.u64(q.bias.size());
@@ -64,6 +66,10 @@ QuantizedNetwork load_quantized_network(const std::string& path) {
     q.weight_kind = read_enum(r, at + " weight kind", 1) ? WeightKind::pow2 : WeightKind::fixed;
     q.weight_bits = r.i32();
     q.w_frac = r.i32();
+    if (version >= 2) {  // version 1 predates the offsets: its power-of-two codes have none
+      q.offset_pos = r.i32();
+      q.offset_neg = r.i32();
+    }
     q.weights.resize(size_t(r.count(at + " weights", r.remaining() / 4)));
     for (int32_t& v : q.weights) v = r.i32();
     q.bias.resize(size_t(r.count(at + " bias", r.remaining() / 8)));

@@ -15,6 +15,8 @@ namespace shiftsim::quant {
 // The golden executor keeps weights in int16, so 2^s <= 2^14: n <= 5.
 constexpr int kMinPow2Bits = 2;
 constexpr int kMaxPow2Bits = 5;
+// The largest shift of a power-of-two weight, per-sign offsets included (int16: 2^14).
+constexpr int kMaxPow2Shift = 14;
 
 // r = 2^(bits-1) - 1: number of non-zero magnitudes.
 int pow2_magnitudes(int bits);

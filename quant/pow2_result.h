@@ -5,12 +5,15 @@
 
 namespace shiftsim::quant {
 
-// One layer's quantized weights. ints[i] is 0 or +-2^s with 0 <= s <= 2^(bits-1) - 2 (what the
-// SVPE code holds: models::pow2_code, the SVPE weight code, accepts it), values[i] = ints[i] * 2^-frac exactly (float).
+// One layer's quantized weights. ints[i] is 0 or +-2^s with offset <= s <= offset + 2^(bits-1) - 2,
+// offset the sign's (what the SVPE code holds: models::pow2_code, the SVPE weight code, accepts
+// it), values[i] = ints[i] * 2^-frac exactly (float). n-BQ's offsets are 0; GSNQ's per-sign
+// windows set one of them (gsnq.h).
 struct Pow2Result {
   std::vector<float> values;
   std::vector<int32_t> ints;
   int frac = 0;
+  int offset_pos = 0, offset_neg = 0;
 };
 
 // values from ints and frac, in the canonical form: the window's top level is used (max |int| =

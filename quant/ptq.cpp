@@ -109,10 +109,12 @@ QLayer quantize_layer_weights(const FloatNetwork& f, size_t i, const PtqOptions&
       q.weights = std::move(r.values);
       q.w_frac = r.frac;
     } else {
-      Pow2Result r = o.method == WeightMethod::gsnq ? gsnq_quantize(w, bits)
+      Pow2Result r = o.method == WeightMethod::gsnq ? gsnq_quantize(w, bits, o.gsnq_max_offset)
                                                     : nbq_quantize(w, bits, o.thresholds);
       q.weights = std::move(r.ints);
       q.w_frac = r.frac;
+      q.offset_pos = r.offset_pos;
+      q.offset_neg = r.offset_neg;
     }
   } catch (const InputError& e) {
     throw InputError("layer " + l.name + ": " + e.what());

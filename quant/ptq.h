@@ -23,6 +23,9 @@ struct PtqOptions {
   WeightMethod method = WeightMethod::fixed;
   int weight_bits = 16;                          // fixed: 2..16; nbq, gsnq: 2..5
   NbqThresholds thresholds = NbqThresholds::authors;
+  // gsnq: the largest per-sign exponent offset the SVPE's weight code holds (its
+  // numerics.sign_offset_max); 0 puts both signs in one window.
+  int gsnq_max_offset = 0;
   int act_bits = 16;                             // 2..16
   int acc_bits = 48;                             // 2..62
   Overflow overflow = Overflow::saturate;

@@ -20,11 +20,15 @@ enum class Overflow { saturate, wrap };
 struct QLayer {
   FixedFormat out;  // format of this layer's output activations
   // conv / fc only. weights: [out_channels][in_channels / groups][kernel][kernel] integers.
-  // fixed: |w| < 2^(weight_bits-1). pow2: w is 0 or +-2^s with 0 <= s <= 2^(weight_bits-1) - 2,
-  // so that the hardware only shifts left; the real value is w * 2^-w_frac.
+  // fixed: |w| < 2^(weight_bits-1). pow2: w is 0 or +-2^s with
+  // offset <= s <= offset + 2^(weight_bits-1) - 2, offset the sign's (offset_pos for w > 0,
+  // offset_neg for w < 0), so that the hardware only shifts left; the real value is
+  // w * 2^-w_frac. The offsets are GSNQ's per-sign windows (the SVPE adds them to the code's
+  // shift, docs/ARCHITECTURE.md); 0 for everything else, and for files written before them.
   WeightKind weight_kind = WeightKind::fixed;
   int weight_bits = 16;
   int w_frac = 0;
+  int offset_pos = 0, offset_neg = 0;
   std::vector<int32_t> weights;
   std::vector<int64_t> bias;  // one per out channel, scale 2^-(in.frac + w_frac)
   // Requantization: acc is shifted right by (in.frac + w_frac - out.frac) >= 0 with

@@ -27,13 +27,15 @@ struct Checker {
   }
 };
 
-bool valid_pow2(int32_t w, int bits) {
+// 0 or +-2^s with s in the sign's window [offset, offset + r - 1].
+bool valid_pow2(int32_t w, int bits, int offset_pos, int offset_neg) {
   if (w == 0) return true;
   const int64_t m = std::llabs(int64_t(w));
   if ((m & (m - 1)) != 0) return false;
   int s = 0;
   while ((int64_t(1) << s) < m) ++s;
-  return s <= pow2_magnitudes(bits) - 1;
+  const int offset = w < 0 ? offset_neg : offset_pos;
+  return s >= offset && s <= offset + pow2_magnitudes(bits) - 1;
 }
 
 void check_params(const Checker& c, const std::string& at, const Layer& l, const QLayer& q,
@@ -41,6 +43,14 @@ void check_params(const Checker& c, const std::string& at, const Layer& l, const
   const bool pow2 = q.weight_kind == WeightKind::pow2;
   c.range(at + ".weight_bits", q.weight_bits, pow2 ? kMinPow2Bits : 2, pow2 ? kMaxPow2Bits : 16);
   c.range(at + ".w_frac", q.w_frac, -kMaxWeightFracMagnitude, kMaxWeightFracMagnitude);
+  // Offsets: power of two only, and the top shift within int16 weights (s <= 14).
+  const int max_offset = pow2 ? kMaxPow2Shift - (pow2_magnitudes(q.weight_bits) - 1) : 0;
+  c.range(at + ".offset_pos", q.offset_pos, 0, max_offset);
+  c.range(at + ".offset_neg", q.offset_neg, 0, max_offset);
+  // The lower window is the layer's scale: the SVPE holds one offset and the sign it belongs to.
+  if (q.offset_pos > 0 && q.offset_neg > 0)
+    c.fail(at + ".offset_neg", "both signs have an offset (" + std::to_string(q.offset_pos) + ", " +
+                                   std::to_string(q.offset_neg) + "): the lower window is the layer's scale, its offset 0");
   if (int64_t(q.weights.size()) != weight_count(l))
     c.fail(at + ".weights", std::to_string(q.weights.size()) + " values, the layer has " +
                                 std::to_string(weight_count(l)));
@@ -49,13 +59,18 @@ void check_params(const Checker& c, const std::string& at, const Layer& l, const
                              std::to_string(l.out_channels) + " output channels");
   for (size_t i = 0; i < q.weights.size(); ++i) {
     const int32_t w = q.weights[i];
-    const bool ok = pow2 ? valid_pow2(w, q.weight_bits) : std::llabs(w) <= max_of_bits(q.weight_bits);
-    if (!ok)
+    const bool ok = pow2 ? valid_pow2(w, q.weight_bits, q.offset_pos, q.offset_neg)
+                         : std::llabs(w) <= max_of_bits(q.weight_bits);
+    if (!ok) {
+      const int offset = w < 0 ? q.offset_neg : q.offset_pos;
+      const std::string window =
+          offset == 0 ? "s <= " + std::to_string(pow2_magnitudes(q.weight_bits) - 1)
+                      : std::to_string(offset) + " <= s <= " +
+                            std::to_string(offset + pow2_magnitudes(q.weight_bits) - 1);
       c.fail(at + ".weights[" + std::to_string(i) + "]",
              std::to_string(w) + " is not a " + std::to_string(q.weight_bits) + "-bit " +
-                 (pow2 ? "power-of-two weight (0 or +-2^s, s <= " +
-                             std::to_string(pow2_magnitudes(q.weight_bits) - 1) + ")"
-                       : "fixed-point weight"));
+                 (pow2 ? "power-of-two weight (0 or +-2^s, " + window + ")" : "fixed-point weight"));
+    }
   }
   for (size_t i = 0; i < q.bias.size(); ++i)
     if (q.bias[i] != clamp_to_bits(q.bias[i], acc_bits))

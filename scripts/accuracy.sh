@@ -10,6 +10,9 @@
 #                       [--jobs N] [--build DIR] [--out FILE] [--seed S] [--fresh]
 #                       [--table-only]  (no runs: the table from the results there are)
 #                       [--train-limit N --test-limit N]   (a quick smoke run on fewer images)
+#                       [--only METHOD]  (nbq, nbq-ste, gsnq or fixed: run only that method's
+#                        steps (and the float network they start from) and replace only its rows
+#                        of the existing table, keeping every other row and section as it is)
 #
 # The build directory (shiftsim and shiftsim-train) is --build, else $SHIFTSIM_BUILD, else build.
 # Per net: (1) float training from the seed's weights; (2) from that checkpoint, for 2..5 bits:
@@ -35,6 +38,7 @@ seed=1
 jobs=1
 fresh=0
 table_only=0
+only=
 limits=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -47,11 +51,19 @@ while [ $# -gt 0 ]; do
     --jobs) jobs=$2; shift 2 ;;
     --fresh) fresh=1; shift ;;
     --table-only) table_only=1; shift ;;
+    --only) only=$2; shift 2 ;;
     --train-limit|--test-limit) limits+=("$1" "$2"); shift 2 ;;
     *) echo "accuracy.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 [ ${#nets[@]} -gt 0 ] || nets=(lenet5)
+case "$only" in
+  ''|nbq|nbq-ste|gsnq|fixed) ;;
+  *) echo "accuracy.sh: --only takes nbq, nbq-ste, gsnq or fixed, found $only" >&2; exit 2 ;;
+esac
+if [ -n "$only" ] && [ ! -f "$out" ]; then
+  echo "accuracy.sh: --only replaces rows of $out, which does not exist" >&2; exit 2
+fi
 train_bin=$build/shiftsim-train
 sim_bin=$build/shiftsim
 for b in "$train_bin" "$sim_bin"; do
@@ -106,7 +118,10 @@ golden() {
   case "$method" in
     nbq|nbq-ste) q+=(--arch configs/arch/svpe_zcu102.json --set "numerics.weight_bits=$bits"
                      --method nbq --thresholds "$thr") ;;
-    gsnq) q+=(--arch configs/arch/svpe_zcu102.json --set "numerics.weight_bits=$bits" --method gsnq) ;;
+    # GSNQ's two sign windows need the SVPE's sign offsets: as wide as the codes allow (a shift
+    # of at most 14), so that the trained windows are all representable.
+    gsnq) q+=(--arch configs/arch/svpe_zcu102.json --set "numerics.weight_bits=$bits"
+              --set "numerics.sign_offset_max=$((14 - (1 << (bits - 1)) + 2))" --method gsnq) ;;
     fixed) q+=(--arch configs/arch/vpe16_zcu102.json --method fixed) ;;
     *) return ;;
   esac
@@ -130,6 +145,7 @@ golden() {
 # script runs it: NAME.pid names a live process)
 step() {
   local work=$1 name=$2 method=$3 bits=$4 thr=$5; shift 5
+  [ -z "$only" ] || [ "$method" = "$only" ] || return 0
   if [ -f "$work/$name.pid" ] && kill -0 "$(cat "$work/$name.pid")" 2> /dev/null; then
     echo "  $work/$name: running in process $(cat "$work/$name.pid"), left to it"; return 0
   fi
@@ -234,7 +250,8 @@ for spec in "${nets[@]}"; do
 done
 cmd+=" --jobs $jobs --seed $seed${limits[@]+ ${limits[*]}}"
 [ "$build" = build ] || cmd+=" --build $build"
-args=("$out" "$cmd" "$wall")
+[ -z "$only" ] || cmd+=" --only $only"
+args=("$out" "$cmd" "$wall" "$only")
 for spec in "${nets[@]}"; do
   net=${spec%%:*}
   args+=("$net" "${work_of[$net]}")
@@ -242,8 +259,8 @@ done
 
 python3 - "${args[@]}" <<'EOF'
 import json, os, sys
-out, cmd, wall = sys.argv[1:4]
-pairs = sys.argv[4:]
+out, cmd, wall, only = sys.argv[1:5]
+pairs = sys.argv[5:]
 nets = list(zip(pairs[0::2], pairs[1::2]))
 label = {"float": "float", "nbq": "n-BQ, reconstructed gradient", "nbq-ste": "n-BQ, straight-through",
          "gsnq": "GSNQ, incremental retraining", "fixed": "fixed point, straight-through"}
@@ -254,6 +271,12 @@ rows = ["float"]
 for b in (2, 3, 4, 5):
     rows += [f"nbq{b}-ptq", f"nbq{b}", f"nbq-ste{b}", f"gsnq{b}-ptq", f"gsnq{b}"]
 rows += ["nbq3-authors-ptq", "nbq3-authors", "fixed8-ptq", "fixed8", "fixed16-ptq"]
+def method_of(name):  # the step name's method: gsnq3-ptq -> gsnq, nbq-ste2 -> nbq-ste
+    for m in ("nbq-ste", "gsnq", "nbq", "fixed"):
+        if name.startswith(m):
+            return m
+    return name
+picked = {}  # --only: net -> {row name: its new line}, and the section's summary
 lines = [
     "# Accuracy on Fashion-MNIST: float, n-BQ, GSNQ and fixed-point weights",
     "",
@@ -329,6 +352,10 @@ for net, work in nets:
             gacc, gdelta = f"{ga:.2f}%", f"{ga - fa:+.2f}"
         kb = r["weight_bytes"] / 1024
         lines.append(f"| {what}{extra} | {r['bits']} | {retr} | {acc:.2f}% | {delta} | {gacc} | {gdelta} | {kb:.1f} KiB |")
+        if only and method_of(name) == only:
+            picked.setdefault(net, {})[name] = (lines[-1], r["seconds"], g[2] if g else 0.0)
+    if only:
+        picked.setdefault(net, {})["float"] = (f"{fa:.2f}%", 0, 0)
     secs = sum(rep(n)["seconds"] for n in rows if rep(n))
     lines += ["", f"Training and trainer evaluation: {secs / 60:.0f} min summed over the runs; golden "
               f"evaluation of {len(gsecs)} models: {sum(gsecs):.0f} s in all ({max(gsecs) if gsecs else 0:.1f} s at most per model)."]
@@ -340,6 +367,34 @@ for net, work in nets:
         lines += ["", "Note: quant/nbq.h or quant/gsnq.h was missing; quant/pow2.h's quantizer stood in."]
 if wall != "-":
     lines += ["", f"Wall time of the command: {int(wall) / 60:.0f} min (steps it found done before not counted)."]
+if only:
+    # Replace the method's rows of each net's table in the existing file; keep everything else.
+    text = open(out).read().split("\n")
+    for net, new in picked.items():
+        head = text.index(f"## {net}")
+        sep = next(i for i in range(head, len(text)) if text[i].startswith("|---"))
+        end = next(i for i in range(sep + 1, len(text)) if not text[i].startswith("| "))
+        if end - sep - 1 != len(rows):
+            sys.exit(f"accuracy.sh: {out}: the {net} table has {end - sep - 1} rows, expected {len(rows)}")
+        old_float = text[sep + 1].split("|")[4].strip()
+        if old_float != new["float"][0]:
+            sys.exit(f"accuracy.sh: the float {net} network now scores {new['float'][0]}, the table's "
+                     f"{old_float}: its other rows are from another network; rerun without --only")
+        for i, name in enumerate(rows):
+            if name in new and name != "float":
+                text[sep + 1 + i] = new[name][0]
+        note = (f"The {only} rows: made by `{cmd}` (the other rows are the previous run's, from the same "
+                f"float network); {sum(v[1] for k, v in new.items() if k != 'float') / 60:.0f} min of training "
+                f"and trainer evaluation, {sum(v[2] for v in new.values()):.0f} s of golden evaluation.")
+        after = next(i for i in range(end, len(text)) if text[i].startswith("Training and trainer evaluation"))
+        if after + 2 < len(text) and text[after + 2].startswith(f"The {only} rows: made by"):
+            text[after + 2] = note
+        else:
+            text[after + 1:after + 1] = ["", note]
+    with open(out, "w") as f:
+        f.write("\n".join(text))
+    print("accuracy.sh: replaced the", only, "rows of", out)
+    sys.exit(0)
 # Hand-written notes below the marker survive regeneration.
 marker = "<!-- notes below this line are kept by scripts/accuracy.sh -->"
 notes = ""

@@ -140,6 +140,20 @@ models::NumericsSpec read_numerics(JsonReader r, models::ArrayKind kind) {
   const std::string overflow = r.choice("overflow", "saturate", {"saturate", "wrap"},
                                         "what the accumulator does when a sum leaves its range");
   n.overflow = overflow == "wrap" ? models::OverflowPolicy::wrap : models::OverflowPolicy::saturate;
+  // A shift of at most 14 keeps a 16-bit activation's product in the datapath's 32 bits.
+  const uint32_t code_shift = (1u << (n.weight_bits - 1)) - 2, offset_room = code_shift <= 14 ? 14 - code_shift : 0;
+  n.sign_offset_max = static_cast<uint32_t>(r.integer(
+      "sign_offset_max", 0, 0, 14,
+      "svpe: largest per-sign exponent offset of a layer's weight code (GSNQ's two sign windows; "
+      "0: no offset hardware; code shift + offset <= 14)"));
+  if (n.sign_offset_max > 0 && array.weight_code() != models::WeightCode::pow2_sign_magnitude)
+    r.fail("sign_offset_max", std::string("must be 0 for pe_array.kind ") + array.name() +
+                                  " (its weights are fixed point, not power-of-two codes)");
+  if (n.sign_offset_max > offset_room)
+    r.fail("sign_offset_max", "must be <= " + std::to_string(offset_room) + " with " +
+                                  std::to_string(n.weight_bits) + "-bit codes (largest code shift " +
+                                  std::to_string(code_shift) + " + offset <= 14), found " +
+                                  std::to_string(n.sign_offset_max));
   r.finish();
   return n;
 }

@@ -63,6 +63,8 @@ Program map_network(const quant::QuantizedNetwork& qn, const quant::Tensor<int16
         case LayerType::fc: {
           d.saturate = qn.overflow == quant::Overflow::saturate ? 1 : 0;
           d.shift_right = checked_shift(format_of(l.inputs[0]).frac + q.w_frac - q.out.frac, l);
+          d.w_offset_pos = uint32_t(q.offset_pos);  // GSNQ's sign windows (model_input.cpp checks them)
+          d.w_offset_neg = uint32_t(q.offset_neg);
           // fc: the row of N weights per output, folded onto k x k (§2); conv: the whole row.
           const uint64_t row = l.type == LayerType::fc ? q.weights.size() / d.out_c : 0;
           models::WeightLayout(d, arch).encode(q.weights, image.data() + d.weight_addr, row);

@@ -1,5 +1,7 @@
 #include "sim/model_input.h"
 
+#include <algorithm>
+
 #include "common/input_error.h"
 #include "models/pe_array/array_kind.h"
 #include "quant/fixed_point.h"
@@ -23,6 +25,14 @@ void check_model_fits_arch(const quant::QuantizedNetwork& qn, const models::Arch
       problem("layer " + l.name + " has " + (pow2 ? "power-of-two" : "fixed-point") +
               " weights, the arch's " + kind.name() + " array computes " +
               (array_pow2 ? "power-of-two" : "fixed-point") + " products (pe_array.kind)");
+      break;
+    }
+    const int offset = std::max(q.offset_pos, q.offset_neg);
+    if (uint32_t(offset) > arch.numerics.sign_offset_max) {
+      problem("layer " + l.name + " has a per-sign exponent offset of " + std::to_string(offset) +
+              " (GSNQ's two sign windows), the arch's weight code holds " +
+              std::to_string(arch.numerics.sign_offset_max) + " (--set numerics.sign_offset_max=" +
+              std::to_string(offset) + ")");
       break;
     }
     if (uint32_t(q.weight_bits) > arch.numerics.weight_bits) {

@@ -43,6 +43,7 @@ quant::PtqOptions options_for(const QuantizeRequest& req, const models::ArchSpec
   o.overflow = a.numerics.overflow == models::OverflowPolicy::wrap ? quant::Overflow::wrap
                                                                     : quant::Overflow::saturate;
   o.first_last_fixed_bits = req.first_last_bits;
+  o.gsnq_max_offset = int(a.numerics.sign_offset_max);  // GSNQ's windows as far as the code holds them
   return o;
 }
 
@@ -69,8 +70,11 @@ void print_summary(const quant::QuantizedNetwork& qn) {
     const quant::QLayer& q = qn.layers[i];
     char w[64] = "";
     if (l.type == quant::LayerType::conv || l.type == quant::LayerType::fc)
-      std::snprintf(w, sizeof w, "%s%d 2^%d", q.weight_kind == quant::WeightKind::pow2 ? "pow2/" : "fixed/",
-                    q.weight_bits, -q.w_frac);
+      std::snprintf(w, sizeof w, "%s%d 2^%d%s", q.weight_kind == quant::WeightKind::pow2 ? "pow2/" : "fixed/",
+                    q.weight_bits, -q.w_frac,
+                    // GSNQ's sign windows: the sign whose codes start higher, and by how much
+                    q.offset_pos > 0 ? (" +" + std::to_string(q.offset_pos)).c_str()
+                    : q.offset_neg > 0 ? (" -" + std::to_string(q.offset_neg)).c_str() : "");
     std::printf("%-12s %-8s %-14s Q%d.%d\n", l.name.c_str(), quant::to_string(l.type), w,
                 q.out.bits - q.out.frac, q.out.frac);
   }

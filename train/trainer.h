@@ -36,7 +36,7 @@ struct TrainOptions {
   Optimizer optimizer = Optimizer::adam;
   double lr = 1e-3;
   double momentum = 0.9;           // sgd only
-  double weight_decay = 5e-4;      // L2, added to the gradient (the authors' 5e-4)
+  double weight_decay = 5e-4;      // L2, added to the gradient (our choice: the n-BQ-NN authors' code applies none)
   LrSchedule lr_schedule = LrSchedule::cosine;  // gsnq: restarts at every step
   uint64_t seed = 1;
   NbqSchedule nbq_schedule = NbqSchedule::step;

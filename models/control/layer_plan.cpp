@@ -17,7 +17,7 @@ uint32_t guard_bits_for(const Descriptor& d, const ArchSpec& arch) {
   if (d.op != Op::conv) return 0;
   const uint64_t terms = uint64_t(d.in_c / std::max(1u, d.groups)) * d.kernel * d.kernel;
   const uint32_t need =
-      array_kind_model(arch).product_bits(arch.numerics.act_bits, arch.numerics.weight_bits) + clog2(terms);
+      array_kind_model(arch).product_bits(arch.numerics) + clog2(terms);
   return need > arch.numerics.acc_bits ? need - arch.numerics.acc_bits : 0;
 }
 

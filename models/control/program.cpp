@@ -18,7 +18,8 @@ void visit_fields(D& d, F&& word, A&& address) {
                   &d.desc.out_w, &d.desc.out_c_offset, &d.desc.out_c_total, &d.desc.kernel,
                   &d.desc.stride, &d.desc.pad, &d.desc.groups, &d.desc.tile_rows,
                   &d.desc.tile_cols, &d.desc.relu, &d.desc.shift_right, &d.desc.shift_a,
-                  &d.desc.shift_b, &d.desc.inputs, &d.desc.saturate})
+                  &d.desc.shift_b, &d.desc.inputs, &d.desc.saturate,
+                  &d.desc.w_offset_pos, &d.desc.w_offset_neg})
     word(*p);
 }
 

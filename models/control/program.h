@@ -47,6 +47,9 @@ struct Descriptor {
   uint32_t shift_a = 0, shift_b = 0;      // eltwise: left alignment of each input
   uint32_t inputs = 1;                    // eltwise: 1 or 2 inputs
   uint32_t saturate = 1;                  // conv: 1 saturate, 0 wrap the accumulator
+  // conv on SVPE: the layer's per-sign exponent offsets; a code of magnitude m is
+  // +-2^(m-1+offset), the offset of its sign (GSNQ's two windows; 0 otherwise).
+  uint32_t w_offset_pos = 0, w_offset_neg = 0;
 
   std::array<uint32_t, kDescriptorWords> encode() const;
   // Throws std::runtime_error on a bad magic (a corrupt program is a mapper bug, not user input).

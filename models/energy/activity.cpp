@@ -46,8 +46,8 @@ ActivityCounter::Sizes sizes(const ArchSpec& a, DspCounting counting) {
   s.act = a.numerics.act_bits;
   s.w = a.numerics.weight_bits;
   s.acc = a.numerics.acc_bits;
-  s.product_bits = s.kind->product_bits(s.act, s.w);
-  s.product = s.kind->product(s.act, s.w, pe.product_stages);
+  s.product_bits = s.kind->product_bits(a.numerics);
+  s.product = s.kind->product(a.numerics, pe.product_stages);
   s.convolver_dsps = counting == DspCounting::nbqnn_paper;
   s.convolver_sum_bits = s.product_bits + clog2(s.k2);
   s.tree = s.convolver_dsps

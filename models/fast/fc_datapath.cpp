@@ -27,7 +27,7 @@ WeightDecoder::WeightDecoder(const ArchSpec& arch, const WeightLayout& layout) :
   per_ = std::max<uint32_t>(1, std::min<uint32_t>(4, 12 / bits_));
   const uint32_t mask = (1u << bits_) - 1;
   auto value = [&](uint32_t field) -> int16_t {
-    return pow2 ? int16_t(pow2_value(field, bits_)) : int16_t(int32_t(field << (32 - bits_)) >> (32 - bits_));
+    return pow2 ? int16_t(layout.pow2_value(field)) : int16_t(int32_t(field << (32 - bits_)) >> (32 - bits_));
   };
   for (uint32_t f = 0; f <= mask; ++f) max_abs_ = std::max(max_abs_, std::abs(int32_t(value(f))));
   lut_.resize(size_t(1) << (per_ * bits_));

@@ -43,10 +43,15 @@ class ArrayKindModel {
 
   // Bits one weight occupies in a DRAM weight block.
   virtual uint32_t weight_element_bits(uint32_t weight_bits) const = 0;
-  // Width of a product entering the adder tree.
-  virtual uint32_t product_bits(uint32_t act_bits, uint32_t weight_bits) const = 0;
+  // Width of a product entering the adder tree (act_bits, weight_bits, and for the SVPE the
+  // sign offsets its code may add to the shift).
+  virtual uint32_t product_bits(const NumericsSpec& n) const = 0;
   // One product with `stages` register stages (calibrated: docs/RESOURCES.md).
-  virtual Resources product(uint32_t act_bits, uint32_t weight_bits, uint32_t stages) const = 0;
+  virtual Resources product(const NumericsSpec& n, uint32_t stages) const = 0;
+  // Per lane: the registers that hold the layer's weight-code settings (SVPE sign offsets).
+  virtual Resources lane_code_registers(const NumericsSpec& n) const { (void)n; return {}; }
+  // Per window element: what the window unit adds for the weight code (SVPE: a << offset).
+  virtual Resources window_element_extra(const NumericsSpec& n) const { (void)n; return {}; }
   // Whether the product's last register is a fabric FF that an adder tree's pass-through
   // chain can absorb (a DSP's output register is not).
   virtual bool product_register_in_fabric(uint32_t stages) const = 0;

@@ -34,6 +34,7 @@ void ComputeUnit::start_layer() {
     preload_cycles_ = weights->read_latency() + 1;
     kp_ = (d.kernel + k - 1) / k;
     pieces_ = kp_ * kp_;
+    array_->configure_layer(d);  // the weight code's per-layer registers (SVPE sign offsets)
   } else {
     depth_ = in_latency + 1;  // the element's read, then the lane's combine and write
     hazard_ = preload_cycles_ = 1;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/arch_spec.h"
+#include "models/control/program.h"
 
 namespace shiftsim::models {
 
@@ -20,6 +21,9 @@ class PeArray {
   // Kernel positions beyond K hold zero.
   virtual void preload(const std::vector<int32_t>& fields, uint32_t mc, uint32_t nc, uint32_t K,
                        uint32_t py, uint32_t px) = 0;
+  // A conv layer starts: the array latches what its descriptor sets for the weight code (the
+  // SVPE's per-sign exponent offsets; nothing for the VPE).
+  virtual void configure_layer(const Descriptor& d) { (void)d; }
   // The shadow set becomes the active one (at a round's first issue).
   virtual void swap() = 0;
   // One issue: `window` holds nc x k x k activations ([n][a][b]); sums[m] for the mc lanes.

@@ -30,7 +30,7 @@ void check_spec(const ArchSpec& s) {
 }
 
 uint32_t product_bits(const ArchSpec& s) {
-  return array_kind_model(s).product_bits(s.numerics.act_bits, s.numerics.weight_bits);
+  return array_kind_model(s).product_bits(s.numerics);
 }
 
 // Width of the adder tree's output: over Tn k^2 products (synthesis), or over Tn convolver
@@ -53,12 +53,11 @@ uint32_t lane_acc_bits(const ArchSpec& s, const ResourceOptions& opt) {
 Resources lane_datapath(const ArchSpec& spec, const ResourceOptions& opt) {
   check_spec(spec);
   const PeArraySpec& pe = spec.pe_array;
-  const uint32_t a = spec.numerics.act_bits, w = spec.numerics.weight_bits;
   const uint32_t k2 = pe.kernel * pe.kernel;
   const uint32_t products = pe.vector * k2;
   const ArrayKindModel& kind = array_kind_model(spec);
   const uint32_t pw = product_bits(spec);
-  const Resources product = kind.product(a, w, pe.product_stages);
+  const Resources product = kind.product(spec.numerics, pe.product_stages);
   const bool fabric_regs = kind.product_register_in_fabric(pe.product_stages);
 
   Resources r = product * double(products);
@@ -87,6 +86,8 @@ Resources pe_array(const ArchSpec& spec, const ResourceOptions& opt) {
   const uint32_t acc = lane_acc_bits(spec, opt);
   lane.ff += acc;
   lane.lut += acc;
+  // The weight code's per-layer registers (SVPE: the two sign offsets, docs/ARCHITECTURE.md §6).
+  lane += array_kind_model(spec).lane_code_registers(spec.numerics);
   return lane * double(pe.lanes);
 }
 
@@ -106,6 +107,9 @@ Resources window_unit(const ArchSpec& spec) {
   r.ff += bits;
   r.lut += 2.0 * 16 * k2;
   r.ff += 2.0 * 16 * k2;
+  // SVPE sign offsets: each window element also gives the lanes its activation shifted by the
+  // layer's offset (docs/ARCHITECTURE.md §6).
+  r += array_kind_model(spec).window_element_extra(spec.numerics) * (double(pe.vector) * k2);
   return r;
 }
 

@@ -29,11 +29,11 @@ class VpeKind final : public ArrayKindModel {
   uint32_t default_weight_bits() const override { return 16; }
   uint32_t default_product_stages() const override { return kDspStages; }
   uint32_t weight_element_bits(uint32_t weight_bits) const override { return 8 * ((weight_bits + 7) / 8); }
-  uint32_t product_bits(uint32_t act_bits, uint32_t weight_bits) const override {
-    return vpe_product_bits(act_bits, weight_bits);
+  uint32_t product_bits(const NumericsSpec& n) const override {
+    return vpe_product_bits(n.act_bits, n.weight_bits);
   }
-  Resources product(uint32_t act_bits, uint32_t weight_bits, uint32_t stages) const override {
-    return vpe_product(act_bits, weight_bits, stages);
+  Resources product(const NumericsSpec& n, uint32_t stages) const override {
+    return vpe_product(n.act_bits, n.weight_bits, stages);
   }
   bool product_register_in_fabric(uint32_t stages) const override { return stages > kDspStages; }
   // The DSP48E2's B1 and B2 registers (BREG = 2, UG579) hold both sets: no fabric FFs.

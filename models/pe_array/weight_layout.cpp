@@ -73,11 +73,24 @@ inline uint32_t pow2_field(int32_t value, uint32_t bits, uint32_t& bad) {
 }
 }  // namespace
 
-uint32_t pow2_code(int32_t value, uint32_t bits) {
+// The code of one weight with sign offsets: the value shifted down by its sign's offset, whose
+// low bits must be zero (a power of two at or above 2^offset).
+inline uint32_t pow2_field(int32_t value, uint32_t bits, uint32_t offset_pos, uint32_t offset_neg, uint32_t& bad) {
+  const uint32_t offset = value < 0 ? offset_neg : offset_pos;
+  const uint32_t mag = value < 0 ? 0u - uint32_t(value) : uint32_t(value);
+  bad |= mag & ((1u << offset) - 1);
+  return pow2_field(value < 0 ? -int32_t(mag >> offset) : int32_t(mag >> offset), bits, bad);
+}
+
+uint32_t pow2_code(int32_t value, uint32_t bits, uint32_t offset_pos, uint32_t offset_neg) {
   uint32_t bad = 0;
-  const uint32_t code = pow2_field(value, bits, bad);
-  if (bad != 0) throw std::invalid_argument("pow2_code: " + std::to_string(value) + " is not 0 or +-2^s with s <= " +
-                                       std::to_string((1u << (bits - 1)) - 2));
+  const uint32_t code = pow2_field(value, bits, offset_pos, offset_neg, bad);
+  if (bad != 0) {
+    const uint32_t offset = value < 0 ? offset_neg : offset_pos;
+    throw std::invalid_argument("pow2_code: " + std::to_string(value) + " is not 0 or +-2^s with " +
+                                (offset ? std::to_string(offset) + " <= s <= " : "s <= ") +
+                                std::to_string((1u << (bits - 1)) - 2 + offset));
+  }
   return code;
 }
 
@@ -85,11 +98,12 @@ uint32_t weight_element_bits(const ArchSpec& arch) {
   return array_kind_model(arch).weight_element_bits(arch.numerics.weight_bits);
 }
 
-int32_t pow2_value(uint32_t code, uint32_t bits) {
+int32_t pow2_value(uint32_t code, uint32_t bits, uint32_t offset_pos, uint32_t offset_neg) {
   const uint32_t mag = code & ((1u << (bits - 1)) - 1);
   if (mag == 0) return 0;
-  const int32_t v = int32_t(1) << (mag - 1);
-  return (code >> (bits - 1)) & 1 ? -v : v;
+  const bool neg = (code >> (bits - 1)) & 1;
+  const int32_t v = int32_t(1) << (mag - 1 + (neg ? offset_neg : offset_pos));
+  return neg ? -v : v;
 }
 
 WeightLayout::WeightLayout(const Descriptor& d, const ArchSpec& arch)
@@ -98,6 +112,8 @@ WeightLayout::WeightLayout(const Descriptor& d, const ArchSpec& arch)
       k2_(d.kernel * d.kernel),
       cg_(d.in_c / d.groups),
       mg_(d.out_c / d.groups),
+      offset_pos_(d.w_offset_pos),
+      offset_neg_(d.w_offset_neg),
       pow2_(array_kind_model(arch).weight_code() == WeightCode::pow2_sign_magnitude) {
   mt_ = (mg_ + tm_ - 1) / tm_;
   nt_ = (cg_ + tn_ - 1) / tn_;
@@ -159,7 +175,9 @@ void WeightLayout::encode(const std::vector<int32_t>& weights, uint8_t* dst, uin
         const size_t stored = size_t(std::min<uint64_t>(run, row > first ? row - first : 0));
         for (uint32_t m = 0; m < mc; ++m) {
           const int32_t* w = weights.data() + (size_t(g) * mg_ + mt * tm_ + m) * row + first;
-          if (pow2_)
+          if (pow2_ && (offset_pos_ | offset_neg_) != 0)
+            for (size_t i = 0; i < stored; ++i) out.put(pow2_field(w[i], bits, offset_pos_, offset_neg_, bad), bits);
+          else if (pow2_)
             for (size_t i = 0; i < stored; ++i) out.put(pow2_field(w[i], bits, bad), bits);
           else
             for (size_t i = 0; i < stored; ++i) out.put(uint32_t(w[i]) & mask, bits);
@@ -167,7 +185,10 @@ void WeightLayout::encode(const std::vector<int32_t>& weights, uint8_t* dst, uin
         }
         out.flush();
       }
-  if (bad != 0) throw std::invalid_argument("WeightLayout::encode: a weight is not 0 or +-2^s in " + std::to_string(bits_) + "-bit codes");
+  if (bad != 0)
+    throw std::invalid_argument("WeightLayout::encode: a weight is not 0 or +-2^s in " + std::to_string(bits_) +
+                                "-bit codes with sign offsets " + std::to_string(offset_pos_) + "/" +
+                                std::to_string(offset_neg_));
 }
 
 void WeightLayout::unpack(const uint8_t* block, uint32_t mc, uint32_t nc,
@@ -191,7 +212,7 @@ void WeightLayout::unpack_values(const uint8_t* block, uint32_t mc, uint32_t nc,
   }
   int16_t table[256] = {};  // code -> value (pow2 codes are at most 5 bits)
   if (pow2_)
-    for (uint32_t c = 0; c < (1u << bits_); ++c) table[c] = int16_t(pow2_value(c, bits_));
+    for (uint32_t c = 0; c < (1u << bits_); ++c) table[c] = int16_t(pow2_value(c));
   BitReader in(block);
   for (size_t i = 0; i < n; ++i) {
     const uint32_t field = in.get(bits_);

@@ -21,11 +21,13 @@ inline int64_t read_bias(const uint8_t* bytes) {
 }
 
 // Power-of-two code: sign bit on top, magnitude field below; magnitude 0 is zero and
-// magnitude m > 0 is 2^(m-1), so the product is a left shift by m-1.
-uint32_t pow2_code(int32_t value, uint32_t bits);
+// magnitude m > 0 is 2^(m-1+offset), offset the layer's for the code's sign (the descriptor's
+// w_offset_pos / w_offset_neg: GSNQ's two sign windows; 0 otherwise), so the product is a left
+// shift by m-1+offset. value must be 0 or +-2^s, offset <= s <= offset + 2^(bits-1) - 2.
+uint32_t pow2_code(int32_t value, uint32_t bits, uint32_t offset_pos = 0, uint32_t offset_neg = 0);
+int32_t pow2_value(uint32_t code, uint32_t bits, uint32_t offset_pos = 0, uint32_t offset_neg = 0);
 // Bits one weight occupies in a block: the code for SVPE, whole bytes for VPE.
-uint32_t weight_element_bits(const ArchSpec& arch);  // value must be 0 or +-2^s, s <= 2^(bits-1)-2
-int32_t pow2_value(uint32_t code, uint32_t bits);
+uint32_t weight_element_bits(const ArchSpec& arch);
 
 class WeightLayout {
  public:
@@ -36,6 +38,8 @@ class WeightLayout {
   uint32_t m_tiles() const { return mt_; }
   uint32_t n_tiles() const { return nt_; }
   uint32_t element_bits() const { return bits_; }
+  // SVPE: the value of one code with this layer's sign offsets.
+  int32_t pow2_value(uint32_t code) const { return models::pow2_value(code, bits_, offset_pos_, offset_neg_); }
   // Block (g, mt, nt): output channels [mt*Tm, +mc) and input channels [nt*Tn, +nc) of group g.
   uint64_t block_offset(uint32_t g, uint32_t mt, uint32_t nt) const;
   uint32_t block_bytes(uint32_t g, uint32_t mt, uint32_t nt) const;
@@ -57,6 +61,7 @@ class WeightLayout {
  private:
   uint32_t index(uint32_t g, uint32_t mt, uint32_t nt) const { return (g * mt_ + mt) * nt_ + nt; }
   uint32_t tm_, tn_, k2_, cg_, mg_, mt_, nt_, bits_;
+  uint32_t offset_pos_, offset_neg_;  // the descriptor's sign offsets (SVPE)
   bool pow2_;
   std::vector<uint64_t> offsets_;  // per block, plus the end
 };

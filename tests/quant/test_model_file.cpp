@@ -8,6 +8,9 @@
 
 #include <zlib.h>
 
+#include "quant/binfile.h"
+#include "quant/embedded_network.h"
+#include "quant/fixed_format_io.h"
 #include "quant/fixed_point.h"
 #include "quant/golden.h"
 #include "quant/model_file.h"
@@ -37,6 +40,28 @@ uint64_t get64(const std::vector<uint8_t>& b, size_t at) {
   uint64_t v = 0;
   for (int i = 7; i >= 0; --i) v = v << 8 | b[at + size_t(i)];
   return v;
+}
+
+// The layout before the sign offsets (format version 1), as that version's writer wrote it.
+void save_version1(const std::string& path, const QuantizedNetwork& qn) {
+  ByteWriter w;
+  write_embedded_network(w, qn.net);
+  write_format(w, qn.input);
+  w.i32(qn.act_bits);
+  w.i32(qn.acc_bits);
+  w.u8(qn.overflow == Overflow::wrap ? 1 : 0);
+  w.u64(qn.layers.size());
+  for (const QLayer& q : qn.layers) {
+    write_format(w, q.out);
+    w.u8(q.weight_kind == WeightKind::pow2 ? 1 : 0);
+    w.i32(q.weight_bits);
+    w.i32(q.w_frac);
+    w.u64(q.weights.size());
+    for (int32_t v : q.weights) w.i32(v);
+    w.u64(q.bias.size());
+    for (int64_t v : q.bias) w.i64(v);
+  }
+  write_framed_file(path, "SHSIMQNT", 1, w.data());
 }
 
 QuantizedNetwork lenet(WeightKind kind, int bits) {
@@ -72,6 +97,36 @@ TEST_CASE("model file: round trip gives the same golden outputs") {
   }
 }
 
+TEST_CASE("model file: version 1 files load with no sign offsets, version 2 keeps them") {
+  TempDir dir("model_file_v1");
+  const QuantizedNetwork qn = lenet(WeightKind::pow2, 3);
+  const std::string v1 = dir.path() + "/v1.ssq";
+  save_version1(v1, qn);
+  const QuantizedNetwork old = load_quantized_network(v1);
+  REQUIRE(old.layers.size() == qn.layers.size());
+  for (const QLayer& q : old.layers) {
+    CHECK(q.offset_pos == 0);
+    CHECK(q.offset_neg == 0);
+  }
+  const Tensor<int16_t> x = quantize_input(generate_input(qn.net.input, 9), qn.input);
+  CHECK(run_golden(old, x).outputs.back().data == run_golden(qn, x).outputs.back().data);
+
+  // Two windows (conv1's positive weights 2^1..2^3), written and read back as version 2.
+  QuantizedNetwork two = qn;
+  for (int32_t& v : two.layers[0].weights) v = v > 0 ? v * 2 : v;
+  two.layers[0].offset_pos = 1;
+  const std::string v2 = dir.path() + "/v2.ssq";
+  save_quantized_network(v2, two);
+  const QuantizedNetwork back = load_quantized_network(v2);
+  CHECK(back.layers[0].offset_pos == 1);
+  CHECK(back.layers[0].offset_neg == 0);
+  CHECK(back.layers[0].weights == two.layers[0].weights);
+  CHECK(run_golden(back, x).outputs.back().data == run_golden(two, x).outputs.back().data);
+  // Without the offset that conv1 is no 3-bit code: a reader that dropped it would refuse it.
+  two.layers[0].offset_pos = 0;
+  CHECK_THAT(input_error_of([&] { save_quantized_network(v2, two); }), Contains("layer conv1.weights"));
+}
+
 TEST_CASE("model file: truncated, bit-flipped and newer files are refused") {
   TempDir dir("model_file_bad");
   const std::string p = dir.path() + "/m.ssq", bad = dir.path() + "/bad.ssq";
@@ -105,7 +160,9 @@ TEST_CASE("model file: hand edits with a valid checksum are checked for consiste
   const size_t after_json = 12 + 8 + size_t(get64(good, 12));
   const size_t act_bits_at = after_json + 8;
   const size_t layer0 = act_bits_at + 4 + 4 + 1 + 8;  // conv1's record
-  const size_t out_frac_at = layer0 + 4, w0_at = layer0 + 8 + 1 + 4 + 4 + 8;
+  // out (bits, frac), kind, weight_bits, w_frac, offset_pos, offset_neg, weight count
+  const size_t out_frac_at = layer0 + 4, offset_pos_at = layer0 + 8 + 1 + 4 + 4;
+  const size_t w0_at = offset_pos_at + 8 + 8;
 
   std::vector<uint8_t> b = good;
   put32(b, act_bits_at, 17);
@@ -122,6 +179,17 @@ TEST_CASE("model file: hand edits with a valid checksum are checked for consiste
   put32(b, w0_at, 8);  // 2^3 needs s <= 2 for 3 bits
   write_with_crc(bad, b);
   CHECK_THAT(input_error_of([&] { load_quantized_network(bad); }), Contains("weights[0]"));
+
+  b = good;
+  put32(b, offset_pos_at, 1);  // a +1 weight has no code once positives start at 2^1
+  write_with_crc(bad, b);
+  CHECK_THAT(input_error_of([&] { load_quantized_network(bad); }),
+             Contains("power-of-two weight") && Contains("1 <= s <= 3"));
+
+  b = good;
+  put32(b, offset_pos_at + 4, 13);  // 3-bit codes shift by 2 at most: 13 + 2 > 14
+  write_with_crc(bad, b);
+  CHECK_THAT(input_error_of([&] { load_quantized_network(bad); }), Contains("offset_neg"));
 
   b = good;
   put32(b, out_frac_at, 100);  // finer than the accumulator: negative shift

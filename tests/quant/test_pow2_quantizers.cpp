@@ -2,6 +2,7 @@
 // the authors' n = 3 thresholds, moment matching, sign-based ranges and the INQ partition.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <set>
@@ -29,7 +30,9 @@ void require_valid(const Pow2Result& q, const std::vector<float>& w, int bits) {
   REQUIRE(q.ints.size() == w.size());
   REQUIRE(q.values.size() == w.size());
   for (size_t i = 0; i < w.size(); ++i) {
-    REQUIRE_NOTHROW(shiftsim::models::pow2_code(q.ints[i], uint32_t(bits)));  // the SVPE accepts it
+    // the SVPE accepts it, with the layer's sign offsets (GSNQ's two windows; 0 for n-BQ)
+    REQUIRE_NOTHROW(shiftsim::models::pow2_code(q.ints[i], uint32_t(bits), uint32_t(q.offset_pos),
+                                                uint32_t(q.offset_neg)));
     REQUIRE(q.values[i] == float(std::ldexp(double(q.ints[i]), -q.frac)));
     if (q.ints[i] != 0) REQUIRE((q.ints[i] < 0) == (w[i] < 0));  // sign kept
   }
@@ -38,6 +41,8 @@ void require_valid(const Pow2Result& q, const std::vector<float>& w, int bits) {
 void require_same(const Pow2Result& a, const Pow2Result& b) {
   REQUIRE(a.ints == b.ints);
   REQUIRE(a.frac == b.frac);
+  REQUIRE(a.offset_pos == b.offset_pos);
+  REQUIRE(a.offset_neg == b.offset_neg);
   REQUIRE(a.values == b.values);
 }
 
@@ -148,25 +153,70 @@ TEST_CASE("nbq moments: the mean and spread of |Q(W)| follow |W|") {
   CHECK((t.frac == 0 || t.frac == -1));
 }
 
-TEST_CASE("gsnq: sign-based ranges differ on an asymmetric distribution") {
+TEST_CASE("gsnq: a layer whose positive and negative ranges differ gets two windows") {
   std::vector<float> w = gaussian(4000, 0.01, 5);
   for (float& x : w) x = x > 0 ? x * 40 : x;  // positives up to ~1.5, negatives up to ~0.04
   const GsnqRanges g = gsnq_ranges(w, 3);
   CHECK(g.e_pos == pow2_max_exponent(*std::max_element(w.begin(), w.end())));
   CHECK(g.e_neg == pow2_max_exponent(-*std::min_element(w.begin(), w.end())));
   CHECK(g.e_pos - g.e_neg >= 4);
+  // Each sign's window sits near its own range: the positive one 5 exponents (2^5 ~ 40) higher.
+  CHECK(g.top_pos - g.top_neg >= 4);
   const Pow2Result q = gsnq_quantize(w, 3);
   require_valid(q, w, 3);
-  CHECK(q.frac == -g.e_min);
-  // Symmetric weights: one range, and the window is INQ's.
+  CHECK(q.offset_neg == 0);
+  CHECK(q.offset_pos >= 4);
+  // Both signs use all three of their levels: the negatives are not lost below a shared window.
+  std::set<int32_t> pos_levels, neg_levels;
+  for (int32_t v : q.ints) (v > 0 ? pos_levels : neg_levels).insert(v);
+  neg_levels.erase(0);
+  CHECK(pos_levels.size() == 3);
+  CHECK(neg_levels.size() == 3);
+  CHECK(*neg_levels.rbegin() == -1);  // the lowest negative level is the layer's 2^-frac
+  CHECK(*pos_levels.begin() == (1 << q.offset_pos));
+  // Without offset hardware (max_offset 0) both signs share one window, and the negatives,
+  // 40x smaller, keep at most the window's lowest level.
+  const Pow2Result shared = gsnq_quantize(w, 3, 0);
+  require_valid(shared, w, 3);
+  CHECK(shared.offset_pos == 0);
+  CHECK(shared.offset_neg == 0);
+  auto sse = [&](const Pow2Result& r) {
+    double e = 0;
+    for (size_t i = 0; i < w.size(); ++i) e += std::pow(w[i] - r.values[i], 2);
+    return e;
+  };
+  CHECK(sse(q) < sse(shared));
+  // A bound between: the windows' lowest exponents differ by at most it.
+  const Pow2Result two = gsnq_quantize(w, 3, 2);
+  require_valid(two, w, 3);
+  CHECK(std::abs(two.offset_pos - two.offset_neg) <= 2);
+  CHECK(sse(two) <= sse(shared));
+  CHECK(sse(q) <= sse(two));
+  // Symmetric weights: the anchors are within one exponent of each other.
   const std::vector<float> s = gaussian(4000, 0.05, 6);
   const GsnqRanges gs = gsnq_ranges(s, 3);
   CHECK(std::abs(gs.e_pos - gs.e_neg) <= 1);
 }
 
-TEST_CASE("gsnq: the shared window follows the sign ranges where that lowers the error") {
+TEST_CASE("gsnq: two bits give each sign its least-squares level, not its largest") {
+  // INQ's anchor puts a 2-bit layer's one level at its largest weight and zeroes everything
+  // below half of it; the chosen level sits where the weights are.
+  const std::vector<float> w = gaussian(20000, 0.05, 9);
+  const Pow2Result q = gsnq_quantize(w, 2);
+  require_valid(q, w, 2);
+  size_t zeros = 0;
+  for (int32_t v : q.ints) zeros += v == 0;
+  CHECK(zeros < w.size() * 6 / 10);
+  CHECK(zeros > w.size() * 2 / 10);
+  const QuantizedWeights inq = quantize_pow2_weights(w, 2);
+  size_t inq_zeros = 0;
+  for (int32_t v : inq.values) inq_zeros += v == 0;
+  CHECK(inq_zeros > w.size() * 3 / 4);  // 79% here, 94% of LeNet-5's (docs/ACCURACY.md)
+}
+
+TEST_CASE("gsnq: the windows follow the sign ranges where that lowers the error") {
   // One large positive outlier, many small negatives: INQ's window (anchored at the outlier)
-  // zeroes every negative; GSNQ lowers the window and saturates the outlier instead.
+  // zeroes every negative; GSNQ gives the negatives their own window.
   std::vector<float> w(1000, -0.05f);
   w[0] = 1.0f;
   const Pow2Result g = gsnq_quantize(w, 3);

@@ -302,6 +302,24 @@ TEST_CASE("the weight width's range depends on the array kind") {
   CHECK_THAT(load_error(f), Contains(f + ": numerics.weight_bits: must be <= 16, found 17"));
 }
 
+TEST_CASE("the sign offset is for power-of-two codes, within the 14-bit shift") {
+  nlohmann::json j = svpe_json();
+  j["numerics"]["weight_bits"] = 3;
+  j["numerics"]["sign_offset_max"] = 12;  // 3-bit codes shift by 2 at most: 2 + 12 = 14
+  CHECK(load_arch(write_json("offset12.json", j)).arch.numerics.sign_offset_max == 12);
+  j["numerics"]["sign_offset_max"] = 13;
+  const std::string f = write_json("offset13.json", j);
+  CHECK_THAT(load_error(f), Contains(f + ": numerics.sign_offset_max: must be <= 12 with 3-bit codes"));
+  j["numerics"]["weight_bits"] = 5;
+  j["numerics"]["sign_offset_max"] = 1;
+  const std::string g = write_json("offset_w5.json", j);
+  CHECK_THAT(load_error(g), Contains(g + ": numerics.sign_offset_max: must be <= 0 with 5-bit codes"));
+  j["pe_array"]["kind"] = "vpe";
+  j["numerics"]["weight_bits"] = 16;
+  const std::string v = write_json("offset_vpe.json", j);
+  CHECK_THAT(load_error(v), Contains(v + ": numerics.sign_offset_max: must be 0 for pe_array.kind vpe"));
+}
+
 TEST_CASE("wrong types and bad choices name the file and path") {
   check_bad_values({
       {"pe_array", "lanes", "32", "pe_array.lanes: must be an integer, found string"},

@@ -108,3 +108,41 @@ TEST_CASE("accuracy.sh: rows follow their bits and a rerun redoes what changed",
   CHECK(c.count("n-BQ, straight-through (moments thresholds)/4/1 epoch") == 0);
   CHECK(slurp(dir + "/script.log").find("accuracy/lenet5/float: trained before") != std::string::npos);
 }
+
+TEST_CASE("accuracy.sh --only: one method's rows are replaced, every other line is kept", "[train]") {
+  const std::string dir = scratch_dir("accuracy-script-only");
+  write_exe(dir + "/shiftsim-train", kStubTrain);
+  write_exe(dir + "/shiftsim", kStubSim);
+  const std::string md = dir + "/ACCURACY.md";
+  REQUIRE(run_script(dir, "lenet5:1:1", md) == 0);
+  // Mark an n-BQ row and add a section of another net: --only must leave both alone.
+  std::string text = slurp(md);
+  const std::string nbq = "| n-BQ, reconstructed gradient (moments thresholds) | 3 | 1 epoch | 51.30% |";
+  REQUIRE(text.find(nbq) != std::string::npos);
+  text.replace(text.find(nbq), nbq.size(), "| n-BQ, reconstructed gradient (moments thresholds) | 3 | 1 epoch | 77.77% |");
+  text += "\n## othernet\n\nkept as it is\n";
+  std::ofstream(md) << text;
+
+  const std::string cmd = quote(repo("scripts/accuracy.sh")) + " --build " + quote(dir) +
+                          " --net lenet5:1:4 --only gsnq --out " + quote(md) + " > " +
+                          quote(dir + "/only.log") + " 2>&1";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  const std::string after = slurp(md);
+  INFO(after);
+  auto r = rows(after);
+  CHECK(r.at("GSNQ, incremental retraining/3/4 epochs") == "51.30 51.30%");  // rerun: 4 epochs
+  CHECK(r.count("GSNQ, incremental retraining/3/3 epochs") == 0);
+  CHECK(r.at("n-BQ, reconstructed gradient (moments thresholds)/3/1 epoch") == "77.77 51.30%");  // kept
+  CHECK(r.at("GSNQ/2/none") == "51.20 51.20%");
+  CHECK(after.find("## othernet\n\nkept as it is") != std::string::npos);
+  CHECK(after.find("The gsnq rows: made by `scripts/accuracy.sh --net lenet5:1:4") != std::string::npos);
+  // Only gsnq steps ran: no n-BQ retraining with 4 epochs.
+  CHECK(slurp(dir + "/only.log").find("nbq3: shiftsim-train") == std::string::npos);
+
+  // Another float network: its other rows would not match, so --only refuses.
+  const std::string other = quote(repo("scripts/accuracy.sh")) + " --build " + quote(dir) +
+                            " --net lenet5:2:4 --only gsnq --out " + quote(md) + " > " +
+                            quote(dir + "/only2.log") + " 2>&1";
+  CHECK(std::system(other.c_str()) != 0);
+  CHECK(slurp(dir + "/only2.log").find("rerun without --only") != std::string::npos);
+}
