@@ -113,7 +113,8 @@ void check_rtl_agreement(uint64_t seed, const std::string& name, AgreementTotals
   sets.push_back(acc_set(c.sets));
   const std::string dir = scratch_dir(name + "-" + std::to_string(seed));
   write(dir + "/net.json", c.net_json);
-  INFO("seed " << seed << ": " << c.description);
+  INFO("seed " << seed << ": " << c.description << " (the array replaced: " << shape.sets[0] << ", "
+                << shape.sets[1] << ", " << shape.sets[2] << ", " << shape.sets[3] << ")");
 
   const CliResult native = run(c, sets, dir, "native");
   if (native.code == 2 && native.err.find("buffer") != std::string::npos) {
