@@ -29,8 +29,10 @@ void check_shapes(const std::vector<RtlSynthShape>& shapes, const std::string& o
     return;
   }
   std::string table = kHeader;
-  for (const RtlSynthShape& s : shapes) {
-    const auto rows = synthesize(s, scratch_dir("rtl-synth"));
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    const RtlSynthShape& s = shapes[i];
+    // A directory per shape: each keeps its Yosys scripts, logs and statistics.
+    const auto rows = synthesize(s, scratch_dir("rtl-synth-" + std::to_string(i)));
     table += synth_table(s, rows);
     for (const RtlSynthRow& r : rows) {
       INFO(s.label() << " " << r.what << ": LUT " << r.model.lut << " vs " << r.yosys.lut << ", FF " << r.model.ff
