@@ -12,7 +12,7 @@
 #include "models/control/host.h"
 #include "models/memory/interconnect.h"
 #include "models/memory/load_store_units.h"
-#include "models/pe_array/compute_unit.h"
+#include "models/pe_array/rtl_select.h"
 #include "models/unit_env.h"
 
 namespace shiftsim::models {
@@ -56,7 +56,8 @@ struct Machine {
         weight_buffer("weight_buffer", env),
         output_buffer("output_buffer", env),
         load("load_unit", env, dram.timing()),
-        compute("compute_unit", env),
+        compute_unit(make_compute_unit("compute_unit", env)),
+        compute(*compute_unit),
         store("store_unit", env, dram.timing()),
         host("host", env.clock, desc_addr, count, opt),
         layer("layer"), layer_done("layer_done"), irq("irq"), in_filled("in_filled", 2), in_freed("in_freed", 2),
@@ -134,7 +135,8 @@ struct Machine {
   WeightBuffer weight_buffer;
   OutputBuffer output_buffer;
   LoadUnit load;
-  ComputeUnit compute;
+  std::unique_ptr<ComputeUnitPorts> compute_unit;  // pe_array.impl: native or rtl
+  ComputeUnitPorts& compute;
   StoreUnit store;
   Host host;
   sc_core::sc_signal<LayerRegister> layer;

@@ -9,6 +9,8 @@
 namespace shiftsim::models {
 
 enum class ArrayKind { svpe, vpe };
+// The compute unit cycle mode builds: the SystemC model or the Verilated RTL (docs/RTL.md).
+enum class ComputeImpl { native, rtl };
 enum class OverflowPolicy { saturate, wrap };
 // fixed: every burst waits the same latency, nothing contends (docs/ARCHITECTURE.md §4);
 // ddr4: banks, rows, refresh and one data bus shared by reads and writes (docs/MEMORY.md).
@@ -44,6 +46,7 @@ struct PeArraySpec {
   uint32_t vector = 8;          // Tn: input channels in parallel
   uint32_t kernel = 3;          // k: each element is a k x k convolver
   uint32_t product_stages = 1;  // pipeline registers in a product (shift: 1, DSP48: 3)
+  ComputeImpl impl = ComputeImpl::native;
 };
 
 struct NumericsSpec {

@@ -30,6 +30,7 @@ constexpr uint64_t kClosedRow = ~0ull;   // shown as x
 
 struct TraceOptions {
   std::string path;               // empty: no trace; the caller moves it into place
+  std::string rtl_path;           // the RTL compute unit's own signals (pe_array.impl rtl)
   int64_t layer = -1;             // only this network layer (index), -1: all
   uint64_t from_cycle = 0;        // window [from, to)
   uint64_t to_cycle = UINT64_MAX;
@@ -42,6 +43,7 @@ class VcdTrace {
   VcdTrace(const TraceOptions& opt, uint64_t period_ps);
   ~VcdTrace();
   bool on() const { return out_.is_open(); }
+  const std::string& rtl_path() const { return opt_.rtl_path; }
 
   void set(Sig s, uint64_t value, uint64_t cycle) {
     if (latest_[int(s)] == value) return;

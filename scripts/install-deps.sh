@@ -6,7 +6,7 @@ set -euo pipefail
 sanitizer_packages=(clang-14 libclang-rt-14-dev)
 packages=(g++ cmake make pkg-config libsystemc-dev catch2 nlohmann-json3-dev libboost-dev
           libcli11-dev gtkwave zlib1g-dev libtorch-dev libonnx-dev dataset-fashion-mnist
-          libonnx-testdata yosys gnuplot-nox libsqlite3-dev sqlite3 fortunes
+          libonnx-testdata yosys verilator gnuplot-nox libsqlite3-dev sqlite3 fortunes
           slurmctld slurmd slurm-client munge)
 missing=()
 for p in "${packages[@]}" "${sanitizer_packages[@]}"; do

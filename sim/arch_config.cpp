@@ -5,6 +5,7 @@
 
 #include "common/json_reader.h"
 #include "models/pe_array/array_kind.h"
+#include "models/pe_array/rtl_select.h"
 #include "models/control/program.h"
 #include "sim/memory_config.h"
 #include "sim/overrides.h"
@@ -110,6 +111,13 @@ models::PeArraySpec read_pe_array(JsonReader r) {
   p.product_stages = static_cast<uint32_t>(
       r.integer("product_stages", kind.default_product_stages(), 1, 8,
                 "pipeline registers in one product (default " + stage_defaults + ")"));
+  // The RTL is offered only by a build that verilated it (docs/RTL.md).
+  std::vector<std::string> impls = {"native"};
+  if (!models::rtl_shapes().empty()) impls.push_back("rtl");
+  if (r.choice("impl", "native", impls,
+               "cycle mode's compute unit: native (the SystemC model) or rtl (the Verilated RTL of the "
+               "shapes this build verilated, docs/RTL.md)") == "rtl")
+    p.impl = models::ComputeImpl::rtl;
   r.finish();
   return p;
 }
@@ -248,6 +256,8 @@ models::ArchSpec parse_arch(const nlohmann::json& doc, const std::string& file,
   a.pe_array = read_pe_array(r.optional_child("pe_array", "the processing-element array"));
   // Read after pe_array: the weight width's range and default depend on the array kind.
   a.numerics = read_numerics(r.optional_child("numerics", "number formats"), a.pe_array.kind);
+  if (a.pe_array.impl == models::ComputeImpl::rtl && !models::rtl_refusal(a).empty())
+    throw InputError(file + ": pe_array.impl: rtl: " + models::rtl_refusal(a));
   a.ppu = read_ppu(r.optional_child("ppu", "post-processing unit"));
   a.dma = read_dma(r.optional_child("dma", "the DMA engines between DRAM and the buffers"));
   a.host = read_host(r.optional_child("host", "host CPU driving the accelerator"));

@@ -6,10 +6,13 @@
 
 namespace shiftsim::models {
 
-ComputeUnit::ComputeUnit(sc_core::sc_module_name name, UnitEnv& env)
+ComputeUnitPorts::ComputeUnitPorts(sc_core::sc_module_name name)
     : sc_module(name), clk("clk"), layer("layer"), in_filled("in_filled", 2), in_freed("in_freed", 2),
       out_filled("out_filled", 2), out_freed("out_freed", 2), input("input"), weights("weights"),
-      output("output"), env_(env), array_(make_pe_array(env.arch)) {
+      output("output") {}
+
+ComputeUnit::ComputeUnit(sc_core::sc_module_name name, UnitEnv& env)
+    : ComputeUnitPorts(name), env_(env), array_(make_pe_array(env.arch)) {
   SC_HAS_PROCESS(ComputeUnit);
   SC_METHOD(tick);
   sensitive << clk.pos();

@@ -23,7 +23,9 @@
 
 namespace shiftsim::models {
 
-class ComputeUnit : public sc_core::sc_module {
+// The compute unit's ports, the same for the native unit below and the Verilated RTL one
+// (rtl_compute_unit.h), which `pe_array.impl` chooses between (rtl_select.h).
+class ComputeUnitPorts : public sc_core::sc_module {
  public:
   sc_core::sc_in<bool> clk;
   sc_core::sc_in<LayerRegister> layer;          // the controller's layer register
@@ -35,11 +37,17 @@ class ComputeUnit : public sc_core::sc_module {
   sc_core::sc_port<WeightReadPort> weights;             // preload: one piece a cycle
   sc_core::sc_port<OutputAccumulatePort> output;        // the accumulate stage
 
-  ComputeUnit(sc_core::sc_module_name name, UnitEnv& env);
+  explicit ComputeUnitPorts(sc_core::sc_module_name name);
   // Per pass, in order: the cycles this unit worked and waited (compute_cycles, stall_cycles)
   // and what the PE array, the window unit, the pooling/element-wise unit and the buffers'
   // compute-side ports did.
-  const std::vector<UnitPass>& passes() const { return passes_; }
+  virtual const std::vector<UnitPass>& passes() const = 0;
+};
+
+class ComputeUnit : public ComputeUnitPorts {
+ public:
+  ComputeUnit(sc_core::sc_module_name name, UnitEnv& env);
+  const std::vector<UnitPass>& passes() const override { return passes_; }
 
  private:
   // One product (one issue) in flight through the array's pipeline.

@@ -1,0 +1,159 @@
+#include "tests/rtl/rtl_agreement.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "study/differential_cases.h"
+#include "tests/support/cli.h"
+
+namespace shiftsim::test {
+
+namespace fs = std::filesystem;
+
+RtlShapeSets small_rtl_shape(models::ArrayKind kind) {
+  if (kind == models::ArrayKind::svpe)
+    return {kind,
+            {"pe_array.lanes=4", "pe_array.vector=2", "pe_array.kernel=3", "pe_array.product_stages=1",
+             "numerics.weight_bits=3"}};
+  return {kind, {"pe_array.lanes=4", "pe_array.vector=2", "pe_array.kernel=3", "pe_array.product_stages=3"}};
+}
+
+namespace {
+// Draws near the small shapes, so that the cycle budget of a draw is about what it costs.
+sim::CaseRanges ranges() {
+  sim::CaseRanges r;
+  r.max_lanes = 4;
+  r.max_vector = 2;
+  r.max_array_kernel = 3;
+  r.max_cycles = 60000;
+  return r;
+}
+
+// The verilated units hold 48-bit entries: a drawn accumulator above that is narrowed (the
+// guard bits still make every pass's sum exact, docs/ARCHITECTURE.md §6).
+std::string acc_set(const std::vector<std::string>& sets) {
+  int acc = 48;
+  for (const std::string& s : sets)
+    if (s.rfind("numerics.acc_bits=", 0) == 0) acc = std::min(48, std::stoi(s.substr(18)));
+  return "numerics.acc_bits=" + std::to_string(acc);
+}
+
+// A VCD as what it means: the header, then per time the value each changed signal ends with.
+// The order of changes within one time is the order the units happened to report them in,
+// which the two compute units need not share.
+std::vector<std::pair<std::string, std::map<std::string, std::string>>> vcd_values(const std::string& text) {
+  std::vector<std::pair<std::string, std::map<std::string, std::string>>> out;
+  out.emplace_back("header", std::map<std::string, std::string>{});
+  std::istringstream in(text);
+  std::string header;
+  bool body = false;
+  for (std::string line; std::getline(in, line);) {
+    if (!body) {
+      header += line + "\n";
+      if (line.find("$enddefinitions") != std::string::npos) {
+        body = true;
+        out.back().second[""] = header;
+      }
+    } else if (!line.empty() && line[0] == '#') {
+      out.emplace_back(line, std::map<std::string, std::string>{});
+    } else if (!line.empty() && line[0] != '$') {
+      // "b1010 id" or "1id": the identifier after the value.
+      const size_t space = line.find(' ');
+      const std::string id = space == std::string::npos ? line.substr(1) : line.substr(space + 1);
+      out.back().second[id] = line;
+    }
+  }
+  return out;
+}
+
+// "" when the two VCDs hold the same values at the same times, else the first difference.
+std::string first_difference(const std::string& a, const std::string& b) {
+  const auto va = vcd_values(a), vb = vcd_values(b);
+  for (size_t i = 0; i < std::min(va.size(), vb.size()); ++i) {
+    if (va[i].first != vb[i].first)
+      return "time step " + std::to_string(i) + ": native " + va[i].first + ", rtl " + vb[i].first;
+    if (va[i].second == vb[i].second) continue;
+    for (const auto& [id, line] : va[i].second) {
+      const auto it = vb[i].second.find(id);
+      if (it == vb[i].second.end() || it->second != line)
+        return "at " + va[i].first + ": native '" + line + "', rtl '" +
+               (it == vb[i].second.end() ? "no change" : it->second) + "'";
+    }
+    return "at " + va[i].first + ": the rtl run changes a signal the native run does not";
+  }
+  return va.size() == vb.size() ? "" : "the traces end at different times";
+}
+
+void write(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
+
+CliResult run(const sim::DiffCase& c, const std::vector<std::string>& sets, const std::string& dir,
+              const std::string& impl) {
+  std::vector<std::string> args = {"run", "--arch", c.base_arch, "--net", dir + "/net.json", "--mode", "cycle",
+                                   "--seed", std::to_string(c.seed), "--report", dir + "/" + impl + ".json",
+                                   "--dump-outputs", dir + "/" + impl, "--vcd", dir + "/" + impl + ".vcd",
+                                   "--set", "pe_array.impl=" + impl};
+  for (const std::string& s : sets) {
+    args.push_back("--set");
+    args.push_back(s);
+  }
+  return run_shiftsim(args, dir);
+}
+}  // namespace
+
+void check_rtl_agreement(uint64_t seed, const std::string& name, AgreementTotals& totals) {
+  sim::Rejections rejected;
+  const sim::DiffCase c = sim::draw_case(seed, ranges(), repo("configs/arch"), rejected);
+  std::vector<std::string> sets = c.sets;
+  const RtlShapeSets shape = small_rtl_shape(c.array);
+  sets.insert(sets.end(), shape.sets.begin(), shape.sets.end());
+  sets.push_back(acc_set(c.sets));
+  const std::string dir = scratch_dir(name + "-" + std::to_string(seed));
+  write(dir + "/net.json", c.net_json);
+  INFO("seed " << seed << ": " << c.description << " (the array replaced: " << shape.sets[0] << ", "
+                << shape.sets[1] << ", " << shape.sets[2] << ", " << shape.sets[3] << ")");
+
+  const CliResult native = run(c, sets, dir, "native");
+  if (native.code == 2 && native.err.find("buffer") != std::string::npos) {
+    ++totals.refused;
+    return;
+  }
+  INFO("native: " << native.err);
+  REQUIRE(native.code == 0);
+  const CliResult rtl = run(c, sets, dir, "rtl");
+  INFO("rtl: " << rtl.err);
+  REQUIRE(rtl.code == 0);
+
+  const nlohmann::json a = read_json(dir + "/native.json"), b = read_json(dir + "/rtl.json");
+  CHECK(a["cycles"] == b["cycles"]);
+  REQUIRE(a["layers"].size() == b["layers"].size());
+  for (size_t i = 0; i < a["layers"].size(); ++i) {
+    INFO("layer " << a["layers"][i]["name"]);
+    for (const char* k : {"cycles", "compute_cycles", "memory_stall_cycles", "idle_cycles", "saturations", "energy"})
+      CHECK(a["layers"][i][k] == b["layers"][i][k]);
+    CHECK(b["layers"][i]["bit_exact"] == true);
+  }
+  CHECK(b["bit_exact"] == true);
+  // Every output tensor, byte for byte.
+  size_t files = 0;
+  for (const auto& f : fs::directory_iterator(dir + "/native")) {
+    ++files;
+    CHECK(slurp(f.path().string()) == slurp(dir + "/rtl/" + f.path().filename().string()));
+  }
+  CHECK(files == a["layers"].size());
+  // The machine's trace, cycle by cycle: the handshakes, issues, preloads, accumulator writes,
+  // hazard stalls and pipeline occupancy of the compute unit and every other unit.
+  const std::string va = slurp(dir + "/native.vcd"), vb = slurp(dir + "/rtl.vcd");
+  CHECK(!va.empty());
+  CHECK(first_difference(va, vb) == "");
+  // The RTL's own signals, in the VCD beside it.
+  CHECK(fs::exists(dir + "/rtl.rtl.vcd"));
+  ++totals.cases;
+  totals.layers += int(a["layers"].size());
+  fs::remove_all(dir);
+}
+
+}  // namespace shiftsim::test

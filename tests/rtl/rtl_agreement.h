@@ -1,0 +1,31 @@
+#pragma once
+// The RTL compute unit against the native one (docs/RTL.md): one random case of the
+// differential generator (study/differential_cases.h), its array replaced by a verilated shape,
+// run in cycle mode twice, `pe_array.impl` native and rtl. They must give the same report
+// cycles per layer, the same trace (every handshake toggle, issue, preload, accumulator write
+// and hazard stall at the unit's ports, cycle by cycle) and the same output bytes.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/arch_spec.h"
+
+namespace shiftsim::test {
+
+struct RtlShapeSets {
+  models::ArrayKind kind;
+  std::vector<std::string> sets;  // --set overrides that make a drawn machine this shape
+};
+
+// The small verilated shapes the suite runs (rtl/CMakeLists.txt).
+RtlShapeSets small_rtl_shape(models::ArrayKind kind);
+
+struct AgreementTotals {
+  int cases = 0, layers = 0, refused = 0;
+};
+
+// Case `seed`: both runs, compared with CHECKs. A case the mapper refuses on the new shape (a
+// buffer below its smallest tile) counts in `refused`.
+void check_rtl_agreement(uint64_t seed, const std::string& name, AgreementTotals& totals);
+
+}  // namespace shiftsim::test
