@@ -1,0 +1,191 @@
+// LSTM and GRU layers on the accelerator's recurrent unit (docs/ARCHITECTURE.md §11): every
+// layer output of many random sequences equals the golden integer executor's bit for bit, in
+// fast mode and in cycle mode, on both arrays, with the weights resident on chip and streamed
+// from DRAM; the two modes report the same cycles for every pass; a pass's cycles are the sum
+// §11 states. Each cycle-mode simulation is a TEST_CASE of its own (one process each).
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "models/fast/fast_machine.h"
+#include "models/memory/dram_timing.h"
+#include "models/recurrent/recurrent_layer.h"
+#include "quant/recurrent_golden.h"
+#include "quant/weights_gen.h"
+#include "sim/arch_config.h"
+#include "sim/recurrent_run.h"
+#include "tests/support/cli.h"
+
+using namespace shiftsim;
+using namespace shiftsim::test;
+
+namespace {
+
+// Peepholes, reverse direction and initial states; a gru after it; a layer of one unit.
+const char* kMixed = R"({"name": "mixed", "input": {"shape": [4, 40, 1]}, "layers": [
+  {"name": "lp", "type": "lstm", "hidden_size": 37, "output": "sequence", "peepholes": true,
+   "initial_state": true, "direction": "reverse"},
+  {"name": "g0", "type": "gru", "hidden_size": 33, "initial_state": true, "output": "sequence"},
+  {"name": "l1", "type": "lstm", "hidden_size": 1}]})";
+// Both gru variants, sizes that fill neither the lanes nor the convolvers.
+const char* kGru = R"({"name": "grus", "input": {"shape": [7, 13, 1]}, "layers": [
+  {"name": "g1", "type": "gru", "hidden_size": 45, "output": "sequence"},
+  {"name": "g2", "type": "gru", "hidden_size": 20, "linear_before_reset": true, "output": "sequence"}]})";
+// Sequences of length 1.
+const char* kOneStep = R"({"name": "one_step", "input": {"shape": [1, 28, 1]}, "layers": [
+  {"name": "l", "type": "lstm", "hidden_size": 64},
+  {"name": "g", "type": "gru", "hidden_size": 16, "direction": "reverse"}]})";
+// A plain lstm for the closed form.
+const char* kPlain = R"({"name": "plain", "input": {"shape": [3, 28, 1]}, "layers": [
+  {"name": "l", "type": "lstm", "hidden_size": 50}]})";
+
+struct Case {
+  quant::RecurrentQuantizedNetwork qn;
+  models::ArchSpec arch;
+  std::vector<quant::Tensor<int32_t>> inputs;
+};
+
+Case make_case(const std::string& net_json, const std::string& arch, std::vector<std::string> sets, int sequences,
+               uint64_t seed) {
+  const std::string dir = scratch_dir("recurrent-sim");
+  const std::string net = dir + "/net.json";
+  std::ofstream(net) << net_json;
+  sim::RunRequest req;
+  req.arch_path = repo("configs/arch/" + arch + ".json");
+  req.net_path = net;
+  req.sets = sets;
+  req.seed = seed;
+  Case c;
+  c.arch = sim::load_arch(req.arch_path, sets).arch;
+  c.qn = sim::recurrent_network_for(req, c.arch);
+  for (int k = 0; k < sequences; ++k)
+    c.inputs.push_back(quant::quantize_sequence_input(quant::generate_input(c.qn.net.input, seed * 100 + uint64_t(k)),
+                                                      c.qn.input));
+  return c;
+}
+
+sim::RecurrentOutcome run(const Case& c, models::SimMode mode) {
+  models::SimOptions so;
+  so.mode = mode;
+  return sim::simulate_sequences(c.qn, c.inputs, c.arch, so, c.qn.net.name);
+}
+
+// Every sequence bit-exact, and outputs that are not trivially equal (a wrong comparison of
+// empty or constant tensors would pass anything).
+void check_exact(const Case& c, const sim::RecurrentOutcome& out) {
+  REQUIRE(out.outputs.size() == c.inputs.size());
+  CHECK(out.exact_sequences == c.inputs.size());
+  size_t nonzero = 0;
+  for (const auto& seq : out.outputs)
+    for (const auto& t : seq)
+      for (int32_t v : t.data) nonzero += v != 0;
+  CHECK(nonzero > out.outputs.size());
+  if (c.inputs.size() > 1) CHECK(out.outputs[0].back().data != out.outputs[1].back().data);
+}
+
+bool streams(const Case& c) {
+  const sim::RecurrentProgram p = sim::map_recurrent_network(c.qn, c.inputs[0], c.arch, "test");
+  for (bool r : p.resident)
+    if (!r) return true;
+  return false;
+}
+
+// The cycle-mode run against a fast run of the same sequences: the same outputs and, pass by
+// pass, the same cycles.
+void cycle_equals_fast(const Case& c) {
+  const sim::RecurrentOutcome fast = run(c, models::SimMode::fast);
+  const sim::RecurrentOutcome cyc = run(c, models::SimMode::cycle);
+  check_exact(c, cyc);
+  CHECK(cyc.exact_sequences == fast.exact_sequences);
+  REQUIRE(cyc.sim.layers.size() == fast.sim.layers.size());
+  for (size_t i = 0; i < cyc.sim.layers.size(); ++i) {
+    const models::LayerStats &a = cyc.sim.layers[i], &b = fast.sim.layers[i];
+    INFO("pass " << i);
+    CHECK(a.start_cycle == b.start_cycle);
+    CHECK(a.end_cycle == b.end_cycle);
+    CHECK(a.compute_cycles == b.compute_cycles);
+    CHECK(a.load_cycles == b.load_cycles);
+    CHECK(a.store_cycles == b.store_cycles);
+    CHECK(a.stall_cycles == b.stall_cycles);
+    CHECK(a.dram_read_bytes == b.dram_read_bytes);
+    CHECK(a.dram_write_bytes == b.dram_write_bytes);
+    CHECK(a.saturations == b.saturations);
+  }
+  CHECK(cyc.sim.run_cycles == fast.sim.run_cycles);
+  CHECK(cyc.sim.total_cycles == fast.sim.total_cycles);
+}
+
+}  // namespace
+
+TEST_CASE("recurrent fast mode: lstm and gru bit-exact with the golden executor over many sequences") {
+  struct Run {
+    const char* net;
+    const char* arch;
+    std::vector<std::string> sets;
+    bool streamed;
+  };
+  const std::vector<Run> runs = {
+      {kMixed, "vpe16_zcu102", {}, false},
+      {kMixed, "svpe_zcu102", {}, false},
+      {kMixed, "vpe16_zcu102", {"buffers.weight_kib=2"}, true},
+      {kMixed, "svpe_zcu102", {"buffers.weight_kib=1", "dram.model=fixed"}, true},
+      {kGru, "vpe16_zcu102", {}, false},
+      {kGru, "svpe_zcu102", {"buffers.weight_kib=1"}, true},
+      {kOneStep, "vpe16_zcu102", {}, false},
+      {kOneStep, "svpe_zcu102", {"pe_array.kernel=1", "pe_array.lanes=7"}, false},
+  };
+  uint64_t seed = 3;
+  for (const Run& r : runs) {
+    const Case c = make_case(r.net, r.arch, r.sets, 40, seed++);
+    INFO(c.qn.net.name << " on " << r.arch << " " << (r.sets.empty() ? "" : r.sets[0]));
+    CHECK(streams(c) == r.streamed);
+    check_exact(c, run(c, models::SimMode::fast));
+  }
+}
+
+TEST_CASE("recurrent cycle mode equals fast mode: lstm with peepholes, reverse, initial state, VPE, resident") {
+  cycle_equals_fast(make_case(kMixed, "vpe16_zcu102", {}, 6, 11));
+}
+
+TEST_CASE("recurrent cycle mode equals fast mode: mixed layers on the SVPE array, weights streamed") {
+  const Case c = make_case(kMixed, "svpe_zcu102", {"buffers.weight_kib=1"}, 5, 12);
+  REQUIRE(streams(c));
+  cycle_equals_fast(c);
+}
+
+TEST_CASE("recurrent cycle mode equals fast mode: both gru variants, VPE, streamed, fixed-latency DRAM") {
+  const Case c = make_case(kGru, "vpe16_zcu102", {"buffers.weight_kib=2", "dram.model=fixed"}, 5, 13);
+  REQUIRE(streams(c));
+  cycle_equals_fast(c);
+}
+
+TEST_CASE("recurrent cycle mode equals fast mode: sequences of one step, slow buffers and DSP pipeline") {
+  cycle_equals_fast(make_case(kOneStep, "svpe_zcu102",
+                              {"buffers.weight_read_latency=3", "pe_array.product_stages=2", "dma.outstanding=2"}, 4, 14));
+}
+
+// §11: a pass is strictly sequential, so its cycles are the fetch and decode, its jobs and its
+// operations, plus the cycle in which the controller sees it done; each operation of n issues
+// on a pipeline of depth L costs n + L from its command to the sequencer seeing its end.
+TEST_CASE("recurrent pass cycles: the sums of §11") {
+  const Case c = make_case(kPlain, "vpe16_zcu102", {"dram.model=fixed"}, 1, 21);
+  const sim::RecurrentOutcome out = run(c, models::SimMode::fast);
+  REQUIRE(out.exact_sequences == 1);
+  const models::LayerStats& st = out.sim.layers.at(0);
+  const models::ArchSpec& a = c.arch;
+  const uint32_t T = 3, H = 50, I = 28, tm = a.pe_array.lanes, e = a.pe_array.vector * 9;
+  const uint64_t D = models::mvm_depth(a);
+  CHECK(D == a.buffers.weight_read_latency + a.pe_array.product_stages + 6 + 1);  // log2(Tn k^2 = 36) -> 6
+  const uint64_t rows = (4 * H + tm - 1) / tm;
+  const uint64_t mvm = rows * ((I + e - 1) / e) + D + rows * ((H + e - 1) / e) + D;
+  const auto vec = [&](uint64_t n, uint64_t L) { return (n + tm - 1) / tm + L; };
+  const uint64_t ew = models::kElementwiseLatency, act = models::kActivationLatency;
+  // combine (4H), sigmoid/tanh (4H), cell (H), tanh(c') (H), h (H)
+  const uint64_t step = mvm + vec(4 * H, ew) + vec(4 * H, act) + vec(H, ew) + vec(H, act) + vec(H, ew);
+  CHECK(st.compute_cycles == T * step);
+  CHECK(st.stall_cycles == st.load_cycles);
+  // The descriptor fetch (one 160-byte job on the fixed DRAM), decode, the units a cycle later.
+  const models::DramTiming dt(a.dram, a.clock_mhz);
+  const uint64_t fetch = 1 + dt.latency_cycles() + dt.data_cycles(0, models::kDescriptorBytes);
+  CHECK(st.end_cycle - st.start_cycle == fetch + 2 + st.load_cycles + st.compute_cycles + st.store_cycles + 1);
+}
