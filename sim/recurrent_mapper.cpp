@@ -41,6 +41,7 @@ models::RecurrentHeader header_of(const quant::RecurrentQuantizedNetwork& qn, si
   const quant::RecurrentQLayer& q = qn.layers[i];
   models::RecurrentHeader h;
   h.lstm = l.type == quant::LayerType::lstm;
+  h.fc = l.type == quant::LayerType::fc;
   h.steps = uint32_t(l.in_shape.c);
   h.input = uint32_t(l.rnn.input_size);
   h.hidden = uint32_t(l.rnn.hidden_size);
@@ -62,6 +63,15 @@ models::RecurrentHeader header_of(const quant::RecurrentQuantizedNetwork& qn, si
   h.reset_product = fmt(q.reset_product);
   for (size_t g = 0; g < q.gates.size() && g < 4; ++g) h.gates[g] = fmt(q.gates[g]);
   h.acc_bits = qn.acc_bits;
+  if (h.fc) {  // every step of a per-step fc, or the whole input once
+    const uint32_t all = uint32_t(l.in_shape.c) * uint32_t(l.in_shape.h) * uint32_t(l.in_shape.w);
+    h.steps = l.per_step ? uint32_t(l.in_shape.c) : 1;
+    h.input = all / h.steps;
+    h.hidden = uint32_t(l.out_channels);
+    h.sequence_output = l.per_step;
+    h.relu = l.relu;
+    h.reverse = h.peepholes = h.has_h0 = h.has_c0 = false;
+  }
   return h;
 }
 
@@ -99,9 +109,10 @@ void check_recurrent_fits_arch(const quant::RecurrentQuantizedNetwork& qn, const
   for (size_t i = 0; i < qn.net.layers.size(); ++i) {
     const quant::Layer& l = qn.net.layers[i];
     const std::string at = where + ": layer " + l.name + " (" + kind_name(l.type) + ")";
+    if (l.type == quant::LayerType::fc) continue;  // its sizes come from its input (shape inference)
     if (l.type != quant::LayerType::lstm && l.type != quant::LayerType::gru)
-      throw InputError(at + ": the accelerator runs lstm and gru layers only; embedding and fc layers of "
-                       "sequence networks are not on it yet (shiftsim eval --model runs the whole network "
+      throw InputError(at + ": the accelerator runs lstm, gru and fc layers; embedding layers (a language "
+                       "model's token lookup) are not on it yet (shiftsim eval --model runs the whole network "
                        "through the golden executor)");
     // The front end refuses these in files (network JSON, ONNX, model files); a network built in
     // code meets them here, before any size below is trusted.
@@ -215,7 +226,7 @@ RecurrentProgram map_recurrent_network(const quant::RecurrentQuantizedNetwork& q
     const int src = l.inputs[0];
     const uint64_t in_addr = src == quant::kNetworkInput ? p.input.addr : p.outputs[size_t(src)].addr;
     models::Descriptor d;
-    d.op = h.lstm ? models::Op::lstm : models::Op::gru;
+    d.op = h.fc ? models::Op::seq_fc : h.lstm ? models::Op::lstm : models::Op::gru;
     d.layer_id = uint32_t(i);
     d.in_addr = in_addr;
     d.out_addr = out.addr;

@@ -1,5 +1,6 @@
 #include "sim/recurrent_run.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -10,8 +11,11 @@
 #include "quant/network.h"
 #include "quant/recurrent_model_file.h"
 #include "quant/recurrent_quantize.h"
+#include "quant/sequence_data.h"
 #include "quant/weights_gen.h"
 #include "sim/output_files.h"
+#include "sim/recurrent_report.h"
+#include "quant/npy.h"
 #include "sim/resource_check.h"
 
 namespace shiftsim::sim {
@@ -27,30 +31,41 @@ bool has_sequence_layers(const quant::Network& net) {
 // Options a sequence run does not take yet, refused by name rather than ignored.
 void refuse_unsupported(const RunRequest& req) {
   std::string opt;
-  if (req.test_images > 0) opt = "--test-images";
+  if (req.test_images > 0 && req.model_path.empty())
+    throw InputError("--test-images needs --model FILE (a trained sequence model)");
+  if (req.test_images > 0 && !req.trace.path.empty()) opt = "--vcd with --test-images";
+  else if (req.test_images > 0 && !req.dump_dir.empty()) opt = "--dump-outputs with --test-images";
   else if (!req.input_npy.empty()) opt = "--input";
   else if (req.image != 0) opt = "--image";
-  else if (!req.report_json.empty()) opt = "--report";
-  else if (!req.csv.empty()) opt = "--csv";
-  else if (!req.dump_dir.empty()) opt = "--dump-outputs";
   else if (!req.trace_layer.empty()) opt = "--vcd-layer";
   else if (!req.check) opt = "--no-check";
   if (!opt.empty())
     throw InputError(opt + " is not taken for sequence (lstm/gru) networks yet: `run` simulates one seeded "
-                     "sequence and checks it against the golden executor (README, \"Not yet\")");
+                     "sequence, or the test split with --test-images, and checks it against the golden "
+                     "executor (README, \"Not yet\")");
 }
 
 }  // namespace
 
 bool is_sequence_run(const RunRequest& req) {
-  if (!req.model_path.empty()) return quant::is_recurrent_model_file(req.model_path);
-  if (req.net_path.empty()) return false;
-  return has_sequence_layers(quant::load_network(req.net_path));
+  // A file that cannot be read is the CNN path's to report, with its usual order of checks.
+  try {
+    if (!req.model_path.empty()) return req.net_path.empty() && quant::is_recurrent_model_file(req.model_path);
+    if (req.net_path.empty()) return false;
+    return has_sequence_layers(quant::load_network(req.net_path));
+  } catch (const InputError&) {
+    return false;
+  }
 }
 
 quant::RecurrentQuantizedNetwork recurrent_network_for(const RunRequest& req, const models::ArchSpec& arch) {
   if (!req.model_path.empty()) return quant::load_recurrent_network(req.model_path);
   const quant::Network net = quant::load_network(req.net_path);
+  for (const quant::Layer& l : net.layers)  // before weights are made for it (a vocabulary can be large)
+    if (l.type == quant::LayerType::embedding)
+      throw InputError(req.net_path + ": layer " + l.name + " (embedding): a language model's token lookup is not "
+                       "on the accelerator yet (shiftsim eval --model runs the whole network through the golden "
+                       "executor)");
   const quant::FloatNetwork f = quant::generate_weights(net, req.seed);
   std::vector<quant::Tensor<float>> calib;
   for (uint64_t k = 0; k < 4; ++k) calib.push_back(quant::generate_input(net.input, req.seed + 1000 + k));
@@ -102,19 +117,64 @@ RecurrentOutcome simulate_sequences(const quant::RecurrentQuantizedNetwork& qn,
   return out;
 }
 
+namespace {
+
+size_t argmax(const std::vector<int32_t>& v) { return size_t(std::max_element(v.begin(), v.end()) - v.begin()); }
+
+// --test-images N: the first N sequences of the classifier's test split (and their labels).
+quant::SequenceTask test_split(const RunRequest& req, const quant::RecurrentQuantizedNetwork& qn, const std::string& where) {
+  quant::SequenceTask task = quant::sequence_task(qn.net, quant::SequenceSplit::test, req.test_images, {});
+  if (task.kind != quant::SequenceKind::classify)
+    throw InputError(where + ": --test-images scores classifiers here; a language model's embedding layer is "
+                     "not on the accelerator yet (shiftsim eval --model gives its perplexity)");
+  return task;
+}
+
+// The accuracy as the simulated hardware computes it, against the golden executor's.
+TestSetReport score(const RecurrentOutcome& out, const quant::SequenceTask& task) {
+  TestSetReport t;
+  t.images = uint32_t(out.outputs.size());
+  for (size_t r = 0; r < out.outputs.size(); ++r) {
+    t.sim_correct += argmax(out.outputs[r].back().data) == size_t(task.labels[r]);
+    t.golden_correct += argmax(out.golden[r].outputs.back().data) == size_t(task.labels[r]);
+    bool same = true;
+    for (size_t l = 0; l < out.outputs[r].size(); ++l) same = same && out.outputs[r][l].data == out.golden[r].outputs[l].data;
+    t.exact_images += same;
+    if (!same && t.mismatched.size() < 10) t.mismatched.push_back(uint32_t(r));
+  }
+  const auto [lo, hi] = std::minmax_element(out.sim.run_cycles.begin(), out.sim.run_cycles.end());
+  t.min_cycles = *lo;
+  t.max_cycles = *hi;
+  t.end_cycle = out.sim.total_cycles;
+  return t;
+}
+
+}  // namespace
+
 int recurrent_run_command(const RunRequest& request) {
   refuse_unsupported(request);
-  OutputFiles files;
+  OutputFiles files;  // every output checked now, written under temporary names, moved at the end
   RunRequest req = request;
+  if (!req.report_json.empty()) req.report_json = files.file(req.report_json, "--report");
+  if (!req.csv.empty()) req.csv = files.file(req.csv, "--csv");
   if (!req.trace.path.empty()) req.trace.path = files.file(req.trace.path, "--vcd");
-  RunMachine machine = load_run_machine(req);
+  if (!req.dump_dir.empty()) req.dump_dir = files.directory(req.dump_dir, "--dump-outputs");
+  const RunMachine machine = load_run_machine(req);
   if (!req.allow_over_budget) require_fit(machine.cfg, estimate_use(machine.cfg));
   const models::ArchSpec& arch = machine.cfg.arch;
   const std::string where = req.model_path.empty() ? req.net_path : req.model_path;
   const quant::RecurrentQuantizedNetwork qn = recurrent_network_for(req, arch);
   check_recurrent_fits_arch(qn, arch, where);
-  const quant::Tensor<int32_t> input =
-      quant::quantize_sequence_input(quant::generate_input(qn.net.input, req.seed), qn.input);
+  // 1. The sequences: the classifier's test split, or one generated from the seed.
+  quant::SequenceTask task;
+  std::vector<quant::Tensor<int32_t>> inputs;
+  if (req.test_images > 0) {
+    task = test_split(req, qn, where);
+    for (const quant::Tensor<float>& x : task.inputs) inputs.push_back(quant::quantize_sequence_input(x, qn.input));
+  } else {
+    inputs.push_back(quant::quantize_sequence_input(quant::generate_input(qn.net.input, req.seed), qn.input));
+  }
+  // 2. One simulation, every sequence checked against the golden executor.
   models::SimOptions so;
   so.mode = req.mode;
   so.trace = req.trace;
@@ -122,30 +182,36 @@ int recurrent_run_command(const RunRequest& request) {
   so.watchdog_cycles = req.watchdog_cycles;
   so.dsp_counting = machine.cfg.resources.dsp_counting;
   const auto t0 = std::chrono::steady_clock::now();
-  const RecurrentOutcome out = simulate_sequences(qn, {input}, arch, so, where);
+  const RecurrentOutcome out = simulate_sequences(qn, inputs, arch, so, where);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  // 3. The report of the first sequence (and the test split's score).
+  Report rep = build_recurrent_report(machine, req, qn, out, qn.net.layers.size());
+  rep.wall_sim_s = wall;
+  if (req.test_images > 0) rep.test_set = score(out, task);
+  if (!req.dump_dir.empty())
+    for (size_t i = 0; i < qn.net.layers.size(); ++i)
+      quant::write_npy(req.dump_dir + "/" + qn.net.layers[i].name + ".npy", out.outputs.at(0).at(i));
+  if (!req.report_json.empty()) write_report_json(req.report_json, rep);
+  if (!req.csv.empty()) write_report_csv(req.csv, rep);
   files.commit();
-  std::printf("%s on %s (%s mode): %zu recurrent passes, %llu cycles (%.3f ms at %.0f MHz), %.3f s\n",
-              qn.net.name.c_str(), arch.name.c_str(), req.mode == models::SimMode::cycle ? "cycle" : "fast",
-              out.sim.layers.size(), (unsigned long long)out.sim.total_cycles,
-              double(out.sim.total_cycles) / arch.clock_mhz / 1000.0, arch.clock_mhz, wall);
-  std::printf("%-12s %-5s %12s %12s %12s %12s %12s %8s %s\n", "layer", "kind", "cycles", "compute", "load",
-              "store", "dram_bytes", "sat", "bit-exact");
-  const std::vector<quant::Tensor<int32_t>>& sim_out = out.outputs.at(0);
-  const quant::RecurrentGoldenRun& gold = out.golden.at(0);
-  for (size_t i = 0; i < out.sim.layers.size(); ++i) {
-    const models::LayerStats& st = out.sim.layers[i];
-    const quant::Layer& l = qn.net.layers[st.layer_id];
-    const bool exact = sim_out[st.layer_id].data == gold.outputs[st.layer_id].data;
-    std::printf("%-12s %-5s %12llu %12llu %12llu %12llu %12llu %8llu %s\n", l.name.c_str(),
-                quant::to_string(l.type), (unsigned long long)(st.end_cycle - st.start_cycle),
-                (unsigned long long)st.compute_cycles, (unsigned long long)st.load_cycles,
-                (unsigned long long)st.store_cycles,
-                (unsigned long long)(st.dram_read_bytes + st.dram_write_bytes), (unsigned long long)st.saturations,
-                exact ? "yes" : "NO");
+  const size_t n = inputs.size();
+  std::printf("%s on %s (%s mode): %zu sequence%s in one simulation, lstm/gru/fc passes on the recurrent unit; "
+              "bit-exact sequences %u of %zu\n",
+              qn.net.name.c_str(), arch.name.c_str(), req.mode == models::SimMode::cycle ? "cycle" : "fast", n,
+              n == 1 ? "" : "s", out.exact_sequences, n);
+  if (req.test_images > 0) {
+    const TestSetReport& t = rep.test_set;
+    std::printf("accuracy through the simulator %.2f%% (%u of %zu), golden executor %.2f%%; accelerator cycles per "
+                "sequence %llu..%llu; total %llu cycles\n",
+                100.0 * t.sim_correct / double(n), t.sim_correct, n, 100.0 * t.golden_correct / double(n),
+                (unsigned long long)t.min_cycles, (unsigned long long)t.max_cycles,
+                (unsigned long long)out.sim.total_cycles);
   }
-  if (out.exact_sequences != 1) {
-    std::cerr << "shiftsim: error: the simulator's outputs differ from the golden executor's\n";
+  std::fflush(stdout);
+  print_report_table(std::cout, rep);
+  if (out.exact_sequences != n) {
+    std::cerr << "shiftsim: error: the simulator's outputs differ from the golden executor's on "
+              << n - out.exact_sequences << " of " << n << " sequences\n";
     return 4;
   }
   return 0;

@@ -14,10 +14,11 @@ enum class Op : uint32_t {
   eltwise = 4,  // element-wise unit: y = relu?(rshift_round((a << la) + (b << lb), rs))
   lstm = 5,     // a whole lstm layer on the recurrent unit (docs/ARCHITECTURE.md §11)
   gru = 6,      // a whole gru layer on the recurrent unit
+  seq_fc = 7,   // a sequence network's fc layer (every step, or the whole input) on the recurrent unit
 };
 
 // Passes the recurrent unit runs (the load, compute and store units see an empty plan).
-inline bool is_recurrent(Op op) { return op == Op::lstm || op == Op::gru; }
+inline bool is_recurrent(Op op) { return op == Op::lstm || op == Op::gru || op == Op::seq_fc; }
 
 constexpr uint32_t kDescriptorMagic = 0x53534431;  // "SSD1"
 constexpr uint32_t kDescriptorWords = 40;

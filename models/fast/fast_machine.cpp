@@ -162,6 +162,7 @@ SimResult simulate_fast(const ArchSpec& arch, std::vector<uint8_t> image, uint64
   if (trace.on()) timing.record(&events);
   PassData data(arch, dram);
   RecurrentFast recurrent(arch, timing.memory());
+  const ActivityCounter counter(arch, options.dsp_counting);
   SimResult r;
   const uint64_t R = arch.host.reg_access_cycles;
   uint64_t now = 0;
@@ -184,8 +185,9 @@ SimResult simulate_fast(const ArchSpec& arch, std::vector<uint8_t> image, uint64
       st.tile_rows = d.tile_rows;
       st.tile_cols = d.tile_cols;
       events.clear();
+      ComponentActions unit_acts{};
       if (is_recurrent(d.op))  // the recurrent unit's pass: its own rules and data (§11)
-        recurrent.run(d, at, now, dram, st, trace.on() ? &events : nullptr);
+        recurrent.run(d, at, now, dram, st, trace.on() ? &events : nullptr, counter, unit_acts);
       else
         timing.time_pass(d, plan, layout ? &*layout : nullptr, at, now, st);
       if (trace.on()) {
@@ -199,6 +201,7 @@ SimResult simulate_fast(const ArchSpec& arch, std::vector<uint8_t> image, uint64
       st.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
       r.layers.push_back(st);
       r.actions.push_back(count_pass_actions(arch, options.dsp_counting, d, plan, st));
+      add_actions(r.actions.back(), unit_acts);
     }
     r.run_cycles.push_back(now - start);
     now += 3 * R;  // the host reads STATUS, CYCLES_LO and CYCLES_HI

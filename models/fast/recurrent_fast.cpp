@@ -53,7 +53,7 @@ uint64_t RecurrentFast::job(Engine& e, uint64_t handed, const std::vector<std::p
 }
 
 void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, HostMemory& dram, LayerStats& st,
-                        std::vector<TraceEvent>* events) {
+                        std::vector<TraceEvent>* events, const ActivityCounter& count, ComponentActions& acts) {
   events_ = events;
   const DramStats before = memory_.stats();
   st.start_cycle = now;
@@ -72,9 +72,9 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
   read(d.weight_addr, store.data(), store.size());
   const RecurrentHeader h = decode_header(store.data());
   const RecurrentLayout L = recurrent_layout(h, arch_);
-  const uint32_t H = h.hidden, G = h.gate_count(), tm = arch_.pe_array.lanes;
+  const uint32_t H = h.hidden, tm = arch_.pe_array.lanes;
   const uint32_t k2 = arch_.pe_array.kernel * arch_.pe_array.kernel, tn = arch_.pe_array.vector;
-  std::vector<int64_t> bias(2 * G * H), peep, h0, c0;
+  std::vector<int64_t> bias(h.bias_count()), peep, h0, c0;
   for (size_t i = 0; i < bias.size(); ++i) bias[i] = le32(&store[L.bias + 4 * i]);
   if (h.peepholes)
     for (uint32_t i = 0; i < 3 * H; ++i) peep.push_back(le32(&store[L.peepholes + 4 * i]));
@@ -83,6 +83,27 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
   if (h.has_c0)
     for (uint32_t i = 0; i < H; ++i) c0.push_back(le16(&store[L.c0 + 2 * i]));
   RecurrentState state(h, bias, peep, h0, c0);
+  // Activity: the weight store's fills, the vector's, and per issue the array's products and
+  // the block's read into its registers.
+  auto fill = [&](const MvmOp& m, const WeightLayout& W, uint32_t mt) {
+    for (uint32_t nt = 0; nt < W.n_tiles(); ++nt) {
+      const BlockSize b = block_size(m, W, arch_, mt, nt);
+      count.weight_fill(b.mc, b.nc, arch_.pe_array.kernel, acts);
+    }
+  };
+  auto issues = [&](const MvmOp& m, const WeightLayout& W, uint32_t mt) {
+    for (uint32_t nt = 0; nt < W.n_tiles(); ++nt) {
+      const BlockSize b = block_size(m, W, arch_, mt, nt);
+      count.conv_issues(1.0, b.mc, b.nc, acts);
+      count.weight_preload(b.mc, b.nc, acts);
+    }
+  };
+  if (h.resident)
+    for (const StepOp& op : L.program)
+      if (op.mvm) {
+        const WeightLayout W = mvm_layout(h, op.m, arch_);
+        for (uint32_t mt = 0; mt < W.m_tiles(); ++mt) fill(op.m, W, mt);
+      }
   const uint64_t D = mvm_depth(arch_);
   std::vector<uint8_t> io, tile;
   std::vector<int16_t> x(h.input), values;
@@ -118,6 +139,7 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
     read(d.in_addr + uint64_t(t) * h.input * kSeqBytes, io.data(), io.size());
     for (uint32_t i = 0; i < h.input; ++i) x[i] = le16(&io[2 * i]);
     state.set_input(x.data());
+    count.input_fill(h.input, acts);
     for (size_t i = 0; i < L.program.size(); ++i) {
       const StepOp& op = L.program[i];
       mark(c, Sig::rnn_op, i + 1);
@@ -129,7 +151,10 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
       }
       const WeightLayout W = mvm_layout(h, op.m, arch_);
       if (h.resident) {
-        for (uint32_t mt = 0; mt < W.m_tiles(); ++mt) mvm_tile(op.m, W, mt, store.data() + op.m.offset, 0);
+        for (uint32_t mt = 0; mt < W.m_tiles(); ++mt) {
+          mvm_tile(op.m, W, mt, store.data() + op.m.offset, 0);
+          issues(op.m, W, mt);
+        }
         op_cycles(mvm_issues(h, op.m, arch_), D, Sig::mvm_busy);
         continue;
       }
@@ -138,7 +163,9 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
         const uint64_t hi = mt + 1 < W.m_tiles() ? W.block_offset(0, mt + 1, 0) : W.total_bytes();
         tile.assign(hi - lo, 0);
         read(d.weight_addr + op.m.offset + lo, tile.data(), hi - lo);
+        fill(op.m, W, mt);
         mvm_tile(op.m, W, mt, tile.data(), lo);
+        issues(op.m, W, mt);
         op_cycles(W.n_tiles(), D, Sig::mvm_busy);
       }
     }

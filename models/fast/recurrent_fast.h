@@ -25,8 +25,9 @@ class RecurrentFast {
   // Times and runs the recurrent pass `d` whose descriptor fetch (from desc_at) starts at
   // cycle `now`: fills st's cycles, DRAM bytes and saturations; reads and writes `dram`.
   // events: the trace's job boundaries (may be null).
+  // count/acts: the pass's activity (the array's issues, the weight store's and vector's fills).
   void run(const Descriptor& d, uint64_t desc_at, uint64_t now, HostMemory& dram, LayerStats& st,
-           std::vector<TraceEvent>* events);
+           std::vector<TraceEvent>* events, const ActivityCounter& count, ComponentActions& acts);
 
  private:
   // One DMA engine's state between its jobs (§4), for an owner that runs one job at a time.

@@ -68,6 +68,10 @@ void MvmUnit::issue(uint64_t now) {
   ++inflight_;
   ++issues_;
   lane_elements_ += double(mc) * nc;
+  if (cur_->actions) {  // the products and adder trees, the block read into the registers
+    env_.activity.conv_issues(1.0, mc, nc, *cur_->actions);
+    env_.activity.weight_preload(mc, nc, *cur_->actions);
+  }
   env_.progress();
   if (++nt_ == L.n_tiles()) {
     nt_ = 0;

@@ -29,6 +29,7 @@ struct MvmCommand {
   uint64_t base = 0;
   uint32_t mt0 = 0, mt1 = 0;           // row tiles to run
   RecurrentState* state = nullptr;
+  ComponentActions* actions = nullptr;  // the pass's: the array's products and weight reads
 };
 
 class MvmUnit : public sc_core::sc_module {

@@ -1,5 +1,6 @@
 #include "models/recurrent/recurrent_layer.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "models/int_math.h"
@@ -14,6 +15,8 @@ constexpr int32_t kHeaderMagic = 0x524E4E31;  // "RNN1"
 template <class H, class Word, class Flag, class Format>
 void visit_header(H& h, Word&& word, Flag&& flag, Format&& fmt) {
   flag(h.lstm);
+  flag(h.fc);
+  flag(h.relu);
   word(h.steps);
   word(h.input);
   word(h.hidden);
@@ -77,6 +80,7 @@ const char* to_string(VecKind k) {
     case VecKind::reset_q: return "reset_q";
     case VecKind::combine_n: return "combine_n";
     case VecKind::hidden_gru: return "hidden_gru";
+    case VecKind::fc_out: return "fc_out";
   }
   return "?";
 }
@@ -104,6 +108,11 @@ uint64_t mvm_issues(const RecurrentHeader& h, const MvmOp& m, const ArchSpec& ar
   return ceil_div(m.r1 - m.r0, arch.pe_array.lanes) * ceil_div(mvm_cols(h, m), arch.pe_array.vector * k2);
 }
 
+BlockSize block_size(const MvmOp& m, const WeightLayout& W, const ArchSpec& arch, uint32_t mt, uint32_t nt) {
+  const uint32_t tm = arch.pe_array.lanes, tn = arch.pe_array.vector;
+  return {std::min(tm, m.r1 - m.r0 - mt * tm), std::min(tn, W.in_per_group() - nt * tn)};
+}
+
 uint32_t mvm_depth(const ArchSpec& arch) {
   const uint64_t k = arch.pe_array.kernel;
   return arch.buffers.weight_read_latency + arch.pe_array.product_stages +
@@ -111,7 +120,7 @@ uint32_t mvm_depth(const ArchSpec& arch) {
 }
 
 RecurrentLayout recurrent_layout(const RecurrentHeader& h, const ArchSpec& arch) {
-  const uint32_t H = h.hidden, G = h.gate_count();
+  const uint32_t H = h.hidden;
   RecurrentLayout L;
   auto mvm = [&](bool recurrent, Vec v, uint32_t r0, uint32_t r1) {
     StepOp s;
@@ -129,7 +138,10 @@ RecurrentLayout recurrent_layout(const RecurrentHeader& h, const ArchSpec& arch)
     s.v.r1 = r1;
     L.program.push_back(s);
   };
-  if (h.lstm) {  // gate rows: i [0,H), o [H,2H), f [2H,3H), c [3H,4H)
+  if (h.fc) {
+    mvm(false, Vec::x, 0, H);
+    vec(VecKind::fc_out, 0, H);
+  } else if (h.lstm) {  // gate rows: i [0,H), o [H,2H), f [2H,3H), c [3H,4H)
     mvm(false, Vec::x, 0, 4 * H);
     mvm(true, Vec::h, 0, 4 * H);
     if (!h.peepholes) {
@@ -170,7 +182,7 @@ RecurrentLayout recurrent_layout(const RecurrentHeader& h, const ArchSpec& arch)
   }
   uint64_t at = kHeaderWords * 4;
   L.bias = at;
-  at = align64(at + uint64_t(2) * G * H * 4);
+  at = align64(at + uint64_t(h.bias_count()) * 4);
   L.peepholes = at;
   if (h.peepholes) at = align64(at + uint64_t(3) * H * 4);
   L.h0 = at;

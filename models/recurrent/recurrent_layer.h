@@ -22,6 +22,9 @@ struct Fmt {
 // The layer's header: 64 little-endian int32 words at weight_addr (kHeaderWords).
 struct RecurrentHeader {
   bool lstm = true;
+  // A sequence network's fc layer: `steps` of `input` values (each step of a per-step fc, or
+  // the whole input once), `hidden` outputs a step, no state between steps.
+  bool fc = false, relu = false;
   uint32_t steps = 0, input = 0, hidden = 0;  // T, I, H
   bool reverse = false, sequence_output = false, linear_before_reset = false;
   bool peepholes = false, has_h0 = false, has_c0 = false;
@@ -30,7 +33,9 @@ struct RecurrentHeader {
   int32_t acc_bits = 48;
   bool resident = true;  // every weight block on chip for the whole layer (loaded once)
 
-  uint32_t gate_count() const { return lstm ? 4 : 3; }
+  uint32_t gate_count() const { return fc ? 1 : lstm ? 4 : 3; }
+  // Biases stored: Wb and Rb per gate row; an fc's one per output.
+  uint32_t bias_count() const { return fc ? hidden : 2 * gate_count() * hidden; }
 };
 
 constexpr uint32_t kHeaderWords = 64;
@@ -63,6 +68,7 @@ enum class VecKind : uint32_t {
   reset_q,       // element-wise: R_h h + Rb_h in its format (gru, linear_before_reset 1)
   combine_n,     // element-wise: W_h x + Wb_h + r q (gru, linear_before_reset 1)
   hidden_gru,    // element-wise: h' = (1 - z) n + z h
+  fc_out,        // element-wise: an fc's W x + b, requantized (ReLU when fused)
 };
 bool on_activation_unit(VecKind k);
 const char* to_string(VecKind k);
@@ -98,6 +104,12 @@ RecurrentLayout recurrent_layout(const RecurrentHeader& h, const ArchSpec& arch)
 // Issues of a matrix-vector product on the array: per row tile of Tm rows, one per column
 // chunk of Tn k^2 columns.
 uint64_t mvm_issues(const RecurrentHeader& h, const MvmOp& m, const ArchSpec& arch);
+
+// Rows x convolvers (mc x nc) of block (mt, nt) of a product's weight blocks.
+struct BlockSize {
+  uint32_t mc = 0, nc = 0;
+};
+BlockSize block_size(const MvmOp& m, const WeightLayout& W, const ArchSpec& arch, uint32_t mt, uint32_t nt);
 
 // Fixed latencies of the recurrent unit's pipelines (docs/ARCHITECTURE.md §11, a choice).
 constexpr uint32_t kActivationLatency = 3;   // segment select and table read, multiply-add, round/mirror/clamp

@@ -136,6 +136,13 @@ void RecurrentState::element(const VecOp& op, uint32_t e) {
       pre_[r] = requantize(s, ah, h_.gates[2]);
       break;
     }
+    case VecKind::fc_out: {  // the golden executor's fc: W x and b aligned to the finer, summed
+      const int fb = h_.bias.frac, fa = std::max(fw_, fb);
+      int64_t y = requantize(clamp_acc(align(sx_[row], fw_, fa) + align(bias_[row], fb, fa)), fa, h_.out);
+      if (h_.relu) y = std::max<int64_t>(y, 0);
+      hn_[row] = y;
+      break;
+    }
     case VecKind::hidden_gru: {  // h' = (1 - z) n + z h, 1 - z exact at fs
       const int fh = h_.out.frac, m = std::max(fs + ft, fs + fh);
       const int64_t z = act_[j];

@@ -89,6 +89,7 @@ void RecurrentUnit::command_mvm(const MvmOp& op, uint32_t mt0, uint32_t mt1, con
   mvm_reg_.mt0 = mt0;
   mvm_reg_.mt1 = mt1;
   mvm_reg_.state = state_.get();
+  mvm_reg_.actions = &passes_.back().actions;
   mvm_cmd_.write(mvm_cmd_.read() + 1);
   await(mvm_done_, mvm_seen_);
   passes_.back().stats.compute_cycles += env_.clock.now() - t;
@@ -115,8 +116,8 @@ void RecurrentUnit::run_layer() {
   read(d.weight_addr, store_.data(), store_.size());
   const RecurrentHeader h = decode_header(store_.data());
   const RecurrentLayout L = recurrent_layout(h, a);
-  const uint32_t H = h.hidden, G = h.gate_count();
-  std::vector<int64_t> bias(2 * G * H), peep, h0, c0;
+  const uint32_t H = h.hidden;
+  std::vector<int64_t> bias(h.bias_count()), peep, h0, c0;
   for (size_t i = 0; i < bias.size(); ++i) bias[i] = le32(&store_[L.bias + 4 * i]);
   if (h.peepholes)
     for (uint32_t i = 0; i < 3 * H; ++i) peep.push_back(le32(&store_[L.peepholes + 4 * i]));
@@ -125,6 +126,21 @@ void RecurrentUnit::run_layer() {
   if (h.has_c0)
     for (uint32_t i = 0; i < H; ++i) c0.push_back(le16(&store_[L.c0 + 2 * i]));
   state_ = std::make_unique<RecurrentState>(h, bias, peep, h0, c0);
+  ComponentActions& acts = passes_.back().actions;
+  // The weight store's writes: every block once when resident, each row tile's every step when
+  // streamed.
+  auto fill = [&](const MvmOp& m, const WeightLayout& W, uint32_t mt) {
+    for (uint32_t nt = 0; nt < W.n_tiles(); ++nt) {
+      const BlockSize b = block_size(m, W, a, mt, nt);
+      env_.activity.weight_fill(b.mc, b.nc, a.pe_array.kernel, acts);
+    }
+  };
+  if (h.resident)
+    for (const StepOp& op : L.program)
+      if (op.mvm) {
+        const WeightLayout W = mvm_layout(h, op.m, a);
+        for (uint32_t mt = 0; mt < W.m_tiles(); ++mt) fill(op.m, W, mt);
+      }
   std::vector<int16_t> x(h.input);
   // 2. The time steps, in order.
   for (uint32_t s = 0; s < h.steps; ++s) {
@@ -134,6 +150,7 @@ void RecurrentUnit::run_layer() {
     read(d.in_addr + uint64_t(t) * h.input * kSeqBytes, io_.data(), io_.size());
     for (uint32_t i = 0; i < h.input; ++i) x[i] = le16(&io_[2 * i]);
     state_->set_input(x.data());
+    env_.activity.input_fill(h.input, acts);
     for (size_t i = 0; i < L.program.size(); ++i) {
       const StepOp& op = L.program[i];
       env_.mark(Sig::rnn_op, i + 1);
@@ -151,6 +168,7 @@ void RecurrentUnit::run_layer() {
         const uint64_t hi = mt + 1 < W.m_tiles() ? W.block_offset(0, mt + 1, 0) : W.total_bytes();
         tile_.assign(hi - lo, 0);
         read(d.weight_addr + op.m.offset + lo, tile_.data(), hi - lo);
+        fill(op.m, W, mt);
         command_mvm(op.m, mt, mt + 1, tile_.data());
       }
     }

@@ -1,6 +1,6 @@
 // `shiftsim run` on sequence networks: malformed recurrent layers (hidden size 0, an input size
 // that is not the input's, an unknown direction) and what the accelerator does not run yet
-// (fc and embedding layers of sequence networks, options of the CNN flow, matrices its array
+// (embedding layers, options of the CNN flow, matrices its array
 // cannot take) end with exit code 2 and a message naming the file, the layer and the value;
 // the mapper refuses the same malformed layers when they are built in code.
 #include <catch2/catch.hpp>
@@ -50,11 +50,10 @@ TEST_CASE("run: malformed recurrent layers are refused with the JSON path and va
 
 TEST_CASE("run: what the recurrent unit does not run yet is refused by name") {
   const std::string dir = scratch_dir("rnn-run-notyet");
-  expect_error(dir, {"run", "--arch", kVpe, "--net", repo("configs/nets/rows_lstm.json")},
-               {"rows_lstm.json", "layer fc (fc)", "not on it yet"});
+  expect_error(dir, {"run", "--arch", kVpe, "--net", repo("configs/nets/lm_fortunes_lstm.json")},
+               {"lm_fortunes_lstm.json", "(embedding)", "not on the accelerator yet"});
   const std::string lstm = net_file(dir, R"({"name": "l", "type": "lstm", "hidden_size": 4})");
-  expect_error(dir, {"run", "--arch", kVpe, "--net", lstm, "--report", dir + "/r.json"},
-               {"--report", "sequence"});
+  expect_error(dir, {"run", "--arch", kVpe, "--net", lstm, "--input", dir + "/x.npy"}, {"--input", "sequence"});
   // A fixed-point model on the shift array: its matrices are not power-of-two codes.
   sim::RunRequest req;
   req.net_path = lstm;
@@ -62,12 +61,13 @@ TEST_CASE("run: what the recurrent unit does not run yet is refused by name") {
   const std::string model = dir + "/fixed.rqn";
   quant::save_recurrent_network(model, fixed);
   expect_error(dir, {"run", "--arch", kSvpe, "--model", model}, {"fixed.rqn", "layer l (lstm)", "W", "--method nbq"});
-  expect_error(dir, {"run", "--arch", kVpe, "--model", model, "--test-images", "10"}, {"--test-images", "sequence"});
+  expect_error(dir, {"run", "--arch", kVpe, "--net", lstm, "--test-images", "10"}, {"--test-images", "--model"});
+  expect_error(dir, {"run", "--arch", kVpe, "--model", model, "--test-images", "10"}, {"Fashion-MNIST", "28x28x1"});
   // The same model runs on the multiplier array.
   const CliResult ok = run_shiftsim({"run", "--arch", kVpe, "--model", model}, dir);
   INFO(ok.err);
   CHECK(ok.code == 0);
-  CHECK(ok.out.find("bit-exact") != std::string::npos);
+  CHECK(ok.out.find("bit-exact sequences 1 of 1") != std::string::npos);
 }
 
 TEST_CASE("recurrent mapper: malformed layers built in code are refused, not run") {

@@ -11,6 +11,7 @@
 #include "models/memory/dram_timing.h"
 #include "models/recurrent/recurrent_layer.h"
 #include "quant/recurrent_golden.h"
+#include "quant/recurrent_model_file.h"
 #include "quant/weights_gen.h"
 #include "sim/arch_config.h"
 #include "sim/recurrent_run.h"
@@ -35,6 +36,13 @@ const char* kGru = R"({"name": "grus", "input": {"shape": [7, 13, 1]}, "layers":
 const char* kOneStep = R"({"name": "one_step", "input": {"shape": [1, 28, 1]}, "layers": [
   {"name": "l", "type": "lstm", "hidden_size": 64},
   {"name": "g", "type": "gru", "hidden_size": 16, "direction": "reverse"}]})";
+// fc layers on the recurrent unit: per step with ReLU after a sequence, and a classifier's on the
+// last hidden state.
+const char* kWithFc = R"({"name": "with_fc", "input": {"shape": [5, 12, 1]}, "layers": [
+  {"name": "l", "type": "lstm", "hidden_size": 24, "output": "sequence"},
+  {"name": "proj", "type": "fc", "out_features": 19, "per_step": true, "relu": true},
+  {"name": "g", "type": "gru", "hidden_size": 30},
+  {"name": "cls", "type": "fc", "out_features": 10}]})";
 // A plain lstm for the closed form.
 const char* kPlain = R"({"name": "plain", "input": {"shape": [3, 28, 1]}, "layers": [
   {"name": "l", "type": "lstm", "hidden_size": 50}]})";
@@ -110,6 +118,20 @@ void cycle_equals_fast(const Case& c) {
     CHECK(a.dram_read_bytes == b.dram_read_bytes);
     CHECK(a.dram_write_bytes == b.dram_write_bytes);
     CHECK(a.saturations == b.saturations);
+    // What the units did, as the energy model prices it: the same counts, and the array busy.
+    for (size_t k = 0; k < models::kComponentCount; ++k) {
+      const models::Actions &x = cyc.sim.actions[i][k], &y = fast.sim.actions[i][k];
+      INFO("component " << models::component_name(models::Component(k)));
+      CHECK(x.dsp_operand_bits == Approx(y.dsp_operand_bits));
+      CHECK(x.lut_logic == Approx(y.lut_logic));
+      CHECK(x.lut_add_bits == Approx(y.lut_add_bits));
+      CHECK(x.ff_bits == Approx(y.ff_bits));
+      CHECK(x.bram_read_bits == Approx(y.bram_read_bits));
+      CHECK(x.bram_write_bits == Approx(y.bram_write_bits));
+      CHECK(x.dram_bytes == Approx(y.dram_bytes));
+    }
+    CHECK(cyc.sim.actions[i][size_t(models::Component::pe_array)].any());
+    CHECK(cyc.sim.actions[i][size_t(models::Component::weight_buffer)].bram_write_bits > 0);
   }
   CHECK(cyc.sim.run_cycles == fast.sim.run_cycles);
   CHECK(cyc.sim.total_cycles == fast.sim.total_cycles);
@@ -132,6 +154,8 @@ TEST_CASE("recurrent fast mode: lstm and gru bit-exact with the golden executor 
       {kGru, "vpe16_zcu102", {}, false},
       {kGru, "svpe_zcu102", {"buffers.weight_kib=1"}, true},
       {kOneStep, "vpe16_zcu102", {}, false},
+      {kWithFc, "vpe16_zcu102", {}, false},
+      {kWithFc, "svpe_zcu102", {"buffers.weight_kib=1"}, true},
       {kOneStep, "svpe_zcu102", {"pe_array.kernel=1", "pe_array.lanes=7"}, false},
   };
   uint64_t seed = 3;
@@ -188,4 +212,41 @@ TEST_CASE("recurrent pass cycles: the sums of §11") {
   const models::DramTiming dt(a.dram, a.clock_mhz);
   const uint64_t fetch = 1 + dt.latency_cycles() + dt.data_cycles(0, models::kDescriptorBytes);
   CHECK(st.end_cycle - st.start_cycle == fetch + 2 + st.load_cycles + st.compute_cycles + st.store_cycles + 1);
+}
+
+TEST_CASE("recurrent cycle mode equals fast mode: fc layers per step and on the last state, SVPE") {
+  cycle_equals_fast(make_case(kWithFc, "svpe_zcu102", {}, 5, 15));
+}
+
+// run --model M.rqn --test-images N: the classifier's test split (Fashion-MNIST rows) through one
+// simulation, every sequence checked, the accuracy as the simulator computes it equal to the
+// golden executor's; both modes report the same cycles.
+TEST_CASE("run --test-images: a row-by-row lstm classifier's test split through one simulation") {
+  const std::string dir = scratch_dir("recurrent-test-split");
+  const std::string net = dir + "/rows.json";
+  std::ofstream(net) << R"({"name": "rows_small", "input": {"shape": [28, 28, 1]}, "layers": [
+    {"name": "lstm", "type": "lstm", "hidden_size": 16}, {"name": "fc", "type": "fc", "out_features": 10}]})";
+  sim::RunRequest req;
+  req.net_path = net;
+  const std::string arch = repo("configs/arch/svpe_zcu102.json");
+  const std::string model = dir + "/rows.rqn";
+  quant::save_recurrent_network(model, sim::recurrent_network_for(req, sim::load_arch(arch).arch));
+  std::vector<std::string> totals;
+  for (const char* mode : {"fast", "cycle"}) {
+    const CliResult r = run_shiftsim({"run", "--arch", arch, "--model", model, "--test-images", "12", "--mode", mode}, dir);
+    INFO(mode << ": " << r.err << r.out);
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("12 sequences in one simulation") != std::string::npos);
+    CHECK(r.out.find("bit-exact sequences 12 of 12") != std::string::npos);
+    // the simulator's accuracy and the golden executor's are the same figure
+    const size_t a = r.out.find("accuracy through the simulator "), g = r.out.find("golden executor ");
+    REQUIRE(a != std::string::npos);
+    REQUIRE(g != std::string::npos);
+    const std::string sim_acc = r.out.substr(a + 31, r.out.find('%', a) - a - 31);
+    const std::string gold_acc = r.out.substr(g + 16, r.out.find('%', g) - g - 16);
+    CHECK(sim_acc == gold_acc);
+    const size_t t = r.out.find("total ");
+    totals.push_back(r.out.substr(t, r.out.find('\n', t) - t));
+  }
+  CHECK(totals[0] == totals[1]);
 }
