@@ -16,6 +16,7 @@
 #include "sim/arch_config.h"
 #include "sim/recurrent_run.h"
 #include "tests/support/cli.h"
+#include "tests/support/vcd.h"
 
 using namespace shiftsim;
 using namespace shiftsim::test;
@@ -249,4 +250,34 @@ TEST_CASE("run --test-images: a row-by-row lstm classifier's test split through 
     totals.push_back(r.out.substr(t, r.out.find('\n', t) - t));
   }
   CHECK(totals[0] == totals[1]);
+}
+
+// The trace of a recurrent pass (cycle mode): the time step counts the steps, the step's
+// operation runs through the program, and the MVM, activation and element-wise units each show
+// busy intervals, one per operation of theirs each step.
+TEST_CASE("recurrent cycle-mode VCD shows the time step and each unit's activity") {
+  const std::string dir = scratch_dir("recurrent-vcd");
+  const std::string net = dir + "/gru.json";
+  std::ofstream(net) << R"({"name": "gru_trace", "input": {"shape": [6, 9, 1]}, "layers": [
+    {"name": "g", "type": "gru", "hidden_size": 17}]})";
+  const CliResult r = run_shiftsim({"run", "--arch", repo("configs/arch/vpe16_zcu102.json"), "--net", net, "--mode",
+                                    "cycle", "--vcd", dir + "/t.vcd"}, dir);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const Vcd v = parse_vcd(slurp(dir + "/t.vcd"));
+  std::vector<uint64_t> steps;
+  for (const auto& [t, value] : v.of("time_step")) steps.push_back(value);
+  CHECK(steps == std::vector<uint64_t>{0, 1, 2, 3, 4, 5});
+  auto rises = [&](const std::string& name) {
+    size_t n = 0;
+    for (const auto& [t, value] : v.of(name)) n += value == 1;
+    return n;
+  };
+  // gru: 3 products, 2 activation and 4 element-wise operations a step (§11's table)
+  CHECK(rises("mvm_busy") == 6 * 3);
+  CHECK(rises("activation_busy") == 6 * 2);
+  CHECK(rises("elementwise_busy") == 6 * 4);
+  uint64_t last_op = 0;
+  for (const auto& [t, value] : v.of("step_op")) last_op = std::max(last_op, value);
+  CHECK(last_op == 9);  // the gru's program has 9 operations
 }
