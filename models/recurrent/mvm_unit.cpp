@@ -66,8 +66,6 @@ void MvmUnit::issue(uint64_t now) {
   s.mc = mc;
   s.last_chunk = nt_ + 1 == L.n_tiles();
   ++inflight_;
-  ++issues_;
-  lane_elements_ += double(mc) * nc;
   if (cur_->actions) {  // the products and adder trees, the block read into the registers
     env_.activity.conv_issues(1.0, mc, nc, *cur_->actions);
     env_.activity.weight_preload(mc, nc, *cur_->actions);

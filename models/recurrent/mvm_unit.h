@@ -40,9 +40,6 @@ class MvmUnit : public sc_core::sc_module {
 
   MvmUnit(sc_core::sc_module_name name, UnitEnv& env, const MvmCommand& reg);
   uint32_t depth() const { return depth_; }
-  uint64_t issues() const { return issues_; }
-  // Issues weighted by the lanes and elements they used (for the activity count).
-  double lane_elements() const { return lane_elements_; }
 
  private:
   struct Slot {
@@ -68,8 +65,6 @@ class MvmUnit : public sc_core::sc_module {
   std::vector<int64_t> acc_;
   std::vector<int32_t> fields_;
   std::vector<int16_t> window_;
-  uint64_t issues_ = 0;
-  double lane_elements_ = 0;
 };
 
 }  // namespace shiftsim::models

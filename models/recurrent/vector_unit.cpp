@@ -43,7 +43,6 @@ void VectorUnit::tick() {
     const uint32_t k = std::min(env_.arch.pe_array.lanes, n - next_);
     for (uint32_t e = next_; e < next_ + k; ++e) cur_.state->element(cur_.op, e);
     next_ += k;
-    elements_ += k;
     valid_ |= 1;
     if (next_ == n) last_ |= 1;
     env_.progress();

@@ -29,7 +29,6 @@ class VectorUnit : public sc_core::sc_module {
 
   VectorUnit(sc_core::sc_module_name name, UnitEnv& env, const VecCommand& reg, uint32_t latency, Sig busy);
   uint32_t latency() const { return latency_; }
-  uint64_t elements() const { return elements_; }  // elements computed so far (activity)
 
  private:
   void tick();
@@ -42,7 +41,6 @@ class VectorUnit : public sc_core::sc_module {
   uint32_t next_ = 0;            // the next element to issue
   uint64_t valid_ = 0, last_ = 0;  // bit i: stage i + 1 holds an issue (the op's last)
   bool done_state_ = false, sleeping_ = false;
-  uint64_t elements_ = 0;
 };
 
 }  // namespace shiftsim::models
