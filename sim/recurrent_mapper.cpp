@@ -63,6 +63,16 @@ models::RecurrentHeader header_of(const quant::RecurrentQuantizedNetwork& qn, si
   h.reset_product = fmt(q.reset_product);
   for (size_t g = 0; g < q.gates.size() && g < 4; ++g) h.gates[g] = fmt(q.gates[g]);
   h.acc_bits = qn.acc_bits;
+  if (l.type == quant::LayerType::embedding) {  // one id a step, its row the output
+    h.embedding = true;
+    h.lstm = false;
+    h.input = 1;
+    h.hidden = uint32_t(l.out_channels);
+    h.vocab = uint32_t(l.vocab_size);
+    h.sequence_output = true;
+    h.reverse = h.peepholes = h.has_h0 = h.has_c0 = false;
+    h.resident = false;
+  }
   if (h.fc) {  // every step of a per-step fc, or the whole input once
     const uint32_t all = uint32_t(l.in_shape.c) * uint32_t(l.in_shape.h) * uint32_t(l.in_shape.w);
     h.steps = l.per_step ? uint32_t(l.in_shape.c) : 1;
@@ -110,10 +120,12 @@ void check_recurrent_fits_arch(const quant::RecurrentQuantizedNetwork& qn, const
     const quant::Layer& l = qn.net.layers[i];
     const std::string at = where + ": layer " + l.name + " (" + kind_name(l.type) + ")";
     if (l.type == quant::LayerType::fc) continue;  // its sizes come from its input (shape inference)
-    if (l.type != quant::LayerType::lstm && l.type != quant::LayerType::gru)
-      throw InputError(at + ": the accelerator runs lstm, gru and fc layers; embedding layers (a language "
-                       "model's token lookup) are not on it yet (shiftsim eval --model runs the whole network "
-                       "through the golden executor)");
+    if (l.type == quant::LayerType::embedding) {
+      if (l.vocab_size > 32768)  // ids travel as int16
+        throw InputError(at + ": vocab_size " + std::to_string(l.vocab_size) +
+                         ": the recurrent unit reads token ids as int16, at most 32768 rows");
+      continue;
+    }
     // The front end refuses these in files (network JSON, ONNX, model files); a network built in
     // code meets them here, before any size below is trusted.
     const int features = l.in_shape.h * l.in_shape.w;
@@ -130,6 +142,7 @@ void check_recurrent_fits_arch(const quant::RecurrentQuantizedNetwork& qn, const
     const quant::Layer& l = qn.net.layers[i];
     const std::string at = where + ": layer " + l.name + " (" + kind_name(l.type) + ")";
     const quant::RecurrentQLayer& q = qn.layers[i];
+    if (l.type == quant::LayerType::embedding) continue;  // a table read by rows: no array, no activations in
     check_matrix(q.weights, "W", arch, at);
     check_matrix(q.recurrent, "R", arch, at);
     const uint32_t ab = arch.numerics.act_bits;
@@ -171,7 +184,10 @@ RecurrentProgram map_recurrent_network(const quant::RecurrentQuantizedNetwork& q
                                        const quant::Tensor<int32_t>& input, const models::ArchSpec& arch,
                                        const std::string& where) {
   check_recurrent_fits_arch(qn, arch, where);
-  if (qn.input.bits > 16)
+  bool ids = false;  // token ids (32-bit integers in the golden executor) travel as int16
+  for (const quant::Layer& l : qn.net.layers)
+    if (l.inputs[0] == quant::kNetworkInput) ids = l.type == quant::LayerType::embedding;
+  if (qn.input.bits > 16 && !ids)
     throw InputError(where + ": the network input is " + std::to_string(qn.input.bits) +
                      " bits; the recurrent unit reads int16 sequences");
   RecurrentProgram p;
@@ -196,7 +212,8 @@ RecurrentProgram map_recurrent_network(const quant::RecurrentQuantizedNetwork& q
     out.addr = region(size_t(out.shape.c) * out.shape.h * out.shape.w * models::kSeqBytes);
     p.outputs.push_back(out);
     models::RecurrentLayout L = models::recurrent_layout(h, arch);
-    h.resident = L.weights_end - L.params_end <= 2 * uint64_t(arch.buffers.weight_kib) * 1024;
+    // An embedding's table stays in DRAM (a row a step); other weights stay on chip when they fit.
+    h.resident = !h.embedding && L.weights_end - L.params_end <= 2 * uint64_t(arch.buffers.weight_kib) * 1024;
     const uint64_t base = region(L.weights_end);
     const std::vector<int32_t> words = models::encode_header(h);
     auto put32 = [&](uint64_t at, int32_t v) {
@@ -211,6 +228,8 @@ RecurrentProgram map_recurrent_network(const quant::RecurrentQuantizedNetwork& q
     for (size_t k = 0; k < q.peepholes.v.size(); ++k) put32(base + L.peepholes + 4 * k, q.peepholes.v[k]);
     for (size_t k = 0; k < q.h0.v.size(); ++k) put16(base + L.h0 + 2 * k, q.h0.v[k]);
     for (size_t k = 0; k < q.c0.v.size(); ++k) put16(base + L.c0 + 2 * k, q.c0.v[k]);
+    if (h.embedding)
+      for (size_t k = 0; k < q.weights.v.size(); ++k) put16(base + L.table + 2 * k, q.weights.v[k]);
     const uint32_t k2 = arch.pe_array.kernel * arch.pe_array.kernel;
     for (const models::StepOp& op : L.program) {
       if (!op.mvm) continue;
@@ -226,7 +245,7 @@ RecurrentProgram map_recurrent_network(const quant::RecurrentQuantizedNetwork& q
     const int src = l.inputs[0];
     const uint64_t in_addr = src == quant::kNetworkInput ? p.input.addr : p.outputs[size_t(src)].addr;
     models::Descriptor d;
-    d.op = h.fc ? models::Op::seq_fc : h.lstm ? models::Op::lstm : models::Op::gru;
+    d.op = h.embedding ? models::Op::embedding : h.fc ? models::Op::seq_fc : h.lstm ? models::Op::lstm : models::Op::gru;
     d.layer_id = uint32_t(i);
     d.in_addr = in_addr;
     d.out_addr = out.addr;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <random>
 #include <cstdio>
 #include <iostream>
 
@@ -47,6 +49,17 @@ void refuse_unsupported(const RunRequest& req) {
 
 }  // namespace
 
+quant::Tensor<float> random_sequence_input(const quant::Network& net, uint64_t seed) {
+  for (const quant::Layer& l : net.layers)
+    if (l.inputs[0] == quant::kNetworkInput && l.type == quant::LayerType::embedding) {
+      std::mt19937_64 rng(seed);  // token ids, uniform over the vocabulary
+      quant::Tensor<float> ids(net.input);
+      for (float& v : ids.data) v = float(std::uniform_int_distribution<int>(0, l.vocab_size - 1)(rng));
+      return ids;
+    }
+  return quant::generate_input(net.input, seed);
+}
+
 bool is_sequence_run(const RunRequest& req) {
   // A file that cannot be read is the CNN path's to report, with its usual order of checks.
   try {
@@ -61,14 +74,9 @@ bool is_sequence_run(const RunRequest& req) {
 quant::RecurrentQuantizedNetwork recurrent_network_for(const RunRequest& req, const models::ArchSpec& arch) {
   if (!req.model_path.empty()) return quant::load_recurrent_network(req.model_path);
   const quant::Network net = quant::load_network(req.net_path);
-  for (const quant::Layer& l : net.layers)  // before weights are made for it (a vocabulary can be large)
-    if (l.type == quant::LayerType::embedding)
-      throw InputError(req.net_path + ": layer " + l.name + " (embedding): a language model's token lookup is not "
-                       "on the accelerator yet (shiftsim eval --model runs the whole network through the golden "
-                       "executor)");
   const quant::FloatNetwork f = quant::generate_weights(net, req.seed);
   std::vector<quant::Tensor<float>> calib;
-  for (uint64_t k = 0; k < 4; ++k) calib.push_back(quant::generate_input(net.input, req.seed + 1000 + k));
+  for (uint64_t k = 0; k < 4; ++k) calib.push_back(random_sequence_input(net, req.seed + 1000 + k));
   quant::RecurrentQuantOptions o;
   const bool pow2 = models::array_kind_model(arch).weight_code() == models::WeightCode::pow2_sign_magnitude;
   o.pow2_matrices = pow2;
@@ -122,12 +130,30 @@ namespace {
 size_t argmax(const std::vector<int32_t>& v) { return size_t(std::max_element(v.begin(), v.end()) - v.begin()); }
 
 // --test-images N: the first N sequences of the classifier's test split (and their labels).
-quant::SequenceTask test_split(const RunRequest& req, const quant::RecurrentQuantizedNetwork& qn, const std::string& where) {
-  quant::SequenceTask task = quant::sequence_task(qn.net, quant::SequenceSplit::test, req.test_images, {});
-  if (task.kind != quant::SequenceKind::classify)
-    throw InputError(where + ": --test-images scores classifiers here; a language model's embedding layer is "
-                     "not on the accelerator yet (shiftsim eval --model gives its perplexity)");
-  return task;
+quant::SequenceTask test_split(const RunRequest& req, const quant::RecurrentQuantizedNetwork& qn) {
+  return quant::sequence_task(qn.net, quant::SequenceSplit::test, req.test_images, {});
+}
+
+// A language model's word perplexity from its outputs (T x V logits a sequence, in `fmt`) and
+// the next token of every step: exp of the mean of log-sum-exp minus the target's logit.
+double perplexity(const std::vector<const quant::Tensor<int32_t>*>& logits, const quant::SequenceTask& task,
+                  quant::FixedFormat fmt) {
+  double nll = 0;
+  size_t n = 0;
+  for (size_t r = 0; r < logits.size(); ++r) {
+    const quant::Tensor<int32_t>& y = *logits[r];
+    const size_t T = task.targets[r].size(), V = y.data.size() / T;
+    for (size_t t = 0; t < T; ++t) {
+      const int32_t* row = y.data.data() + t * V;
+      double m = -1e300;
+      for (size_t v = 0; v < V; ++v) m = std::max(m, std::ldexp(double(row[v]), -fmt.frac));
+      double s = 0;
+      for (size_t v = 0; v < V; ++v) s += std::exp(std::ldexp(double(row[v]), -fmt.frac) - m);
+      nll += m + std::log(s) - std::ldexp(double(row[size_t(task.targets[r][t])]), -fmt.frac);
+      ++n;
+    }
+  }
+  return std::exp(nll / double(n));
 }
 
 // The accuracy as the simulated hardware computes it, against the golden executor's.
@@ -135,8 +161,10 @@ TestSetReport score(const RecurrentOutcome& out, const quant::SequenceTask& task
   TestSetReport t;
   t.images = uint32_t(out.outputs.size());
   for (size_t r = 0; r < out.outputs.size(); ++r) {
-    t.sim_correct += argmax(out.outputs[r].back().data) == size_t(task.labels[r]);
-    t.golden_correct += argmax(out.golden[r].outputs.back().data) == size_t(task.labels[r]);
+    if (task.kind == quant::SequenceKind::classify) {
+      t.sim_correct += argmax(out.outputs[r].back().data) == size_t(task.labels[r]);
+      t.golden_correct += argmax(out.golden[r].outputs.back().data) == size_t(task.labels[r]);
+    }
     bool same = true;
     for (size_t l = 0; l < out.outputs[r].size(); ++l) same = same && out.outputs[r][l].data == out.golden[r].outputs[l].data;
     t.exact_images += same;
@@ -169,10 +197,10 @@ int recurrent_run_command(const RunRequest& request) {
   quant::SequenceTask task;
   std::vector<quant::Tensor<int32_t>> inputs;
   if (req.test_images > 0) {
-    task = test_split(req, qn, where);
+    task = test_split(req, qn);
     for (const quant::Tensor<float>& x : task.inputs) inputs.push_back(quant::quantize_sequence_input(x, qn.input));
   } else {
-    inputs.push_back(quant::quantize_sequence_input(quant::generate_input(qn.net.input, req.seed), qn.input));
+    inputs.push_back(quant::quantize_sequence_input(random_sequence_input(qn.net, req.seed), qn.input));
   }
   // 2. One simulation, every sequence checked against the golden executor.
   models::SimOptions so;
@@ -187,7 +215,9 @@ int recurrent_run_command(const RunRequest& request) {
   // 3. The report of the first sequence (and the test split's score).
   Report rep = build_recurrent_report(machine, req, qn, out, qn.net.layers.size());
   rep.wall_sim_s = wall;
-  if (req.test_images > 0) rep.test_set = score(out, task);
+  const TestSetReport ts = req.test_images > 0 ? score(out, task) : TestSetReport{};
+  // The report's test-set section scores a classifier; a language model's perplexity is printed below.
+  if (req.test_images > 0 && task.kind == quant::SequenceKind::classify) rep.test_set = ts;
   if (!req.dump_dir.empty())
     for (size_t i = 0; i < qn.net.layers.size(); ++i)
       quant::write_npy(req.dump_dir + "/" + qn.net.layers[i].name + ".npy", out.outputs.at(0).at(i));
@@ -195,12 +225,23 @@ int recurrent_run_command(const RunRequest& request) {
   if (!req.csv.empty()) write_report_csv(req.csv, rep);
   files.commit();
   const size_t n = inputs.size();
-  std::printf("%s on %s (%s mode): %zu sequence%s in one simulation, lstm/gru/fc passes on the recurrent unit; "
+  std::printf("%s on %s (%s mode): %zu sequence%s in one simulation, every layer a pass of the recurrent unit; "
               "bit-exact sequences %u of %zu\n",
               qn.net.name.c_str(), arch.name.c_str(), req.mode == models::SimMode::cycle ? "cycle" : "fast", n,
               n == 1 ? "" : "s", out.exact_sequences, n);
-  if (req.test_images > 0) {
-    const TestSetReport& t = rep.test_set;
+  if (req.test_images > 0 && task.kind == quant::SequenceKind::language) {
+    std::vector<const quant::Tensor<int32_t>*> sim_y, gold_y;
+    for (size_t r = 0; r < n; ++r) {
+      sim_y.push_back(&out.outputs[r].back());
+      gold_y.push_back(&out.golden[r].outputs.back());
+    }
+    const quant::FixedFormat f = qn.layers.back().out;
+    std::printf("perplexity through the simulator %.3f on %zu windows, golden executor %.3f; accelerator cycles per "
+                "window %llu..%llu; total %llu cycles\n",
+                perplexity(sim_y, task, f), n, perplexity(gold_y, task, f), (unsigned long long)ts.min_cycles,
+                (unsigned long long)ts.max_cycles, (unsigned long long)out.sim.total_cycles);
+  } else if (req.test_images > 0) {
+    const TestSetReport& t = ts;
     std::printf("accuracy through the simulator %.2f%% (%u of %zu), golden executor %.2f%%; accelerator cycles per "
                 "sequence %llu..%llu; total %llu cycles\n",
                 100.0 * t.sim_correct / double(n), t.sim_correct, n, 100.0 * t.golden_correct / double(n),

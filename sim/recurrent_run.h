@@ -17,6 +17,10 @@
 
 namespace shiftsim::sim {
 
+// A sequence for the network's input: uniform token ids when an embedding reads it, else
+// generate_input's values.
+quant::Tensor<float> random_sequence_input(const quant::Network& net, uint64_t seed);
+
 // Whether the run's model or network has sequence layers (then recurrent_run_command runs it).
 bool is_sequence_run(const RunRequest& req);
 

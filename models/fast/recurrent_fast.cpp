@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <stdexcept>
+#include <string>
 
 #include "models/int_math.h"
 #include "models/pe_array/weight_layout.h"
@@ -140,6 +142,18 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
     for (uint32_t i = 0; i < h.input; ++i) x[i] = le16(&io[2 * i]);
     state.set_input(x.data());
     count.input_fill(h.input, acts);
+    if (h.embedding) {  // the id's row, a job of its own after the id's
+      const int32_t id = x[0];
+      if (id < 0 || uint32_t(id) >= h.vocab)
+        throw std::runtime_error("recurrent unit: token id " + std::to_string(id) + " is outside the table's " +
+                                 std::to_string(h.vocab) + " rows (the host checks the input before it starts)");
+      io.resize(size_t(H) * kSeqBytes);
+      read(d.weight_addr + L.table + uint64_t(id) * H * kSeqBytes, io.data(), io.size());
+      std::vector<int16_t> row(H);
+      for (uint32_t j = 0; j < H; ++j) row[j] = le16(&io[2 * j]);
+      state.set_row(row.data());
+      count.input_fill(H, acts);
+    }
     for (size_t i = 0; i < L.program.size(); ++i) {
       const StepOp& op = L.program[i];
       mark(c, Sig::rnn_op, i + 1);

@@ -17,6 +17,8 @@ void visit_header(H& h, Word&& word, Flag&& flag, Format&& fmt) {
   flag(h.lstm);
   flag(h.fc);
   flag(h.relu);
+  flag(h.embedding);
+  word(h.vocab);
   word(h.steps);
   word(h.input);
   word(h.hidden);
@@ -138,7 +140,9 @@ RecurrentLayout recurrent_layout(const RecurrentHeader& h, const ArchSpec& arch)
     s.v.r1 = r1;
     L.program.push_back(s);
   };
-  if (h.fc) {
+  if (h.embedding) {
+    // no operations: the row is the output
+  } else if (h.fc) {
     mvm(false, Vec::x, 0, H);
     vec(VecKind::fc_out, 0, H);
   } else if (h.lstm) {  // gate rows: i [0,H), o [H,2H), f [2H,3H), c [3H,4H)
@@ -190,6 +194,10 @@ RecurrentLayout recurrent_layout(const RecurrentHeader& h, const ArchSpec& arch)
   L.c0 = at;
   if (h.has_c0) at = align64(at + uint64_t(H) * kSeqBytes);
   L.params_end = at;
+  if (h.embedding) {
+    L.table = at;
+    at = align64(at + uint64_t(h.vocab) * H * kSeqBytes);
+  }
   for (StepOp& s : L.program) {
     if (!s.mvm) continue;
     s.m.offset = at;

@@ -25,6 +25,10 @@ struct RecurrentHeader {
   // A sequence network's fc layer: `steps` of `input` values (each step of a per-step fc, or
   // the whole input once), `hidden` outputs a step, no state between steps.
   bool fc = false, relu = false;
+  // A token lookup: each step reads one id (input = 1) and its row of `hidden` values from a
+  // table of `vocab` rows; no operations.
+  bool embedding = false;
+  uint32_t vocab = 0;
   uint32_t steps = 0, input = 0, hidden = 0;  // T, I, H
   bool reverse = false, sequence_output = false, linear_before_reset = false;
   bool peepholes = false, has_h0 = false, has_c0 = false;
@@ -35,7 +39,7 @@ struct RecurrentHeader {
 
   uint32_t gate_count() const { return fc ? 1 : lstm ? 4 : 3; }
   // Biases stored: Wb and Rb per gate row; an fc's one per output.
-  uint32_t bias_count() const { return fc ? hidden : 2 * gate_count() * hidden; }
+  uint32_t bias_count() const { return embedding ? 0 : fc ? hidden : 2 * gate_count() * hidden; }
 };
 
 constexpr uint32_t kHeaderWords = 64;
@@ -90,6 +94,7 @@ struct StepOp {
 struct RecurrentLayout {
   uint64_t bias = 0, peepholes = 0, h0 = 0, c0 = 0;
   uint64_t params_end = 0;   // header .. c0
+  uint64_t table = 0;        // embedding: the table, vocab x hidden int16, read a row a step
   uint64_t weights_end = 0;  // the end of the last weight block
   std::vector<StepOp> program;  // one step's operations, in order
 };

@@ -56,6 +56,8 @@ void RecurrentState::start_sequence() {
 
 void RecurrentState::set_input(const int16_t* x) { std::copy_n(x, h_.input, x16_.begin()); }
 
+void RecurrentState::set_row(const int16_t* row) { std::copy_n(row, h_.hidden, hn_.begin()); }
+
 const std::vector<int16_t>& RecurrentState::operand(Vec v) const {
   return v == Vec::x ? x16_ : v == Vec::h ? h16_ : rh16_;
 }

@@ -24,6 +24,8 @@ class RecurrentState {
   void start_sequence();
   // The step's input vector (I values in the input format).
   void set_input(const int16_t* x);
+  // An embedding's step: its table row is the step's output.
+  void set_row(const int16_t* row);
   // The matrix-vector products' operand (x, h or r h) as the array reads it, and where their
   // row sums go (W x or R h, indexed by gate row).
   const std::vector<int16_t>& operand(Vec v) const;

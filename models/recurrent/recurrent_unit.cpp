@@ -1,6 +1,8 @@
 #include "models/recurrent/recurrent_unit.h"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 #include "models/wait_until.h"
 
@@ -151,6 +153,18 @@ void RecurrentUnit::run_layer() {
     for (uint32_t i = 0; i < h.input; ++i) x[i] = le16(&io_[2 * i]);
     state_->set_input(x.data());
     env_.activity.input_fill(h.input, acts);
+    if (h.embedding) {  // the id's row of the table, a second job once the id is known
+      const int32_t id = x[0];
+      if (id < 0 || uint32_t(id) >= h.vocab)
+        throw std::runtime_error("recurrent unit: token id " + std::to_string(id) + " is outside the table's " +
+                                 std::to_string(h.vocab) + " rows (the host checks the input before it starts)");
+      io_.resize(size_t(H) * kSeqBytes);
+      read(d.weight_addr + L.table + uint64_t(id) * H * kSeqBytes, io_.data(), io_.size());
+      row_.resize(H);
+      for (uint32_t j = 0; j < H; ++j) row_[j] = le16(&io_[2 * j]);
+      state_->set_row(row_.data());
+      env_.activity.input_fill(H, acts);
+    }
     for (size_t i = 0; i < L.program.size(); ++i) {
       const StepOp& op = L.program[i];
       env_.mark(Sig::rnn_op, i + 1);

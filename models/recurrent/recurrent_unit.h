@@ -67,6 +67,7 @@ class RecurrentUnit : public sc_core::sc_module {
   std::vector<uint8_t> store_;  // the layer's parameters and, when resident, its weight blocks
   std::vector<uint8_t> tile_;   // streamed: one row tile's weight blocks
   std::vector<uint8_t> io_;     // x_t or h_t as the DMA moves it
+  std::vector<int16_t> row_;    // an embedding's row
 };
 
 }  // namespace shiftsim::models

@@ -1,6 +1,6 @@
 // `shiftsim run` on sequence networks: malformed recurrent layers (hidden size 0, an input size
 // that is not the input's, an unknown direction) and what the accelerator does not run yet
-// (embedding layers, options of the CNN flow, matrices its array
+// (vocabularies beyond int16 ids, options of the CNN flow, matrices its array
 // cannot take) end with exit code 2 and a message naming the file, the layer and the value;
 // the mapper refuses the same malformed layers when they are built in code.
 #include <catch2/catch.hpp>
@@ -50,8 +50,8 @@ TEST_CASE("run: malformed recurrent layers are refused with the JSON path and va
 
 TEST_CASE("run: what the recurrent unit does not run yet is refused by name") {
   const std::string dir = scratch_dir("rnn-run-notyet");
-  expect_error(dir, {"run", "--arch", kVpe, "--net", repo("configs/nets/lm_fortunes_lstm.json")},
-               {"lm_fortunes_lstm.json", "(embedding)", "not on the accelerator yet"});
+  expect_error(dir, {"run", "--arch", kVpe, "--net", net_file(dir, R"({"name": "e", "type": "embedding", "vocab_size": 40000, "dim": 2})", "[3, 1, 1]")},
+               {"net.json", "layer e (embedding)", "vocab_size 40000", "at most 32768"});
   const std::string lstm = net_file(dir, R"({"name": "l", "type": "lstm", "hidden_size": 4})");
   expect_error(dir, {"run", "--arch", kVpe, "--net", lstm, "--input", dir + "/x.npy"}, {"--input", "sequence"});
   // A fixed-point model on the shift array: its matrices are not power-of-two codes.

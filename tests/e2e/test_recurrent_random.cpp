@@ -1,4 +1,4 @@
-// Random sequence networks on random machines (docs/ARCHITECTURE.md §11): lstm, gru and fc
+// Random sequence networks on random machines (docs/ARCHITECTURE.md §11): embedding, lstm, gru and fc
 // layers of random sizes and options (peepholes, direction, initial states, linear_before_reset,
 // per-step fc with ReLU) on arrays of random shape, pipeline depths, weight buffer sizes (so
 // that weights are resident or streamed), DMA slots and DRAM models. Fast mode equals the golden
@@ -33,12 +33,15 @@ struct RandomCase {
 std::string random_net(std::mt19937_64& rng) {
   auto pick = [&](int lo, int hi) { return int(std::uniform_int_distribution<int>(lo, hi)(rng)); };
   const int T = pick(1, 7), F = pick(1, 40), layers = pick(1, 4);
+  const bool tokens = pick(0, 3) == 0;  // a language model's ids, an embedding first
   std::ostringstream j;
-  j << R"({"name": "random", "input": {"shape": [)" << T << ", " << F << R"(, 1]}, "layers": [)";
+  j << R"({"name": "random", "input": {"shape": [)" << T << ", " << (tokens ? 1 : F) << R"(, 1]}, "layers": [)";
+  if (tokens) j << R"({"name": "e", "type": "embedding", "vocab_size": )" << pick(1, 200) << R"(, "dim": )" << pick(1, 24) << "}";
   for (int i = 0; i < layers; ++i) {
     const bool last = i + 1 == layers;
+    if (tokens) j << ", ";
     const int kind = pick(0, 2);
-    j << (i ? ", " : "") << R"({"name": "l)" << i << '"';
+    j << (i && !tokens ? ", " : "") << R"({"name": "l)" << i << '"';
     if (kind == 2) {
       j << R"(, "type": "fc", "out_features": )" << pick(1, 40);
       if (!last) j << R"(, "per_step": true)";
@@ -98,7 +101,7 @@ RandomCase random_case(uint64_t seed, int sequences) {
   }
   for (int k = 0; k < sequences; ++k)
     c.inputs.push_back(
-        quant::quantize_sequence_input(quant::generate_input(c.qn.net.input, seed * 1000 + uint64_t(k)), c.qn.input));
+        quant::quantize_sequence_input(sim::random_sequence_input(c.qn.net, seed * 1000 + uint64_t(k)), c.qn.input));
   c.what = std::string(svpe ? "svpe" : "vpe") + " " + net_text;
   for (const std::string& s : sets) c.what += " --set " + s;
   return c;

@@ -44,6 +44,11 @@ const char* kWithFc = R"({"name": "with_fc", "input": {"shape": [5, 12, 1]}, "la
   {"name": "proj", "type": "fc", "out_features": 19, "per_step": true, "relu": true},
   {"name": "g", "type": "gru", "hidden_size": 30},
   {"name": "cls", "type": "fc", "out_features": 10}]})";
+// A language model: token ids, their rows, an lstm, a per-step decoder.
+const char* kLm = R"({"name": "lm", "input": {"shape": [9, 1, 1]}, "layers": [
+  {"name": "embed", "type": "embedding", "vocab_size": 150, "dim": 20},
+  {"name": "lstm", "type": "lstm", "hidden_size": 26, "output": "sequence"},
+  {"name": "decoder", "type": "fc", "out_features": 150, "per_step": true}]})";
 // A plain lstm for the closed form.
 const char* kPlain = R"({"name": "plain", "input": {"shape": [3, 28, 1]}, "layers": [
   {"name": "l", "type": "lstm", "hidden_size": 50}]})";
@@ -68,7 +73,7 @@ Case make_case(const std::string& net_json, const std::string& arch, std::vector
   c.arch = sim::load_arch(req.arch_path, sets).arch;
   c.qn = sim::recurrent_network_for(req, c.arch);
   for (int k = 0; k < sequences; ++k)
-    c.inputs.push_back(quant::quantize_sequence_input(quant::generate_input(c.qn.net.input, seed * 100 + uint64_t(k)),
+    c.inputs.push_back(quant::quantize_sequence_input(sim::random_sequence_input(c.qn.net, seed * 100 + uint64_t(k)),
                                                       c.qn.input));
   return c;
 }
@@ -94,8 +99,8 @@ void check_exact(const Case& c, const sim::RecurrentOutcome& out) {
 
 bool streams(const Case& c) {
   const sim::RecurrentProgram p = sim::map_recurrent_network(c.qn, c.inputs[0], c.arch, "test");
-  for (bool r : p.resident)
-    if (!r) return true;
+  for (size_t i = 0; i < p.passes.size(); ++i)  // an embedding's table always stays in DRAM
+    if (!p.resident[i] && p.passes[i].op != models::Op::embedding) return true;
   return false;
 }
 
@@ -131,8 +136,10 @@ void cycle_equals_fast(const Case& c) {
       CHECK(x.bram_write_bits == Approx(y.bram_write_bits));
       CHECK(x.dram_bytes == Approx(y.dram_bytes));
     }
-    CHECK(cyc.sim.actions[i][size_t(models::Component::pe_array)].any());
-    CHECK(cyc.sim.actions[i][size_t(models::Component::weight_buffer)].bram_write_bits > 0);
+    if (c.qn.net.layers[a.layer_id].type != quant::LayerType::embedding) {  // a lookup uses no array
+      CHECK(cyc.sim.actions[i][size_t(models::Component::pe_array)].any());
+      CHECK(cyc.sim.actions[i][size_t(models::Component::weight_buffer)].bram_write_bits > 0);
+    }
   }
   CHECK(cyc.sim.run_cycles == fast.sim.run_cycles);
   CHECK(cyc.sim.total_cycles == fast.sim.total_cycles);
@@ -157,6 +164,8 @@ TEST_CASE("recurrent fast mode: lstm and gru bit-exact with the golden executor 
       {kOneStep, "vpe16_zcu102", {}, false},
       {kWithFc, "vpe16_zcu102", {}, false},
       {kWithFc, "svpe_zcu102", {"buffers.weight_kib=1"}, true},
+      {kLm, "vpe16_zcu102", {"buffers.weight_kib=4"}, true},
+      {kLm, "svpe_zcu102", {}, false},
       {kOneStep, "svpe_zcu102", {"pe_array.kernel=1", "pe_array.lanes=7"}, false},
   };
   uint64_t seed = 3;
@@ -280,4 +289,39 @@ TEST_CASE("recurrent cycle-mode VCD shows the time step and each unit's activity
   uint64_t last_op = 0;
   for (const auto& [t, value] : v.of("step_op")) last_op = std::max(last_op, value);
   CHECK(last_op == 9);  // the gru's program has 9 operations
+}
+
+TEST_CASE("recurrent cycle mode equals fast mode: a language model (embedding, lstm, decoder), VPE, streamed") {
+  const Case c = make_case(kLm, "vpe16_zcu102", {"buffers.weight_kib=4"}, 4, 16);
+  REQUIRE(streams(c));
+  cycle_equals_fast(c);
+}
+
+// run --model M.rqn --test-images N on a language model: windows of the fortunes corpus's test
+// split, the perplexity through the simulator equal to the golden executor's.
+TEST_CASE("run --test-images: a language model's perplexity through one simulation") {
+  const std::string dir = scratch_dir("recurrent-lm-split");
+  sim::RunRequest req;
+  req.net_path = dir + "/lm.json";
+  std::ofstream(req.net_path) << kLm;
+  const std::string arch = repo("configs/arch/svpe_zcu102.json");
+  const std::string model = dir + "/lm.rqn";
+  quant::save_recurrent_network(model, sim::recurrent_network_for(req, sim::load_arch(arch).arch));
+  std::vector<std::string> lines;
+  for (const char* mode : {"fast", "cycle"}) {
+    const CliResult r = run_shiftsim({"run", "--arch", arch, "--model", model, "--test-images", "6", "--mode", mode}, dir);
+    INFO(mode << ": " << r.err << r.out);
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("bit-exact sequences 6 of 6") != std::string::npos);
+    const size_t p = r.out.find("perplexity through the simulator ");
+    REQUIRE(p != std::string::npos);
+    const std::string line = r.out.substr(p, r.out.find('\n', p) - p);
+    // "perplexity through the simulator P on 6 windows, golden executor P; ..."
+    const std::string sim_p = line.substr(33, line.find(' ', 33) - 33);
+    const size_t g = line.find("golden executor ") + 16;
+    CHECK(sim_p == line.substr(g, line.find(';', g) - g));
+    CHECK(std::stod(sim_p) > 1.0);
+    lines.push_back(line);
+  }
+  CHECK(lines[0] == lines[1]);
 }
