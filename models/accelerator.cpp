@@ -13,6 +13,7 @@
 #include "models/memory/interconnect.h"
 #include "models/memory/load_store_units.h"
 #include "models/pe_array/rtl_select.h"
+#include "models/recurrent/recurrent_unit.h"
 #include "models/unit_env.h"
 
 namespace shiftsim::models {
@@ -59,13 +60,20 @@ struct Machine {
         compute_unit(make_compute_unit("compute_unit", env)),
         compute(*compute_unit),
         store("store_unit", env, dram.timing()),
+        recurrent("recurrent_unit", env, dram.timing()),
         host("host", env.clock, desc_addr, count, opt),
-        layer("layer"), layer_done("layer_done"), irq("irq"), in_filled("in_filled", 2), in_freed("in_freed", 2),
+        layer("layer"), layer_done("layer_done"), rnn_done("rnn_done"), irq("irq"), in_filled("in_filled", 2), in_freed("in_freed", 2),
         out_filled("out_filled", 2), out_freed("out_freed", 2) {
     host.socket.bind(interconnect.targets);
     controller.fetch.socket.bind(interconnect.targets);
     load.engine_.socket.bind(interconnect.targets);
     store.engine_.socket.bind(interconnect.targets);
+    recurrent.read_engine.socket.bind(interconnect.targets);
+    recurrent.write_engine.socket.bind(interconnect.targets);
+    recurrent.clk(clk);
+    recurrent.layer(layer);
+    recurrent.rnn_done(rnn_done);
+    controller.rnn_done(rnn_done);
     interconnect.to_dram.bind(dram.socket);
     dram.clk(clk);
     interconnect.to_regs.bind(controller.regs);
@@ -113,7 +121,7 @@ struct Machine {
   // Each pass: the controller's record, with what the units counted added to it.
   std::vector<UnitPass> passes() const {
     std::vector<UnitPass> passes = controller.passes();
-    for (const std::vector<UnitPass>* unit : {&load.passes(), &compute.passes(), &store.passes()}) {
+    for (const std::vector<UnitPass>* unit : {&load.passes(), &compute.passes(), &store.passes(), &recurrent.passes()}) {
       if (unit->size() != passes.size())
         throw std::logic_error("cycle mode: a unit counted " + std::to_string(unit->size()) + " passes of " +
                                std::to_string(passes.size()));
@@ -138,9 +146,10 @@ struct Machine {
   std::unique_ptr<ComputeUnitPorts> compute_unit;  // pe_array.impl: native or rtl
   ComputeUnitPorts& compute;
   StoreUnit store;
+  RecurrentUnit recurrent;
   Host host;
   sc_core::sc_signal<LayerRegister> layer;
-  sc_core::sc_signal<bool> layer_done, irq;
+  sc_core::sc_signal<bool> layer_done, rnn_done, irq;
   sc_core::sc_vector<sc_core::sc_signal<bool>> in_filled, in_freed, out_filled, out_freed;
   std::unique_ptr<TraceTick> tick;
 };

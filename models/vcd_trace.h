@@ -21,6 +21,9 @@ enum class Sig : int {
   pe_inflight, acc_write, hazard, preload, in_filled, in_freed, out_filled, out_freed,
   pe_stage_valid,  // bit i: pipeline stage i + 1 holds an issue
   dma_rd_outstanding, dma_wr_outstanding,  // bursts in flight in each engine
+  // the recurrent unit (lstm/gru passes): the time step, the step operation in progress (its
+  // index in the step's program, plus 1), and which of its units are busy
+  rnn_step, rnn_op, mvm_busy, act_busy, ew_busy,
   // DDR4: commands issued in the cycle, and each bank's open row (kClosedRow: none)
   dram_act, dram_rd, dram_wr, dram_pre, dram_ref, dram_bank_row0,
   count = dram_bank_row0 + 16

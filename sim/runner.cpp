@@ -17,6 +17,7 @@
 #include "quant/weights_gen.h"
 #include "sim/model_input.h"
 #include "sim/output_files.h"
+#include "sim/recurrent_run.h"
 #include "sim/report.h"
 #include "sim/test_set_run.h"
 #include "sim/energy_spec.h"
@@ -108,9 +109,8 @@ Prepared prepare(const RunRequest& req, RunMachine machine) {
   p.energy = std::move(machine.energy);
   if (!req.model_path.empty()) {  // 2-4 come from the model file
     if (quant::is_recurrent_model_file(req.model_path))
-      throw InputError(req.model_path + ": a sequence (LSTM/GRU) model; the accelerator does not run "
-                       "sequence layers yet (shiftsim eval --model gives its accuracy through the "
-                       "golden executor)");
+      throw InputError(req.model_path + ": a sequence (LSTM/GRU) model: `shiftsim run` runs it on the "
+                       "recurrent unit, `shiftsim eval --model` gives its accuracy through the golden executor");
     p.qn = quant::load_quantized_network(req.model_path);
     size_output_entries(p.cfg, p.qn.net);
     check_model_fits_arch(p.qn, p.cfg.arch, req.model_path);
@@ -185,6 +185,7 @@ RunOutcome execute(Prepared& p, const RunRequest& req) {
 
 int run_command(const RunRequest& request) {
   check_trace_options(request);
+  if (is_sequence_run(request)) return recurrent_run_command(request);  // lstm/gru: the recurrent unit
   check_test_set_options(request);
   OutputFiles files;  // every output checked now, written under temporary names, moved at the end
   RunRequest req = request;

@@ -9,7 +9,7 @@
 namespace shiftsim::models {
 
 Controller::Controller(sc_core::sc_module_name name, UnitEnv& env, const Dram& dram, uint64_t watchdog_cycles)
-    : sc_module(name), regs("regs"), clk("clk"), layer("layer"), layer_done("layer_done"), irq("irq"),
+    : sc_module(name), regs("regs"), clk("clk"), layer("layer"), layer_done("layer_done"), rnn_done("rnn_done"), irq("irq"),
       env_(env), dram_(dram), fetch("fetch", env, dram.timing(), DramInitiator::fetch),
       watchdog_(watchdog_cycles ? watchdog_cycles
                                 : 1000000 + 2 * (uint64_t(dram.timing().latency_cycles()) +
@@ -57,19 +57,19 @@ void Controller::reg_access(tlm::tlm_generic_payload& gp, sc_core::sc_time& dela
 
 // Waits for the store unit's toggle, as a register read at an edge sees it, checking now and
 // then that some unit still makes progress.
-void Controller::await_layer_done(uint32_t pass, uint32_t layer_id) {
+void Controller::await_layer_done(uint32_t pass, uint32_t layer_id, const sc_core::sc_in<bool>& done, bool& seen) {
   env_.progress();
-  while (layer_done.read() == done_seen_) {
-    sc_core::wait(env_.clock.cycles(watchdog_), layer_done.value_changed_event());
+  while (done.read() == seen) {
+    sc_core::wait(env_.clock.cycles(watchdog_), done.value_changed_event());
     sc_core::wait();  // the change is seen at the next edge
-    if (layer_done.read() == done_seen_ && env_.clock.now() - env_.last_progress() > watchdog_)
+    if (done.read() == seen && env_.clock.now() - env_.last_progress() > watchdog_)
       throw std::runtime_error("cycle mode: no unit made progress for " + std::to_string(watchdog_) +
                                " cycles in pass " + std::to_string(pass) + " (layer " +
                                std::to_string(layer_id) +
                                "): the units are deadlocked, or a DRAM access takes longer than the "
                                "watchdog (--watchdog-cycles)");
   }
-  done_seen_ = !done_seen_;
+  seen = !seen;
 }
 
 void Controller::run() {
@@ -102,7 +102,9 @@ void Controller::run() {
       st.tile_cols = d.tile_cols;
       layer.write(LayerRegister{++layers_, job});
       // The units see the layer at the next edge; the store unit's toggle ends it.
-      await_layer_done(i, d.layer_id);
+      await_layer_done(i, d.layer_id, layer_done, done_seen_);
+      // A recurrent pass's plan is empty (the store unit is done at once): the recurrent unit ends it.
+      if (is_recurrent(d.op)) await_layer_done(i, d.layer_id, rnn_done, rnn_seen_);
       st.end_cycle = env_.clock.now();
       st.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
       st.dram_read_bytes = dram_.stats().read_bytes - before.read_bytes;

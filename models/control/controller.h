@@ -27,6 +27,7 @@ class Controller : public sc_core::sc_module {
   sc_core::sc_in<bool> clk;
   sc_core::sc_out<LayerRegister> layer;  // the layer register: a new sequence number, a new layer
   sc_core::sc_in<bool> layer_done;       // store unit: toggled after a layer's last store
+  sc_core::sc_in<bool> rnn_done;         // recurrent unit: toggled after a recurrent pass's last store
   sc_core::sc_out<bool> irq;             // toggled when the descriptor list is done
 
   Controller(sc_core::sc_module_name name, UnitEnv& env, const Dram& dram, uint64_t watchdog_cycles);
@@ -51,9 +52,9 @@ class Controller : public sc_core::sc_module {
   uint64_t start_at_ = UINT64_MAX;  // the cycle the CTRL write that starts a run completes
   uint32_t layers_ = 0;
   uint64_t watchdog_;
-  void await_layer_done(uint32_t pass, uint32_t layer_id);
+  void await_layer_done(uint32_t pass, uint32_t layer_id, const sc_core::sc_in<bool>& done, bool& seen);
   bool irq_state_ = false;
-  bool done_seen_ = false;
+  bool done_seen_ = false, rnn_seen_ = false;
   uint64_t desc_addr_ = 0;
   uint32_t desc_count_ = 0;
   uint32_t status_ = 0;

@@ -79,6 +79,7 @@ std::string choose_tiles(Descriptor& d, const ArchSpec& arch) {
 }
 
 LayerPlan plan_layer(const Descriptor& d, const ArchSpec& arch) {
+  if (is_recurrent(d.op)) return {};  // the recurrent unit's own schedule (models/recurrent/)
   if (d.tile_rows == 0 || d.tile_cols == 0) throw std::invalid_argument("plan_layer: no tiles");
   const uint32_t tm = arch.pe_array.lanes, tn = arch.pe_array.vector, k = arch.pe_array.kernel;
   LayerPlan plan;

@@ -12,7 +12,14 @@ enum class Op : uint32_t {
   maxpool = 2,  // pooling unit
   avgpool = 3,
   eltwise = 4,  // element-wise unit: y = relu?(rshift_round((a << la) + (b << lb), rs))
+  lstm = 5,     // a whole lstm layer on the recurrent unit (docs/ARCHITECTURE.md §11)
+  gru = 6,      // a whole gru layer on the recurrent unit
+  seq_fc = 7,   // a sequence network's fc layer (every step, or the whole input) on the recurrent unit
+  embedding = 8,  // a language model's token lookup on the recurrent unit
 };
+
+// Passes the recurrent unit runs (the load, compute and store units see an empty plan).
+inline bool is_recurrent(Op op) { return op == Op::lstm || op == Op::gru || op == Op::seq_fc || op == Op::embedding; }
 
 constexpr uint32_t kDescriptorMagic = 0x53534431;  // "SSD1"
 constexpr uint32_t kDescriptorWords = 40;

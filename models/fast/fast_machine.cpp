@@ -12,6 +12,7 @@
 #include "models/fast/conv_datapath.h"
 #include "models/fast/fc_datapath.h"
 #include "models/fast/fast_timing.h"
+#include "models/fast/recurrent_fast.h"
 #include "models/control/layer_plan.h"
 #include "models/postproc/ppu.h"
 #include "models/postproc/vector_datapath.h"
@@ -167,6 +168,8 @@ SimResult simulate_fast(const ArchSpec& arch, std::vector<uint8_t> image, uint64
   std::vector<TraceEvent> events;
   if (trace.on()) timing.record(&events);
   PassData data(arch, dram);
+  RecurrentFast recurrent(arch, timing.memory());
+  const ActivityCounter counter(arch, options.dsp_counting);
   SimResult r;
   const uint64_t R = arch.host.reg_access_cycles;
   uint64_t now = 0;
@@ -189,18 +192,23 @@ SimResult simulate_fast(const ArchSpec& arch, std::vector<uint8_t> image, uint64
       st.tile_rows = d.tile_rows;
       st.tile_cols = d.tile_cols;
       events.clear();
-      timing.time_pass(d, plan, layout ? &*layout : nullptr, at, now, st);
+      ComponentActions unit_acts{};
+      if (is_recurrent(d.op))  // the recurrent unit's pass: its own rules and data (§11)
+        recurrent.run(d, at, now, dram, st, trace.on() ? &events : nullptr, counter, unit_acts);
+      else
+        timing.time_pass(d, plan, layout ? &*layout : nullptr, at, now, st);
       if (trace.on()) {
         trace.set_layer(d.layer_id, now);
         std::stable_sort(events.begin(), events.end(),
                          [](const TraceEvent& a, const TraceEvent& b) { return a.cycle < b.cycle; });
         for (const TraceEvent& e : events) trace.set(e.sig, e.value, e.cycle);
       }
-      data.run(d, plan, layout ? &*layout : nullptr, st.saturations);
+      if (!is_recurrent(d.op)) data.run(d, plan, layout ? &*layout : nullptr, st.saturations);
       now = st.end_cycle;
       st.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
       r.layers.push_back(st);
       r.actions.push_back(count_pass_actions(arch, options.dsp_counting, d, plan, st));
+      add_actions(r.actions.back(), unit_acts);
     }
     r.run_cycles.push_back(now - start);
     now += 3 * R;  // the host reads STATUS, CYCLES_LO and CYCLES_HI

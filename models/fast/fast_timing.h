@@ -45,6 +45,8 @@ class FastTiming {
                  uint64_t desc_at, uint64_t now, LayerStats& st);
 
   const DramStats& dram_stats() const { return memory_->stats(); }
+  // The DRAM's timing state, for passes timed elsewhere (the recurrent unit's, recurrent_fast.h).
+  MemoryTiming& memory() { return *memory_; }
   // Records every job's start and end in `events` (in job order, not cycle order), or stops
   // recording with nullptr.
   void record(std::vector<TraceEvent>* events) { events_ = events; }

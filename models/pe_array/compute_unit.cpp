@@ -51,7 +51,7 @@ void ComputeUnit::start_layer() {
   ps_ = pj_ = 0;
   shadow_full_ = false;
   preload_busy_ = false;
-  running_ = true;
+  running_ = !job_->plan.steps.empty();  // a recurrent pass has no steps here (models/recurrent/)
 }
 
 void ComputeUnit::tick() {
@@ -68,6 +68,7 @@ void ComputeUnit::tick() {
       return;
     }
     start_layer();
+    if (!running_) return;  // nothing for the array in this pass
   }
   const bool was_busy = inflight_ > 0 || (preload_busy_ && now <= preload_busy_until_);
   retire(now);

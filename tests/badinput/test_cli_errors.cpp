@@ -60,10 +60,11 @@ TEST_CASE("unknown layer type") {
     {"name": "c1", "type": "rnn"}]})", {}, {"layers[0].type", "rnn"});
 }
 
-TEST_CASE("sequence layers are not run on the accelerator yet") {
-  expect_failure("lstm", R"({"name": "n", "input": {"shape": [5, 3, 1]}, "layers": [
-    {"name": "l1", "type": "lstm", "hidden_size": 4}, {"name": "fc", "type": "fc", "out_features": 2}]})",
-                 {}, {"layer l1 (lstm)", "sequence layers are not taken here"});
+TEST_CASE("a vocabulary beyond int16 token ids is refused by the recurrent unit's mapper") {
+  // sequence networks run on the recurrent unit (tests/e2e/test_recurrent_sim.cpp); ids travel as int16
+  expect_failure("embedding", R"({"name": "n", "input": {"shape": [5, 1, 1]}, "layers": [
+    {"name": "e", "type": "embedding", "vocab_size": 40000, "dim": 2}, {"name": "l1", "type": "lstm", "hidden_size": 4}]})",
+                 {}, {"layer e (embedding)", "vocab_size 40000", "int16"});
 }
 
 TEST_CASE("zero and negative sizes") {

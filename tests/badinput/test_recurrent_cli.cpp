@@ -58,11 +58,18 @@ TEST_CASE("recurrent CLI: quantize and eval a row-by-row lstm classifier") {
                     "--out", dir + "/p.rqn"}, dir);
   REQUIRE(r.code == 0);
   CHECK(r.out.find("R pow2/4") != std::string::npos);
-  // The accelerator has no sequence path yet: run refuses the model by what it is, writing nothing.
-  expect_error(dir, {"run", "--arch", repo("configs/arch/vpe16_zcu102.json"), "--model", model, "--report",
-                     dir + "/r.json"},
-               {model + ": a sequence (LSTM/GRU) model; the accelerator does not run sequence layers yet"});
-  CHECK_FALSE(std::filesystem::exists(dir + "/r.json"));
+  // run takes the model (lstm and fc) to the recurrent unit (tests/e2e/test_recurrent_sim.cpp),
+  // bit-exact, with the run report; an option it does not take is refused, writing nothing.
+  r = run_shiftsim({"run", "--arch", repo("configs/arch/vpe16_zcu102.json"), "--model", model, "--report",
+                    dir + "/r.json"}, dir);
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK(r.out.find("bit-exact sequences 1 of 1") != std::string::npos);
+  CHECK(slurp(dir + "/r.json").find("\"bit_exact\": true") != std::string::npos);
+  expect_error(dir, {"run", "--arch", repo("configs/arch/vpe16_zcu102.json"), "--model", model, "--input",
+                     dir + "/x.npy", "--report", dir + "/r2.json"},
+               {"--input", "sequence (lstm/gru) networks"});
+  CHECK_FALSE(std::filesystem::exists(dir + "/r2.json"));
 }
 
 TEST_CASE("recurrent CLI: options that do not apply and widths out of range are refused") {

@@ -1,0 +1,73 @@
+#pragma once
+// The recurrent unit in cycle mode (docs/ARCHITECTURE.md §11): the sequencer of an lstm or gru
+// pass, a clocked thread. It reads the layer's header, biases and initial states (and, when
+// they fit, every weight block) with one DMA job, then runs the time steps in order, since
+// each needs the last one's h (and c): the step's input x_t (one job), the step's program
+// (matrix-vector products on the PE array through the MVM unit, each preceded by its row
+// tile's weight job when the weights are streamed; then the activation and element-wise units'
+// operations), and h_t's store (with a sequence output, or after the last step). Each unit is
+// a module of its own that the sequencer commands through a register and a toggle; it sees the
+// unit's done a cycle after the unit toggles it. The load, compute and store units see the
+// pass as one with an empty plan; the controller waits for `rnn_done` as well.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <systemc>
+
+#include "models/control/layer_job.h"
+#include "models/memory/dma_engine.h"
+#include "models/recurrent/mvm_unit.h"
+#include "models/recurrent/recurrent_state.h"
+#include "models/recurrent/vector_unit.h"
+#include "models/unit_env.h"
+
+namespace shiftsim::models {
+
+class RecurrentUnit : public sc_core::sc_module {
+ public:
+  sc_core::sc_in<bool> clk;
+  sc_core::sc_in<LayerRegister> layer;
+  sc_core::sc_out<bool> rnn_done;  // toggled after a recurrent pass's last store
+
+  RecurrentUnit(sc_core::sc_module_name name, UnitEnv& env, const DramTiming& timing);
+  // Per pass (every pass the controller publishes; empty for the others): the cycles the
+  // recurrent unit's engines and units worked, its saturations and its actions.
+  const std::vector<UnitPass>& passes() const { return passes_; }
+
+ private:
+  void run();
+  void run_layer();
+  void read(uint64_t addr, uint8_t* dst, uint64_t bytes);
+  void command_mvm(const MvmOp& op, uint32_t mt0, uint32_t mt1, const uint8_t* blocks);
+  void command_vec(const VecOp& op);
+  void await(const sc_core::sc_signal<bool>& done, bool& seen);
+  uint64_t write(uint64_t addr, const std::vector<int16_t>& v);
+
+  UnitEnv& env_;
+  LayerRegister job_;
+  std::vector<UnitPass> passes_;
+
+ public:
+  DmaEngine read_engine, write_engine;  // their sockets go to the interconnect
+
+ private:
+  MvmCommand mvm_reg_;
+  VecCommand act_reg_, ew_reg_;
+  sc_core::sc_signal<uint32_t> mvm_cmd_, act_cmd_, ew_cmd_;
+  sc_core::sc_signal<bool> mvm_done_, act_done_, ew_done_;
+
+ public:
+  MvmUnit mvm;
+  VectorUnit activation, elementwise;
+
+ private:
+  bool mvm_seen_ = false, act_seen_ = false, ew_seen_ = false, done_state_ = false;
+  std::unique_ptr<RecurrentState> state_;
+  std::vector<uint8_t> store_;  // the layer's parameters and, when resident, its weight blocks
+  std::vector<uint8_t> tile_;   // streamed: one row tile's weight blocks
+  std::vector<uint8_t> io_;     // x_t or h_t as the DMA moves it
+  std::vector<int16_t> row_;    // an embedding's row
+};
+
+}  // namespace shiftsim::models

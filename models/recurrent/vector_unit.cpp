@@ -1,0 +1,58 @@
+#include "models/recurrent/vector_unit.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace shiftsim::models {
+
+VectorUnit::VectorUnit(sc_core::sc_module_name name, UnitEnv& env, const VecCommand& reg, uint32_t latency,
+                       Sig busy)
+    : sc_module(name), clk("clk"), cmd("cmd"), done("done"), env_(env), reg_(reg), latency_(latency),
+      busy_sig_(busy) {
+  if (latency < 1 || latency > 63) throw std::logic_error("vector unit: latency must be 1..63");
+  SC_HAS_PROCESS(VectorUnit);
+  SC_METHOD(tick);
+  sensitive << clk.pos();
+  dont_initialize();
+}
+
+void VectorUnit::tick() {
+  if (sleeping_) {  // woken by a command between edges: act at the next edge
+    sleeping_ = false;
+    next_trigger();
+    return;
+  }
+  const bool idle = valid_ == 0 && next_ >= cur_.op.elements();
+  if (idle && cmd.read() == seen_) {
+    env_.mark(busy_sig_, 0);
+    sleeping_ = true;
+    next_trigger(cmd.value_changed_event());
+    return;
+  }
+  if (idle) {  // a new command, seen at this edge
+    seen_ = cmd.read();
+    cur_ = reg_;
+    next_ = 0;
+  }
+  // Shift the pipeline; the elements issued this cycle enter its first stage.
+  const uint64_t mask = (uint64_t(1) << latency_) - 1;
+  valid_ = (valid_ << 1) & mask;
+  last_ = (last_ << 1) & mask;
+  const uint32_t n = cur_.op.elements();
+  if (next_ < n) {
+    const uint32_t k = std::min(env_.arch.pe_array.lanes, n - next_);
+    for (uint32_t e = next_; e < next_ + k; ++e) cur_.state->element(cur_.op, e);
+    next_ += k;
+    valid_ |= 1;
+    if (next_ == n) last_ |= 1;
+    env_.progress();
+  }
+  env_.mark(busy_sig_, valid_ != 0);
+  if (last_ & (uint64_t(1) << (latency_ - 1))) {  // the op's last element leaves the last stage
+    done_state_ = !done_state_;
+    done.write(done_state_);
+    last_ = 0;
+  }
+}
+
+}  // namespace shiftsim::models
