@@ -8,14 +8,15 @@ namespace shiftsim::models {
 
 namespace {
 // Everything a Verilated model fixes: the shape, the widths it holds, the pipeline it was
-// written for (rtl/cu_top.v: product stages of the kind, read latencies of 1).
+// written for (rtl/cu_top.v: product stages of the kind, read latencies of 1). Its SVPE decode
+// has no per-sign exponent offset (GSNQ's two windows), so a machine built with one is refused.
 bool fits(const RtlShape& s, const ArchSpec& a) {
   const PeArraySpec& pe = a.pe_array;
   const NumericsSpec& n = a.numerics;
   const bool weights = pe.kind == ArrayKind::svpe ? n.weight_bits == s.weight_bits : n.weight_bits <= s.weight_bits;
   return pe.kind == s.kind && pe.lanes == s.lanes && pe.vector == s.vector && pe.kernel == s.kernel &&
          pe.product_stages == s.product_stages && n.act_bits <= s.act_bits && weights &&
-         n.acc_bits + n.acc_guard_bits <= s.acc_bits && a.buffers.input_read_latency == 1 &&
+         n.acc_bits + n.acc_guard_bits <= s.acc_bits && n.sign_offset_max == 0 && a.buffers.input_read_latency == 1 &&
          a.buffers.weight_read_latency == 1 && a.buffers.output_read_latency == 1;
 }
 
@@ -46,11 +47,13 @@ std::string rtl_refusal(const ArchSpec& arch) {
                     std::to_string(arch.numerics.acc_bits + arch.numerics.acc_guard_bits) +
                     " and buffer read latencies " + std::to_string(arch.buffers.input_read_latency) + "/" +
                     std::to_string(arch.buffers.weight_read_latency) + "/" +
-                    std::to_string(arch.buffers.output_read_latency) + "; this build verilated: ";
+                    std::to_string(arch.buffers.output_read_latency) +
+                    (arch.numerics.sign_offset_max ? ", sign offsets up to " + std::to_string(arch.numerics.sign_offset_max) : "") +
+                    "; this build verilated: ";
   if (rtl_shapes().empty()) return msg + "none (built without Verilator)";
   for (size_t i = 0; i < rtl_shapes().size(); ++i)
     msg += (i ? "; " : "") + describe(rtl_shapes()[i].shape);
-  return msg + " (all with buffer read latencies 1)";
+  return msg + " (all with buffer read latencies 1 and no sign offsets)";
 }
 
 std::string rtl_vcd_path(const std::string& vcd_path) {

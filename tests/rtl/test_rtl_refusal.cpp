@@ -25,7 +25,8 @@ TEST_CASE("refusal: a shape that was not verilated names the ones that were") {
 }
 
 TEST_CASE("refusal: widths and latencies a verilated shape does not hold") {
-  for (const char* set : {"numerics.weight_bits=4", "buffers.input_read_latency=2", "pe_array.product_stages=2"}) {
+  for (const char* set : {"numerics.weight_bits=4", "buffers.input_read_latency=2", "pe_array.product_stages=2",
+                          "numerics.sign_offset_max=1"}) {
     const CliResult r = run({"--mode", "cycle", "--set", "pe_array.lanes=4", "--set", "pe_array.vector=2", "--set", set},
                             scratch_dir("rtl-refuse-width"));
     INFO(set << ": " << r.out << r.err);
