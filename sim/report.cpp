@@ -14,13 +14,11 @@
 
 namespace shiftsim::sim {
 
-Report build_report(const Prepared& p, const RunRequest& req, const RunOutcome& out) {
-  const models::ArchSpec& a = p.cfg.arch;
-  Report r;
+void fill_run_header(Report& r, const models::ArchSpec& a, const RunRequest& req, const std::string& net_name) {
   r.arch_name = a.name;
   r.arch_file = req.arch_path;
   r.array_kind = models::array_kind_model(a).name();
-  r.net_name = p.net_name;
+  r.net_name = net_name;
   r.net_file = req.net_path.empty() ? req.model_path : req.net_path;
   r.mode = req.mode == models::SimMode::fast ? "fast" : "cycle";
   r.lanes = a.pe_array.lanes;
@@ -32,6 +30,12 @@ Report build_report(const Prepared& p, const RunRequest& req, const RunOutcome& 
   r.acc_guard_bits = a.numerics.acc_guard_bits;
   r.clock_mhz = a.clock_mhz;
   r.seed = req.seed;
+}
+
+Report build_report(const Prepared& p, const RunRequest& req, const RunOutcome& out) {
+  const models::ArchSpec& a = p.cfg.arch;
+  Report r;
+  fill_run_header(r, a, req, p.net_name);
   r.total_cycles = out.sim.total_cycles;
   r.accelerator_cycles = out.sim.accelerator_cycles;
   r.host_cycles = out.sim.total_cycles - out.sim.accelerator_cycles;

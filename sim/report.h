@@ -97,6 +97,9 @@ struct Report {
 };
 
 Report build_report(const Prepared& p, const RunRequest& req, const RunOutcome& out);
+// What a report says of the machine and the request (names, files, mode, shape, widths, clock,
+// seed), for CNN and sequence runs alike.
+void fill_run_header(Report& r, const models::ArchSpec& a, const RunRequest& req, const std::string& net_name);
 void write_report_json(const std::string& path, const Report& r);
 void write_report_csv(const std::string& path, const Report& r);
 void print_report_table(std::ostream& os, const Report& r);
