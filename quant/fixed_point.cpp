@@ -1,22 +1,47 @@
 #include "quant/fixed_point.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
 #include "common/huge_pages.h"
 #include "common/input_error.h"
+#include "common/two_halves.h"
 #include "quant/int_arith.h"
 
 namespace shiftsim::quant {
 
-double max_abs(const std::vector<float>& v) {
-  double m = 0;
-  for (float x : v) {
-    if (!std::isfinite(x)) throw InputError("weights: non-finite value " + std::to_string(x));
-    m = std::max(m, double(std::fabs(x)));
+namespace {
+// The largest |x| of [begin, end) as float bits without the sign: for floats the order of these
+// bits is the order of the magnitudes, and a non-finite value has the largest of them, so one
+// integer maximum (which vectorises) finds both.
+uint32_t max_magnitude_bits(const float* x, std::size_t begin, std::size_t end) {
+  uint32_t m = 0;
+  for (std::size_t i = begin; i < end; ++i) {
+    uint32_t b;
+    std::memcpy(&b, x + i, 4);
+    m = std::max(m, b & 0x7FFFFFFFu);
   }
   return m;
+}
+constexpr uint32_t kNonFiniteBits = 0x7F800000u;  // exponent all ones: inf or NaN
+}  // namespace
+
+double max_abs(const std::vector<float>& v) {
+  uint32_t halves[2] = {0, 0};
+  in_two_halves(v.size(), std::size_t(1) << 22, [&](std::size_t begin, std::size_t end) {
+    halves[begin == 0 ? 0 : 1] = max_magnitude_bits(v.data(), begin, end);
+  });
+  const uint32_t bits = std::max(halves[0], halves[1]);
+  if (bits >= kNonFiniteBits)
+    for (float x : v)
+      if (!std::isfinite(x)) throw InputError("weights: non-finite value " + std::to_string(x));
+  float m;
+  std::memcpy(&m, &bits, 4);
+  return double(m);
 }
 
 int fixed_weight_frac(double m, int bits) {
@@ -39,7 +64,9 @@ QuantizedWeights quantize_fixed_weights(const std::vector<float>& w, int bits) {
                      " needs a scale of 2^" + std::to_string(-q.frac) + ", out of range");
   const double scale = std::ldexp(1.0, q.frac);  // exact: x * 2^f is x * scale
   resize_on_huge_pages(q.values, w.size());
-  for (size_t i = 0; i < w.size(); ++i) q.values[i] = int32_t(round_to_bits(w[i] * scale, bits));
+  in_two_halves(w.size(), std::size_t(1) << 22, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) q.values[i] = int32_t(round_to_bits(w[i] * scale, bits));
+  });
   return q;
 }
 

@@ -7,6 +7,7 @@
 
 #include "common/huge_pages.h"
 #include "common/input_error.h"
+#include "common/two_halves.h"
 
 namespace shiftsim::quant {
 
@@ -28,7 +29,7 @@ int pow2_max_exponent(double m) {
   return e;
 }
 
-Pow2Grid::Pow2Grid(int e_min, int e_max) : count_(e_max - e_min + 1) {
+Pow2Grid::Pow2Grid(int e_min, int e_max) : count_(e_max - e_min + 1), e_min_(e_min) {
   if (count_ < 1 || count_ > 16) throw std::invalid_argument("pow2 grid of " + std::to_string(count_) + " levels");
   // Between 0 and 2^e_min the midpoint is 2^(e_min-1); between 2^(e-1) and 2^e it is 1.5 * 2^(e-1).
   thresholds_[0] = std::ldexp(1.0, e_min - 1);
@@ -59,11 +60,13 @@ QuantizedWeights quantize_pow2_weights(const std::vector<float>& w, int bits) {
   q.frac = -e_min;
   const Pow2Grid grid(e_min, e_max);
   resize_on_huge_pages(q.values, w.size());
-  for (size_t i = 0; i < w.size(); ++i) {
-    const int s = grid.level(w[i]);
-    const int32_t mag = s < 0 ? 0 : int32_t(1) << s;
-    q.values[i] = w[i] < 0 ? -mag : mag;
-  }
+  in_two_halves(w.size(), std::size_t(1) << 22, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const int s = grid.level(w[i]);
+      const int32_t mag = s < 0 ? 0 : int32_t(1) << s;
+      q.values[i] = w[i] < 0 ? -mag : mag;
+    }
+  });
   return q;
 }
 

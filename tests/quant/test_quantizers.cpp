@@ -134,6 +134,46 @@ TEST_CASE("pow2: nearest level, ties toward the larger magnitude") {
   CHECK(z.values == std::vector<int32_t>{0, 0});
 }
 
+TEST_CASE("pow2: a float's level from its bits equals the threshold search, at every threshold") {
+  for (int e_min = -60; e_min <= 40; e_min += 7)
+    for (int count = 1; count <= 16; count += 3) {
+      const Pow2Grid grid(e_min, e_min + count - 1);
+      std::vector<float> probes = {0.0f, -0.0f, 1e-45f, std::ldexp(1.0f, -126), 3.0e38f};
+      // Each threshold (2^(e_min-1), then 1.5 * 2^e) and the floats just either side of it.
+      for (int j = 0; j <= count; ++j) {
+        const float t = j == 0 ? std::ldexp(1.0f, e_min - 1) : std::ldexp(1.5f, e_min + j - 1);
+        for (float p : {std::nextafter(t, 0.0f), t, std::nextafter(t, 1e38f)}) {
+          probes.push_back(p);
+          probes.push_back(-p);
+        }
+      }
+      for (float p : probes) {
+        INFO("e_min " << e_min << ", " << count << " levels, w = " << p);
+        REQUIRE(grid.level(p) == grid.level(double(p)));
+      }
+    }
+}
+
+TEST_CASE("pow2: a layer large enough to be quantized in two halves equals the per-weight rule") {
+  auto w = random_weights((size_t(1) << 22) + 3, 0.05, 7u);  // above the two-thread size
+  w[123] = 0.05f;
+  const QuantizedWeights q = quantize_pow2_weights(w, 4);
+  const int e_max = pow2_max_exponent(0.05), e_min = e_max - pow2_magnitudes(4) + 1;
+  CHECK(q.frac == -e_min);
+  size_t differ = 0;
+  for (size_t i = 0; i < w.size(); i += 1) {
+    const int e = pow2_level_exponent(double(w[i]), e_min, e_max);
+    const int32_t mag = e == INT_MIN ? 0 : int32_t(1) << (e - e_min);
+    differ += q.values[i] != (w[i] < 0 ? -mag : mag);
+  }
+  CHECK(differ == 0);
+  w[w.size() - 2] = -0.07f;  // the largest magnitude, negative, in the second half
+  CHECK(max_abs(w) == double(0.07f));
+  w.back() = NAN;
+  CHECK_THAT(input_error_of([&] { quantize_pow2_weights(w, 4); }), Contains("non-finite"));
+  CHECK_THAT(input_error_of([&] { quantize_fixed_weights(w, 8); }), Contains("non-finite"));
+}
+
 TEST_CASE("pow2: every value is a representable level, quantization is idempotent") {
   for (int bits = kMinPow2Bits; bits <= kMaxPow2Bits; ++bits) {
     auto w = random_weights(2000, 0.3, unsigned(bits));
