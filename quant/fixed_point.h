@@ -11,7 +11,7 @@ namespace shiftsim::quant {
 
 // Integer weights and their scale: real value = values[i] * 2^-frac.
 struct QuantizedWeights {
-  std::vector<int32_t> values;
+  std::vector<int16_t> values;
   int frac = 0;
 };
 

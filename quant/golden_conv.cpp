@@ -49,13 +49,12 @@ ConvGeometry geometry_of(const Layer& l, const Shape& in) {
 int32_t convert_rows(const QLayer& q, const ConvGeometry& g, int m0, int m1, int16_t* dst) {
   int32_t max_abs = 0;
   for (int m = m0; m < m1; ++m) {
-    const int32_t* src = &q.weights[size_t(m) * g.row_len];
+    const int16_t* src = &q.weights[size_t(m) * g.row_len];
     int16_t* row = dst + size_t(m - m0) * g.row_stride;
     for (size_t i = 0; i < g.row_len; ++i) {
       const int32_t w = src[i];
-      if (w > 32767 || w < -32767) throw std::invalid_argument("weight exceeds 16 bits");
       max_abs = std::max(max_abs, w < 0 ? -w : w);
-      row[i] = int16_t(w);
+      row[i] = src[i];
     }
     std::fill(row + g.row_len, row + g.row_stride, int16_t(0));
   }

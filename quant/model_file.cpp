@@ -1,5 +1,7 @@
 #include "quant/model_file.h"
 
+#include <cstdint>
+
 #include "common/input_error.h"
 #include "quant/binfile.h"
 #include "quant/fixed_format_io.h"
@@ -71,7 +73,14 @@ QuantizedNetwork load_quantized_network(const std::string& path) {
       q.offset_neg = r.i32();
     }
     q.weights.resize(size_t(r.count(at + " weights", r.remaining() / 4)));
-    for (int32_t& v : q.weights) v = r.i32();
+    for (size_t k = 0; k < q.weights.size(); ++k) {
+      const int32_t v = r.i32();
+      // Every weight format fits 16 bits (qnetwork.h); a wider value is a broken file.
+      if (v < INT16_MIN || v > INT16_MAX)
+        throw InputError(path + ": " + at + " weight " + std::to_string(k) + " is " + std::to_string(v) +
+                         ", wider than any weight format (16 bits)");
+      q.weights[k] = int16_t(v);
+    }
     q.bias.resize(size_t(r.count(at + " bias", r.remaining() / 8)));
     for (int64_t& v : q.bias) v = r.i64();
   }

@@ -111,7 +111,7 @@ QLayer quantize_layer_weights(const FloatNetwork& f, size_t i, const PtqOptions&
     } else {
       Pow2Result r = o.method == WeightMethod::gsnq ? gsnq_quantize(w, bits, o.gsnq_max_offset)
                                                     : nbq_quantize(w, bits, o.thresholds);
-      q.weights = std::move(r.ints);
+      q.weights.assign(r.ints.begin(), r.ints.end());  // shifts <= kMaxPow2Shift: int16
       q.w_frac = r.frac;
       q.offset_pos = r.offset_pos;
       q.offset_neg = r.offset_neg;

@@ -29,7 +29,7 @@ struct QLayer {
   int weight_bits = 16;
   int w_frac = 0;
   int offset_pos = 0, offset_neg = 0;
-  std::vector<int32_t> weights;
+  std::vector<int16_t> weights;  // every format fits: fixed <= 16 bits, pow2 shifts <= kMaxPow2Shift
   std::vector<int64_t> bias;  // one per out channel, scale 2^-(in.frac + w_frac)
   // Requantization: acc is shifted right by (in.frac + w_frac - out.frac) >= 0 with
   // round-half-up. add/concat: each input is aligned to the output format (see golden.h).

@@ -16,7 +16,7 @@ QTensor pow2_tensor(const float* v, size_t n, int bits) {
   t.kind = WeightKind::pow2;
   t.code_bits = bits;
   t.fmt = {1 << (bits - 1), q.frac};
-  t.v = q.values;
+  t.v.assign(q.values.begin(), q.values.end());
   return t;
 }
 

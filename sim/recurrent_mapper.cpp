@@ -236,7 +236,7 @@ RecurrentProgram map_recurrent_network(const quant::RecurrentQuantizedNetwork& q
       const quant::QTensor& m = op.m.recurrent ? q.recurrent : q.weights;
       const uint32_t cols = models::mvm_cols(h, op.m), rows = op.m.r1 - op.m.r0;
       const uint32_t C = uint32_t((cols + k2 - 1) / k2);
-      std::vector<int32_t> padded(size_t(rows) * C * k2, 0);  // [rows][C][k][k]: k^2 columns per convolver
+      std::vector<int16_t> padded(size_t(rows) * C * k2, 0);  // [rows][C][k][k]: k^2 columns per convolver
       for (uint32_t r = 0; r < rows; ++r)
         std::copy_n(m.v.begin() + long(size_t(op.m.r0 + r) * cols), cols, padded.begin() + long(size_t(r) * C * k2));
       models::mvm_layout(h, op.m, arch).encode(padded, image.data() + base + op.m.offset);

@@ -23,7 +23,7 @@ namespace shiftsim::train {
 
 namespace {
 
-std::vector<float> from_ints(const std::vector<int32_t>& ints, int frac) {
+std::vector<float> from_ints(const std::vector<int16_t>& ints, int frac) {
   std::vector<float> out(ints.size());
   for (size_t i = 0; i < ints.size(); ++i) out[i] = float(std::ldexp(double(ints[i]), -frac));
   return out;

@@ -157,7 +157,7 @@ uint32_t WeightLayout::block_bytes(uint32_t g, uint32_t mt, uint32_t nt) const {
   return uint32_t((mc * nc * k2_ * bits_ + 7) / 8);
 }
 
-void WeightLayout::encode(const std::vector<int32_t>& weights, uint8_t* dst, uint64_t row) const {
+void WeightLayout::encode(const std::vector<int16_t>& weights, uint8_t* dst, uint64_t row) const {
   const uint32_t groups = uint32_t((offsets_.size() - 1) / (size_t(mt_) * nt_));
   const uint64_t full = uint64_t(cg_) * k2_;
   if (row == 0) row = full;
@@ -181,7 +181,7 @@ void WeightLayout::encode(const std::vector<int32_t>& weights, uint8_t* dst, uin
         const uint64_t first = uint64_t(nt) * tn_ * k2_;
         const size_t stored = size_t(std::min<uint64_t>(run, row > first ? row - first : 0));
         for (uint32_t m = 0; m < mc; ++m) {
-          const int32_t* w = weights.data() + (size_t(g) * mg_ + mt * tm_ + m) * row + first;
+          const int16_t* w = weights.data() + (size_t(g) * mg_ + mt * tm_ + m) * row + first;
           if (pow2_ && (offset_pos_ | offset_neg_) != 0)
             for (size_t i = 0; i < stored; ++i) out.put(pow2_field(w[i], bits, offset_pos_, offset_neg_, bad), bits);
           else if (pow2_)

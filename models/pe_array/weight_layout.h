@@ -52,7 +52,7 @@ class WeightLayout {
   // row: the weights stored per output channel when fewer than (in_c/groups) K^2 (a fully
   // connected layer folded onto k x k convolvers stores its N inputs' weights; the rest of the
   // row is zero); 0 for all of them.
-  void encode(const std::vector<int32_t>& weights, uint8_t* dst, uint64_t row = 0) const;
+  void encode(const std::vector<int16_t>& weights, uint8_t* dst, uint64_t row = 0) const;
   // Block bytes -> one code (svpe) or value (vpe) per element, [m][n][ky][kx].
   void unpack(const uint8_t* block, uint32_t mc, uint32_t nc, std::vector<int32_t>& out) const;
   // The same block as int16 values (SVPE codes decoded to +-2^s), for the fast datapath.

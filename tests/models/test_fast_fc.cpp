@@ -74,11 +74,11 @@ TEST_CASE("fast fc: a step's sums equal int64 dot products, extreme values inclu
       const Descriptor d = fc_desc(in_c, out_c);
       const WeightLayout layout(d, a);
       // Weights at the extremes of the code: +-2^14 (5-bit codes) or -32768 / 32767.
-      std::vector<int32_t> w(size_t(out_c) * in_c);
-      for (int32_t& v : w) {
+      std::vector<int16_t> w(size_t(out_c) * in_c);
+      for (int16_t& v : w) {
         const int r = int(rng() % 4);
-        v = kind == ArrayKind::svpe ? (r == 0 ? 0 : (r == 1 ? -(1 << 14) : (1 << 14) >> (rng() % 15)))
-                                    : (r == 0 ? -32768 : r == 1 ? 32767 : int32_t(int16_t(rng())));
+        v = int16_t(kind == ArrayKind::svpe ? (r == 0 ? 0 : (r == 1 ? -(1 << 14) : (1 << 14) >> (rng() % 15)))
+                                            : (r == 0 ? -32768 : r == 1 ? 32767 : int32_t(int16_t(rng()))));
       }
       std::vector<uint8_t> weights(layout.total_bytes(), 0);
       layout.encode(w, weights.data());

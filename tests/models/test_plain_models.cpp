@@ -96,7 +96,7 @@ TEST_CASE("weight blocks round-trip for both arrays and edge tiles") {
     CHECK(layout.m_tiles() == 2);  // 7 per group over 5 lanes
     CHECK(layout.n_tiles() == 2);  // 4 per group over 3 elements
     CHECK(WeightLayout::total_bytes(d, a) == layout.total_bytes());
-    std::vector<int32_t> w(size_t(14) * 4 * 9);
+    std::vector<int16_t> w(size_t(14) * 4 * 9);
     // SVPE: 0 or +-2^s with s <= 6 (4-bit codes); VPE: 12-bit values
     for (size_t i = 0; i < w.size(); ++i)
       w[i] = kind == ArrayKind::svpe ? (i % 5 == 0 ? 0 : (i % 2 ? 1 : -1) * (1 << (i % 7)))
@@ -131,7 +131,7 @@ TEST_CASE("a layer of a million weights or more is encoded on two threads, block
   d.out_c = 250;  // 8 lane tiles, the last of 26 channels
   d.kernel = 3;
   const WeightLayout layout(d, a);
-  std::vector<int32_t> w(size_t(250) * 512 * 9);
+  std::vector<int16_t> w(size_t(250) * 512 * 9);
   REQUIRE(w.size() >= (size_t(1) << 20));
   for (size_t i = 0; i < w.size(); ++i) w[i] = (i * 2654435761u) % 3 == 0 ? 0 : (i % 2 ? 1 : -1) << (i % 7);
   std::vector<uint8_t> image(layout.total_bytes(), 0);
@@ -165,7 +165,7 @@ TEST_CASE("a fully connected layer's rows fold onto k x k convolvers with zero w
     d.out_c = 4;
     const WeightLayout layout(d, a);
     CHECK(WeightLayout::total_bytes(d, a) == layout.total_bytes());
-    std::vector<int32_t> w(size_t(4) * 20);
+    std::vector<int16_t> w(size_t(4) * 20);
     for (size_t i = 0; i < w.size(); ++i)
       w[i] = kind == ArrayKind::svpe ? (i % 2 ? 1 : -1) * (1 << (i % 5)) : int32_t(i % 200) - 100;
     std::vector<uint8_t> image(layout.total_bytes(), 0xff);  // the padding must be written as zero

@@ -59,7 +59,7 @@ TEST_CASE("golden conv: exact sum, bias, round half up (also for negatives), ReL
 TEST_CASE("golden conv: padding, stride, groups, fc") {
   QuantizedNetwork qn = qnet("[1, 3, 3]",
                              R"({"name": "c", "type": "conv", "out_channels": 1, "kernel": 3, "stride": 2, "pad": 1})");
-  qn.layers[0].weights = std::vector<int32_t>(9, 1);
+  qn.layers[0].weights = std::vector<int16_t>(9, 1);
   qn.layers[0].bias = {0};
   // Windows centred on (0,0), (0,2), (2,0), (2,2); the padding contributes zeros.
   CHECK(run_golden(qn, tensor({1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9})).outputs[0].data == V{12, 16, 24, 28});
@@ -182,8 +182,6 @@ TEST_CASE("golden: refuses inconsistent networks and inputs") {
   QuantizedNetwork qn = qnet("[1, 1, 2]", R"({"name": "c", "type": "conv", "out_channels": 1, "kernel": 1})");
   qn.layers[0].weights = {1, 2};  // one too many
   qn.layers[0].bias = {0};
-  CHECK_THROWS_AS(run_golden(qn, tensor({1, 1, 2}, {1, 2})), std::invalid_argument);
-  qn.layers[0].weights = {40000};  // beyond int16
   CHECK_THROWS_AS(run_golden(qn, tensor({1, 1, 2}, {1, 2})), std::invalid_argument);
   qn.layers[0].weights = {1};
   CHECK_THROWS_AS(run_golden(qn, tensor({1, 2, 1}, {1, 2})), std::invalid_argument);

@@ -113,7 +113,7 @@ TEST_CASE("model file: version 1 files load with no sign offsets, version 2 keep
 
   // Two windows (conv1's positive weights 2^1..2^3), written and read back as version 2.
   QuantizedNetwork two = qn;
-  for (int32_t& v : two.layers[0].weights) v = v > 0 ? v * 2 : v;
+  for (int16_t& v : two.layers[0].weights) v = int16_t(v > 0 ? v * 2 : v);
   two.layers[0].offset_pos = 1;
   const std::string v2 = dir.path() + "/v2.ssq";
   save_quantized_network(v2, two);
@@ -174,6 +174,12 @@ TEST_CASE("model file: hand edits with a valid checksum are checked for consiste
   write_with_crc(bad, b);
   CHECK_THAT(input_error_of([&] { load_quantized_network(bad); }),
              Contains("layer conv1.weights[0]") && Contains("power-of-two"));
+
+  b = good;
+  put32(b, w0_at, 40000);  // wider than any weight format: refused before it is narrowed to 16 bits
+  write_with_crc(bad, b);
+  CHECK_THAT(input_error_of([&] { load_quantized_network(bad); }),
+             Contains("conv1 weight 0 is 40000") && Contains("16 bits"));
 
   b = good;
   put32(b, w0_at, 8);  // 2^3 needs s <= 2 for 3 bits

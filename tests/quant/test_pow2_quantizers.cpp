@@ -221,7 +221,7 @@ TEST_CASE("gsnq: the windows follow the sign ranges where that lowers the error"
   w[0] = 1.0f;
   const Pow2Result g = gsnq_quantize(w, 3);
   const QuantizedWeights inq = quantize_pow2_weights(w, 3);
-  auto sse = [&](const std::vector<int32_t>& ints, int frac) {
+  auto sse = [&](const auto& ints, int frac) {
     double e = 0;
     for (size_t i = 0; i < w.size(); ++i) e += std::pow(w[i] - std::ldexp(double(ints[i]), -frac), 2);
     return e;

@@ -81,7 +81,7 @@ TEST_CASE("fixed point: weight format is the largest frac that fits") {
 
   QuantizedWeights q = quantize_fixed_weights({0.5f, -0.25f, 0.3f, -1.0f, 0.0390625f, -0.0390625f}, 8);
   CHECK(q.frac == 6);
-  CHECK(q.values == std::vector<int32_t>{32, -16, 19, -64, 3, -3});  // +-2.5 rounds away
+  CHECK(q.values == std::vector<int16_t>{32, -16, 19, -64, 3, -3});  // +-2.5 rounds away
 }
 
 TEST_CASE("fixed point: range is used and quantization is idempotent") {
@@ -128,10 +128,10 @@ TEST_CASE("pow2: nearest level, ties toward the larger magnitude") {
   // 3 bits, max |w| = 1: e_max = 0, e_min = -2, w_frac = 2, integers 0, +-1, +-2, +-4.
   QuantizedWeights q = quantize_pow2_weights({1.0f, -0.5f, 0.3f, -0.1f, 0.125f, -0.375f, 0.74f}, 3);
   CHECK(q.frac == 2);
-  CHECK(q.values == std::vector<int32_t>{4, -2, 1, 0, 1, -2, 2});
+  CHECK(q.values == std::vector<int16_t>{4, -2, 1, 0, 1, -2, 2});
   // All zero weights stay zero.
   QuantizedWeights z = quantize_pow2_weights({0.0f, 0.0f}, 4);
-  CHECK(z.values == std::vector<int32_t>{0, 0});
+  CHECK(z.values == std::vector<int16_t>{0, 0});
 }
 
 TEST_CASE("pow2: a float's level from its bits equals the threshold search, at every threshold") {
