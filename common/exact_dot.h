@@ -79,6 +79,28 @@ inline void exact_dot_2x4(const int16_t* const hi[2], const int16_t* const lo[2]
     for (int k = 0; k < 4; ++k) out[r][k] = t[r][k];
 }
 
+// One activation row against four weight rows: a fully connected layer's single pixel, or the
+// odd last pixel of a block (the 2 x 4 tile would compute it twice).
+inline void exact_dot_1x4(const int16_t* hi, const int16_t* lo, const int16_t* const w[4], size_t n,
+                          size_t chunk, int64_t out[4]) {
+  int64_t t[4] = {};
+  for (size_t base = 0; base < n; base += chunk) {
+    const size_t len = std::min(chunk, n - base);
+    const int16_t *h = hi + base, *l = lo + base;
+    const int16_t *w0 = w[0] + base, *w1 = w[1] + base, *w2 = w[2] + base, *w3 = w[3] + base;
+    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+    for (size_t i = 0; i < len; ++i) {
+      const int32_t x = h[i], y = l[i];
+      const int32_t p = w0[i], q = w1[i], r = w2[i], s = w3[i];
+      a0 += x * p, a1 += x * q, a2 += x * r, a3 += x * s;
+      b0 += y * p, b1 += y * q, b2 += y * r, b3 += y * s;
+    }
+    t[0] += int64_t(a0) * 256 + b0, t[1] += int64_t(a1) * 256 + b1;
+    t[2] += int64_t(a2) * 256 + b2, t[3] += int64_t(a3) * 256 + b3;
+  }
+  for (int k = 0; k < 4; ++k) out[k] = t[k];
+}
+
 // Convenience form for tests and small callers: splits on the fly, chunk safe for any int16 w.
 inline int64_t exact_dot(const int16_t* a, const int16_t* w, size_t n) {
   constexpr size_t kChunk = 256;

@@ -142,6 +142,13 @@ void accumulate_channels(const Tensor<int16_t>& in, const ConvGeometry& g, const
         for (int p = p0; p < p1; p += 2) {
           const int p_second = std::min(p + 1, p1 - 1);  // an odd last pixel pairs with itself
           const size_t r0 = size_t(p - p0) * stride, r1 = size_t(p_second - p0) * stride;
+          if (count == 4 && p_second == p) {
+            const int16_t* rows[4] = {w, w + stride, w + 2 * stride, w + 3 * stride};
+            int64_t dots[4];
+            exact_dot_1x4(&hi[r0], &lo[r0], rows, stride, chunk, dots);
+            for (int k = 0; k < 4; ++k) store(m + k, p, dots[k]);
+            continue;
+          }
           if (count == 4) {
             const int16_t* h[2] = {&hi[r0], &hi[r1]};
             const int16_t* l[2] = {&lo[r0], &lo[r1]};

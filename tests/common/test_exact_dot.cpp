@@ -66,7 +66,7 @@ TEST_CASE("exact dot: the chunk for narrow weights is the tightest safe one") {
   }
 }
 
-TEST_CASE("exact dot: 2x4 tiles equal eight naive dots on random and extreme data") {
+TEST_CASE("exact dot: 1x4 and 2x4 tiles equal the naive dots on random and extreme data") {
   std::mt19937 rng(42);
   for (size_t n : {32u, 64u, 288u, 1216u, 4608u}) {
     std::vector<std::vector<int16_t>> a(2, std::vector<int16_t>(n)), w(4, std::vector<int16_t>(n));
@@ -83,6 +83,9 @@ TEST_CASE("exact dot: 2x4 tiles equal eight naive dots on random and extreme dat
       exact_dot_2x4(hi, lo, rows, n, exact_dot_chunk(32767), out);
       for (int r = 0; r < 2; ++r)
         for (int k = 0; k < 4; ++k) REQUIRE(out[r][k] == naive(a[size_t(r)], w[size_t(k)]));
+      int64_t one[4];
+      exact_dot_1x4(s1.hi.data(), s1.lo.data(), rows, n, exact_dot_chunk(32767), one);
+      for (int k = 0; k < 4; ++k) REQUIRE(one[k] == naive(a[1], w[size_t(k)]));
     }
   }
 }
