@@ -1,6 +1,7 @@
 #include "models/pe_array/weight_layout.h"
 
 #include <algorithm>
+#include <climits>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
@@ -84,6 +85,38 @@ inline uint32_t pow2_field(int32_t value, uint32_t bits, uint32_t offset_pos, ui
   return pow2_field(value < 0 ? -int32_t(mag >> offset) : int32_t(mag >> offset), bits, bad);
 }
 
+namespace {
+// Above every code (power-of-two codes have at most 5 bits): a value with none.
+constexpr uint8_t kBadCode = 0xFF;
+
+// n codes of `bits` each, packed LSB first from dst on, as BitWriter packs them: eight codes
+// of up to 8 bits fill exactly `bits` bytes, so they go out as one little-endian word.
+void pack_codes(const uint16_t* codes, size_t n, uint32_t bits, uint8_t* dst) {
+  if (bits == 16) {
+    for (size_t i = 0; i < n; ++i) {
+      dst[2 * i] = uint8_t(codes[i]);
+      dst[2 * i + 1] = uint8_t(codes[i] >> 8);
+    }
+    return;
+  }
+  if (bits > 8) {
+    BitWriter out(dst);
+    for (size_t i = 0; i < n; ++i) out.put(codes[i], bits);
+    out.flush();
+    return;
+  }
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8, dst += bits) {
+    uint64_t word = 0;
+    for (uint32_t j = 0; j < 8; ++j) word |= uint64_t(codes[i + j]) << (bits * j);
+    for (uint32_t b = 0; b < bits; ++b) dst[b] = uint8_t(word >> (8 * b));
+  }
+  uint64_t word = 0;
+  for (uint32_t j = 0; i + j < n; ++j) word |= uint64_t(codes[i + j]) << (bits * j);
+  for (uint32_t b = 0; b < ((n - i) * bits + 7) / 8; ++b) dst[b] = uint8_t(word >> (8 * b));
+}
+}  // namespace
+
 uint32_t pow2_code(int32_t value, uint32_t bits, uint32_t offset_pos, uint32_t offset_neg) {
   uint32_t bad = 0;
   const uint32_t code = pow2_field(value, bits, offset_pos, offset_neg, bad);
@@ -165,32 +198,51 @@ void WeightLayout::encode(const std::vector<int16_t>& weights, uint8_t* dst, uin
     throw std::invalid_argument("WeightLayout::encode: " + std::to_string(weights.size()) + " weights in rows of " +
                                 std::to_string(row) + " for a layout of " + std::to_string(groups * mg_) +
                                 " rows of " + std::to_string(full));
-  const uint32_t bits = bits_, mask = bits == 32 ? ~0u : (1u << bits) - 1;
+  const uint32_t bits = bits_, mask = bits >= 16 ? 0xFFFFu : (1u << bits) - 1;
+  // A large layer looks its power-of-two codes up by value (every int16 has an entry; kBadCode
+  // marks values with no code) instead of working each one out.
+  std::vector<uint8_t> code_of;
+  if (pow2_ && weights.size() >= (size_t(1) << 16)) {
+    code_of.resize(size_t(1) << 16);
+    for (int32_t v = INT16_MIN; v <= INT16_MAX; ++v) {
+      uint32_t bad = 0;
+      const uint32_t code = pow2_field(v, bits, offset_pos_, offset_neg_, bad);
+      code_of[uint16_t(v)] = bad ? kBadCode : uint8_t(code);
+    }
+  }
   // Blocks start on their own bytes, so two threads can write halves of the block list (a
   // layer of a million weights or more: AlexNet's fc6 has 37.7 M).
   uint32_t bad_in_half[2] = {0, 0};
   const size_t min_split = weights.size() >= (size_t(1) << 20) ? 2 : SIZE_MAX;
   in_two_halves(size_t(groups) * mt_, min_split, [&](size_t begin, size_t end) {
     uint32_t bad = 0;
+    std::vector<uint16_t> codes;  // one block's, in stream order
     for (size_t gm = begin; gm < end; ++gm) {
       const uint32_t g = uint32_t(gm / mt_), mt = uint32_t(gm % mt_);
       for (uint32_t nt = 0; nt < nt_; ++nt) {
-        BitWriter out(dst + block_offset(g, mt, nt));
         const uint32_t mc = std::min(tm_, mg_ - mt * tm_), nc = std::min(tn_, cg_ - nt * tn_);
         const size_t run = size_t(nc) * k2_;  // [n][ky][kx] of one output channel is contiguous
         const uint64_t first = uint64_t(nt) * tn_ * k2_;
         const size_t stored = size_t(std::min<uint64_t>(run, row > first ? row - first : 0));
+        codes.assign(size_t(mc) * run, 0);  // past `stored`: zero, both codes' zero
         for (uint32_t m = 0; m < mc; ++m) {
           const int16_t* w = weights.data() + (size_t(g) * mg_ + mt * tm_ + m) * row + first;
-          if (pow2_ && (offset_pos_ | offset_neg_) != 0)
-            for (size_t i = 0; i < stored; ++i) out.put(pow2_field(w[i], bits, offset_pos_, offset_neg_, bad), bits);
-          else if (pow2_)
-            for (size_t i = 0; i < stored; ++i) out.put(pow2_field(w[i], bits, bad), bits);
-          else
-            for (size_t i = 0; i < stored; ++i) out.put(uint32_t(w[i]) & mask, bits);
-          for (size_t i = stored; i < run; ++i) out.put(0, bits);  // both codes' zero
+          uint16_t* c = codes.data() + size_t(m) * run;
+          if (!code_of.empty()) {
+            uint8_t worst = 0;
+            for (size_t i = 0; i < stored; ++i) {
+              const uint8_t code = code_of[uint16_t(w[i])];
+              worst = std::max(worst, code);
+              c[i] = code;
+            }
+            bad |= uint32_t(worst == kBadCode);
+          } else if (pow2_) {
+            for (size_t i = 0; i < stored; ++i) c[i] = uint16_t(pow2_field(w[i], bits, offset_pos_, offset_neg_, bad));
+          } else {
+            for (size_t i = 0; i < stored; ++i) c[i] = uint16_t(uint16_t(w[i]) & mask);
+          }
         }
-        out.flush();
+        pack_codes(codes.data(), codes.size(), bits, dst + block_offset(g, mt, nt));
       }
     }
     bad_in_half[begin == 0 ? 0 : 1] = bad;

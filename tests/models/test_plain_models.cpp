@@ -124,31 +124,37 @@ TEST_CASE("weight blocks round-trip for both arrays and edge tiles") {
 }
 
 TEST_CASE("a layer of a million weights or more is encoded on two threads, block for block the same") {
-  ArchSpec a;  // svpe 32 x 8, k 3
-  a.numerics.weight_bits = 4;
-  Descriptor d;
-  d.in_c = 512;
-  d.out_c = 250;  // 8 lane tiles, the last of 26 channels
-  d.kernel = 3;
-  const WeightLayout layout(d, a);
-  std::vector<int16_t> w(size_t(250) * 512 * 9);
-  REQUIRE(w.size() >= (size_t(1) << 20));
-  for (size_t i = 0; i < w.size(); ++i) w[i] = (i * 2654435761u) % 3 == 0 ? 0 : (i % 2 ? 1 : -1) << (i % 7);
-  std::vector<uint8_t> image(layout.total_bytes(), 0);
-  layout.encode(w, image.data());
-  std::vector<int16_t> values;
-  size_t wrong = 0;
-  for (uint32_t mt = 0; mt < layout.m_tiles(); ++mt)
-    for (uint32_t nt = 0; nt < layout.n_tiles(); ++nt) {
-      const uint32_t mc = std::min(32u, 250 - mt * 32), nc = 8;
-      layout.unpack_values(image.data() + layout.block_offset(0, mt, nt), mc, nc, values);
-      for (uint32_t m = 0; m < mc; ++m)
-        for (uint32_t e = 0; e < nc * 9; ++e)
-          wrong += values[size_t(m) * nc * 9 + e] != w[(size_t(mt) * 32 + m) * 512 * 9 + size_t(nt) * 8 * 9 + e];
-    }
-  CHECK(wrong == 0);
-  w.back() = 3;  // no code: found in the second half's blocks
-  CHECK_THROWS_WITH(layout.encode(w, image.data()), Catch::Contains("not 0 or +-2^s"));
+  for (uint32_t bits : {3u, 4u, 5u}) {
+    ArchSpec a;  // svpe 32 x 8, k 3
+    a.numerics.weight_bits = bits;
+    Descriptor d;
+    d.in_c = 512;
+    d.out_c = 250;  // 8 lane tiles, the last of 26 channels
+    d.kernel = 3;
+    const WeightLayout layout(d, a);
+    const uint32_t top = (1u << (bits - 1)) - 2;  // the largest shift of a code
+    std::vector<int16_t> w(size_t(250) * 512 * 9);
+    REQUIRE(w.size() >= (size_t(1) << 20));
+    for (size_t i = 0; i < w.size(); ++i)
+      w[i] = int16_t((i * 2654435761u) % 3 == 0 ? 0 : (i % 2 ? 1 : -1) << (i % (top + 1)));
+    std::vector<uint8_t> image(layout.total_bytes(), 0);
+    layout.encode(w, image.data());
+    std::vector<int16_t> values;
+    size_t wrong = 0;
+    for (uint32_t mt = 0; mt < layout.m_tiles(); ++mt)
+      for (uint32_t nt = 0; nt < layout.n_tiles(); ++nt) {
+        const uint32_t mc = std::min(32u, 250 - mt * 32), nc = 8;
+        layout.unpack_values(image.data() + layout.block_offset(0, mt, nt), mc, nc, values);
+        for (uint32_t m = 0; m < mc; ++m)
+          for (uint32_t e = 0; e < nc * 9; ++e)
+            wrong += values[size_t(m) * nc * 9 + e] != w[(size_t(mt) * 32 + m) * 512 * 9 + size_t(nt) * 8 * 9 + e];
+      }
+    CHECK(wrong == 0);
+    w.back() = 3;  // no code: found in the second half's blocks
+    CHECK_THROWS_WITH(layout.encode(w, image.data()), Catch::Contains("not 0 or +-2^s"));
+    w.back() = int16_t(1 << (top + 1));  // one shift past the code's range
+    CHECK_THROWS_WITH(layout.encode(w, image.data()), Catch::Contains("not 0 or +-2^s"));
+  }
 }
 
 TEST_CASE("a fully connected layer's rows fold onto k x k convolvers with zero weights past N") {
