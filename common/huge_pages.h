@@ -16,8 +16,8 @@ namespace shiftsim {
 void advise_huge_pages(void* p, std::size_t bytes);
 // Faults in [p, p + bytes) ahead of its first write, half on another thread when the range is
 // large (32 MiB or more) and the machine has a second core: the kernel's zeroing of fresh pages
-// is the dearest part of writing them here (the 244 MB of AlexNet's quantized weights: a third
-// of a whole run). Advice only: a kernel without MADV_POPULATE_WRITE leaves the faults to
+// is the dearest part of writing them here (AlexNet's 122 MB of int16 weights and its 151 MB
+// buffer of generated floats, in a whole run). Advice only: a kernel without MADV_POPULATE_WRITE leaves the faults to
 // the first write.
 void populate_pages(void* p, std::size_t bytes);
 

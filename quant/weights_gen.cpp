@@ -1,9 +1,11 @@
 #include "quant/weights_gen.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
 #include "common/huge_pages.h"
+#include "common/two_halves.h"
 
 namespace shiftsim::quant {
 
@@ -22,6 +24,9 @@ uint64_t mix(uint64_t x) {
 constexpr uint64_t kInputStream = ~uint64_t(0);
 
 std::mt19937_64 stream(uint64_t seed, uint64_t id) { return std::mt19937_64(mix(mix(seed) ^ id)); }
+std::mt19937_64 block_stream(uint64_t seed, uint64_t id, uint64_t block) {
+  return std::mt19937_64(mix(mix(mix(seed) ^ id) ^ block));
+}
 
 float uniform(std::mt19937_64& rng, double lo, double hi) {
   return float(lo + (hi - lo) * unit_interval(rng()));
@@ -66,11 +71,19 @@ void generate_layer(const Network& net, uint64_t seed, size_t i, FloatLayerParam
   if (l.type == LayerType::conv || l.type == LayerType::fc)
     limit = std::sqrt(6.0 / double(n / l.out_channels));
   if (is_recurrent(l.type)) limit = bias_limit = 1.0 / std::sqrt(double(l.rnn.hidden_size));
-  std::mt19937_64 rng = stream(seed, i);
   resize_on_huge_pages(p.weights, size_t(n));
-  for (float& w : p.weights) w = uniform(rng, -limit, limit);
   p.bias.resize(size_t(bias_count(l)));
-  for (float& b : p.bias) b = uniform(rng, -bias_limit, bias_limit);
+  const size_t blocks = (size_t(n) + kWeightBlock - 1) / kWeightBlock;
+  in_two_halves(blocks, 2, [&](size_t begin, size_t end) {
+    for (size_t b = begin; b < end; ++b) {
+      std::mt19937_64 rng = b == 0 ? stream(seed, i) : block_stream(seed, i, b);
+      float* w = p.weights.data() + b * kWeightBlock;
+      const size_t count = std::min(kWeightBlock, size_t(n) - b * kWeightBlock);
+      for (size_t k = 0; k < count; ++k) w[k] = uniform(rng, -limit, limit);
+      if (b == 0)
+        for (float& x : p.bias) x = uniform(rng, -bias_limit, bias_limit);
+    }
+  });
 }
 
 FloatNetwork generate_weights(const Network& net, uint64_t seed) {

@@ -33,7 +33,10 @@ int64_t bias_count(const Layer& l);
 // Weights He-uniform U(-sqrt(6/fan_in), +sqrt(6/fan_in)) with fan_in = (C/groups)*K*K
 // (fc: in_features); bias U(-0.1, 0.1). lstm/gru: weights and biases U(-1/sqrt(hidden),
 // +1/sqrt(hidden)), PyTorch's initialisation; embedding: U(-1, 1). Layer i draws from its own stream seeded by (seed, i),
-// so editing one layer does not change the weights of the others.
+// so editing one layer does not change the weights of the others: its first kWeightBlock
+// weights, then its biases. Each further block of kWeightBlock weights has a stream of its own,
+// seeded by (seed, i, block), so that a large layer is generated on two threads.
+constexpr size_t kWeightBlock = size_t(1) << 20;
 FloatNetwork generate_weights(const Network& net, uint64_t seed);
 // Layer i's parameters as generate_weights gives them, into `p` (its storage reused).
 void generate_layer(const Network& net, uint64_t seed, size_t i, FloatLayerParams& p);

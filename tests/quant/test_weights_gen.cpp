@@ -102,3 +102,32 @@ TEST_CASE("generated values are pinned: saved experiments must not change silent
   CHECK(f.params[0].weights[0] == -0.0551621765f);
   CHECK(f.params[0].bias[0] == -0.037704628f);
 }
+
+TEST_CASE("generated weights: a large layer's blocks have streams of their own, the first block the layer's") {
+  auto fc = [](int out) {
+    return parse_text(R"({"name": "big", "input": {"shape": [4096, 1, 1]}, "layers": [
+      {"name": "fc", "type": "fc", "out_features": )" + std::to_string(out) + "}]}");
+  };
+  const Network big = fc(1000), small = fc(100);  // 4.1 M weights (4 blocks), 409,600 (one)
+  FloatLayerParams a, b, s;
+  generate_layer(big, 3, 0, a);
+  generate_layer(big, 3, 0, b);  // two threads, same bytes
+  generate_layer(small, 3, 0, s);
+  REQUIRE(a.weights.size() == 4096000);
+  CHECK(same_bytes(a.weights, b.weights));
+  CHECK(same_bytes(a.bias, b.bias));
+  // The layer's own stream starts both, so a layer of one block is generated as before blocks.
+  CHECK(std::memcmp(a.weights.data(), s.weights.data(), s.weights.size() * sizeof(float)) == 0);
+  // Blocks are not copies of each other, and each spans the range.
+  const float* w = a.weights.data();
+  CHECK(std::memcmp(w, w + kWeightBlock, 4096) != 0);
+  const double limit = std::sqrt(6.0 / 4096);
+  for (size_t blk = 0; blk < 4; ++blk) {
+    double lo = 1, hi = -1;
+    for (size_t k = blk * kWeightBlock; k < std::min(a.weights.size(), (blk + 1) * kWeightBlock); ++k)
+      lo = std::min(lo, double(w[k])), hi = std::max(hi, double(w[k]));
+    CHECK(hi > 0.99 * limit);
+    CHECK(lo < -0.99 * limit);
+    CHECK(hi <= limit * (1 + 1e-6));
+  }
+}
