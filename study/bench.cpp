@@ -95,23 +95,34 @@ int bench_command(const BenchRequest& req, const std::string& self) {
       argv.push_back("--set");
       argv.push_back(s);
     }
-    const auto t_child = std::chrono::steady_clock::now();
-    const int rc = run_child(argv, dir + "/bench" + std::to_string(i) + ".log");
-    const double process_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_child).count();
-    if (rc != 0) throw InputError(std::string("bench point '") + pt.label + "' failed; log in " + dir);
-    const nlohmann::json r = read_json_file(rep);
-    const double wall = r["wall_seconds"]["simulation"].get<double>();
+    // The AlexNet fast points are the sweep's unit of work: run them `repeat` times and keep the
+    // best, as for the in-process kernels. A first process often pays more: on this VM, memory
+    // the machine has not touched for a while costs page faults in the hypervisor too.
+    const int runs = i < 2 ? std::max(1, req.repeat) : 1;
+    double process_s = 1e30, first_process_s = 0, wall = 1e30, conv = 1e30;
+    nlohmann::json r;
+    for (int k = 0; k < runs; ++k) {
+      const auto t_child = std::chrono::steady_clock::now();
+      const int rc = run_child(argv, dir + "/bench" + std::to_string(i) + ".log");
+      const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_child).count();
+      if (rc != 0) throw InputError(std::string("bench point '") + pt.label + "' failed; log in " + dir);
+      r = read_json_file(rep);
+      if (k == 0) first_process_s = took;
+      process_s = std::min(process_s, took);
+      wall = std::min(wall, r["wall_seconds"]["simulation"].get<double>());
+      if (i < 2) conv = std::min(conv, r["wall_seconds"]["simulation_conv_layers"].get<double>());
+    }
     const double cycles = r["cycles"]["total"].get<double>(), macs = r["macs"].get<double>();
     std::printf("%-46s %10.3f %14.0f %14.3g %14.3g %s\n", pt.label, wall, cycles, cycles / wall,
                 macs / wall, r["bit_exact"].is_null() ? "-" : r["bit_exact"].get<bool>() ? "yes" : "NO");
     if (i < 2) {
-      const double conv = r["wall_seconds"]["simulation_conv_layers"].get<double>();
       std::printf("%-46s   conv layers: %.3f s = %.1fx the conv floor (target <= 10x, bit-exact "
                   "outputs included)\n",
                   "", conv, conv / floor_s);
       std::printf("%-46s   whole network: %.3f s = %.1fx the network floor (target <= 4x); the whole "
-                  "run process, start to report: %.3f s = %.1fx (target <= 20x)\n",
-                  "", wall, wall / floor_all, process_s, process_s / floor_all);
+                  "run process, start to report: %.3f s = %.1fx (target <= 20x; best of %d, the first "
+                  "%.3f s)\n",
+                  "", wall, wall / floor_all, process_s, process_s / floor_all, runs, first_process_s);
     }
   }
   fs::remove_all(dir, ec);

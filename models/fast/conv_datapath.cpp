@@ -28,6 +28,23 @@ void ConvDatapath::begin_tile(const Descriptor& d, const TilePlan& tile, uint64_
   max_w_ = 0;
 }
 
+// Each pixel's window of the step, kernel row by kernel row, after the terms already staged.
+// K: the kernel, or 0 for one known only at run time.
+template <uint32_t K>
+void ConvDatapath::stage_windows(const StepPlan& step, const InputHalf& in) {
+  const uint32_t k = K ? K : K_;
+  const Window& w = in.window;
+  for (uint32_t p = 0; p < pixels_; ++p) {
+    const uint32_t ty = p / ncol_, tx = p % ncol_;
+    int16_t* dst = cols_.data() + size_t(p) * stride_ + used_;
+    for (uint32_t n = 0; n < step.nc; ++n)
+      for (uint32_t ky = 0; ky < k; ++ky, dst += k) {
+        const int16_t* row = in.data.data() + (size_t(n) * w.ny + ty * S_ + ky) * w.nx + tx * S_;
+        for (uint32_t x = 0; x < k; ++x) dst[x] = row[x];
+      }
+  }
+}
+
 void ConvDatapath::add_step(const StepPlan& step, const InputHalf& in, const std::vector<int16_t>& values) {
   const size_t L = size_t(step.nc) * K_ * K_;
   if (used_ + L > stride_) {
@@ -36,15 +53,13 @@ void ConvDatapath::add_step(const StepPlan& step, const InputHalf& in, const std
   }
   cols_.resize(size_t(pixels_) * stride_);
   w_.resize(size_t(mc_) * stride_);
-  const Window& w = in.window;
-  for (uint32_t p = 0; p < pixels_; ++p) {
-    const uint32_t ty = p / ncol_, tx = p % ncol_;
-    int16_t* dst = cols_.data() + size_t(p) * stride_ + used_;
-    for (uint32_t n = 0; n < step.nc; ++n)
-      for (uint32_t ky = 0; ky < K_; ++ky, dst += K_) {
-        const int16_t* row = in.data.data() + (size_t(n) * w.ny + ty * S_ + ky) * w.nx + tx * S_;
-        std::copy(row, row + K_, dst);
-      }
+  switch (K_) {  // a kernel row is a few elements: copies of a known length stay inline
+    case 1: stage_windows<1>(step, in); break;
+    case 3: stage_windows<3>(step, in); break;
+    case 5: stage_windows<5>(step, in); break;
+    case 7: stage_windows<7>(step, in); break;
+    case 11: stage_windows<11>(step, in); break;
+    default: stage_windows<0>(step, in); break;
   }
   for (uint32_t m = 0; m < mc_; ++m) {
     const int16_t* src = values.data() + size_t(m) * L;

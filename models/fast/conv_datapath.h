@@ -27,6 +27,8 @@ class ConvDatapath {
   void finish_tile();
 
  private:
+  template <uint32_t K>
+  void stage_windows(const StepPlan& step, const InputHalf& in);
   void flush();
   void run_scalar();
   void run_dot();

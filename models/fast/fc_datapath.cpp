@@ -63,6 +63,14 @@ void WeightDecoder::decode(const uint8_t* block, uint32_t bytes, size_t n, int16
   }
 }
 
+const AliasedInt16* WeightDecoder::values(const uint8_t* block, uint32_t bytes, size_t n, int16_t* out) {
+  if (mode_ == Mode::int16_le && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&
+      reinterpret_cast<uintptr_t>(block) % alignof(int16_t) == 0)
+    return reinterpret_cast<const AliasedInt16*>(block);
+  decode(block, bytes, n, out);
+  return out;
+}
+
 bool FcDatapath::applies(const Descriptor& d) {
   return d.op == Op::conv && d.groups == 1 && d.pad == 0 && d.in_h == d.kernel && d.in_w == d.kernel &&
          d.out_h == 1 && d.out_w == 1;
@@ -86,7 +94,7 @@ bool FcDatapath::begin(const ArchSpec& arch, const Descriptor& d, const WeightLa
 
 namespace {
 template <class Sum>
-void lanes_dot(const int16_t* w, const int16_t* x, uint32_t mc, uint32_t nc, int64_t* acc) {
+void lanes_dot(const AliasedInt16* w, const int16_t* x, uint32_t mc, uint32_t nc, int64_t* acc) {
   for (uint32_t m = 0; m < mc; ++m, w += nc) {
     Sum s = 0;
     for (uint32_t k = 0; k < nc; ++k) s += Sum(int32_t(w[k]) * int32_t(x[k]));
@@ -96,7 +104,7 @@ void lanes_dot(const int16_t* w, const int16_t* x, uint32_t mc, uint32_t nc, int
 
 // The common vector widths with nc known to the compiler: the inner loop unrolls.
 template <class Sum, uint32_t NC>
-void lanes_dot_n(const int16_t* w, const int16_t* x, uint32_t mc, int64_t* acc) {
+void lanes_dot_n(const AliasedInt16* w, const int16_t* x, uint32_t mc, int64_t* acc) {
   for (uint32_t m = 0; m < mc; ++m, w += NC) {
     Sum s = 0;
     for (uint32_t k = 0; k < NC; ++k) s += Sum(int32_t(w[k]) * int32_t(x[k]));
@@ -105,7 +113,7 @@ void lanes_dot_n(const int16_t* w, const int16_t* x, uint32_t mc, int64_t* acc) 
 }
 
 template <class Sum>
-void dispatch(const int16_t* w, const int16_t* x, uint32_t mc, uint32_t nc, int64_t* acc) {
+void dispatch(const AliasedInt16* w, const int16_t* x, uint32_t mc, uint32_t nc, int64_t* acc) {
   switch (nc) {
     case 2: return lanes_dot_n<Sum, 2>(w, x, mc, acc);
     case 4: return lanes_dot_n<Sum, 4>(w, x, mc, acc);
@@ -122,12 +130,12 @@ void dispatch(const int16_t* w, const int16_t* x, uint32_t mc, uint32_t nc, int6
 
 void FcDatapath::step(const StepPlan& step, uint32_t mc, const uint8_t* block, uint32_t block_bytes, int64_t* acc) {
   const uint32_t nc = step.nc * k2_;  // the step's terms a lane: nc channels of k x k
-  decoder_.front().decode(block, block_bytes, size_t(mc) * nc, values_.data());
+  const AliasedInt16* w = decoder_.front().values(block, block_bytes, size_t(mc) * nc, values_.data());
   const int16_t* x = x_.data() + size_t(step.window.ch0) * k2_;
   if (narrow_)
-    dispatch<int32_t>(values_.data(), x, mc, nc, acc);
+    dispatch<int32_t>(w, x, mc, nc, acc);
   else
-    dispatch<int64_t>(values_.data(), x, mc, nc, acc);
+    dispatch<int64_t>(w, x, mc, nc, acc);
 }
 
 }  // namespace shiftsim::models

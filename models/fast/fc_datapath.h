@@ -18,6 +18,9 @@
 
 namespace shiftsim::models {
 
+// int16 that may alias other types: weight values read in place from the DRAM's bytes.
+using AliasedInt16 = int16_t __attribute__((may_alias));
+
 // A weight block's bit stream (WeightLayout's format: LSB first, one field per element) as
 // int16 values, several fields per table look-up. Equals WeightLayout::unpack_values.
 class WeightDecoder {
@@ -26,6 +29,10 @@ class WeightDecoder {
   // The first n elements of `block` (its `bytes` bytes) into out[0, n); out must hold
   // n + 3 elements (the last look-up may write up to 3 past n).
   void decode(const uint8_t* block, uint32_t bytes, size_t n, int16_t* out);
+  // The same values: `block` itself where it holds them already (little-endian int16 on a
+  // little-endian host, two-byte aligned), else decoded into out as decode() does. AlexNet's
+  // fc6 on the VPE is 75 MB of such weights, which a copy would read and write once more.
+  const AliasedInt16* values(const uint8_t* block, uint32_t bytes, size_t n, int16_t* out);
   // The largest |value| a field can decode to.
   int32_t max_abs() const { return max_abs_; }
 
