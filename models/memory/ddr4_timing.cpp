@@ -183,11 +183,27 @@ Ddr4Timing::Access Ddr4Timing::access(bool write, uint64_t arrival_cycle, uint64
 
   const uint64_t unit = spec_.access_bytes();
   const uint64_t first_unit = addr & ~(unit - 1);  // a power of two (check_spec)
-  Time first_column = 0, last_column = 0;
-  for (uint64_t a = first_unit; a < addr + bytes; a += unit) {
-    const Time t = serve(write, decode(a));
-    if (a == first_unit) first_column = t;
-    last_column = t;
+  const Time first_column = serve(write, decode(first_unit));
+  Time last_column = first_column;
+  Ddr4Location last = decode(first_unit);
+  const Ddr4CommandKind column = write ? Ddr4CommandKind::wr : Ddr4CommandKind::rd;
+  for (uint64_t a = first_unit + unit; a < addr + bytes; a += unit) {
+    const Ddr4Location loc = decode(a);
+    // A row streak: the bank is open on this row (the last unit's column command was the last
+    // command placed, so nothing closed it), and with long_at_least_short_ every bound of
+    // earliest() but the ones that command set lies at or before it: the next column command
+    // goes tCCD_L after it (tCCD_L >= tCCD_S >= BL/2 >= 1). A refresh due by then takes the
+    // general rule.
+    const Time streak = last_column + Time(spec_.tccd_l);
+    if (row_streaks_ && long_at_least_short_ && loc.bank_group == last.bank_group && loc.bank == last.bank &&
+        loc.row == last.row && streak < refresh_due()) {
+      ++stats_.row_hits;
+      issue(column, streak, loc);
+      last_column = streak;
+    } else {
+      last_column = serve(write, loc);
+    }
+    last = loc;
   }
 
   if (write) {

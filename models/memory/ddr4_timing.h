@@ -78,6 +78,11 @@ class Ddr4Timing {
   // placed one by one instead of in closed form.
   void log_to(std::vector<Ddr4Command>* log) { log_ = log; }
 
+  // Consecutive BL8 units of one burst in the row just served take the closed form of their
+  // column command's cycle (see access()); false places every unit by the general rule, for
+  // the test that both agree.
+  void use_row_streaks(bool on) { row_streaks_ = on; }
+
   const Ddr4Stats& stats() const { return stats_; }
   const Ddr4Spec& spec() const { return spec_; }
   Ddr4Location decode(uint64_t addr) const;
@@ -149,6 +154,7 @@ class Ddr4Timing {
 
   Ddr4Stats stats_;
   std::vector<Ddr4Command>* log_ = nullptr;
+  bool row_streaks_ = true;
 };
 
 }  // namespace shiftsim::models
