@@ -187,7 +187,10 @@ int recurrent_run_command(const RunRequest& request) {
   if (!req.csv.empty()) req.csv = files.file(req.csv, "--csv");
   if (!req.trace.path.empty()) req.trace.path = files.file(req.trace.path, "--vcd");
   if (!req.dump_dir.empty()) req.dump_dir = files.directory(req.dump_dir, "--dump-outputs");
-  const RunMachine machine = load_run_machine(req);
+  RunMachine machine = load_run_machine(req);
+  // The machine that runs sequence networks carries the recurrent unit's activation and
+  // element-wise units: they count against the device and in the report.
+  machine.cfg.resources.recurrent_units = true;
   if (!req.allow_over_budget) require_fit(machine.cfg, estimate_use(machine.cfg));
   const models::ArchSpec& arch = machine.cfg.arch;
   const std::string where = req.model_path.empty() ? req.net_path : req.model_path;

@@ -9,6 +9,7 @@
 #include "models/pe_array/weight_layout.h"
 #include "models/recurrent/recurrent_layer.h"
 #include "models/recurrent/recurrent_state.h"
+#include "models/recurrent/vector_unit_resources.h"
 
 namespace shiftsim::models {
 
@@ -158,7 +159,10 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
       const StepOp& op = L.program[i];
       mark(c, Sig::rnn_op, i + 1);
       if (!op.mvm) {
-        for (uint32_t e = 0; e < op.v.elements(); ++e) state.element(op.v, e);
+        for (uint32_t e = 0; e < op.v.elements(); ++e) {
+          state.element(op.v, e);
+          count_vector_element(count, h, op.v, e, acts);
+        }
         op_cycles(ceil_div(op.v.elements(), tm), on_activation_unit(op.v.kind) ? kActivationLatency : kElementwiseLatency,
                   on_activation_unit(op.v.kind) ? Sig::act_busy : Sig::ew_busy);
         continue;

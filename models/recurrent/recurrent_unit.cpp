@@ -103,6 +103,7 @@ void RecurrentUnit::command_vec(const VecOp& op) {
   VecCommand& reg = act ? act_reg_ : ew_reg_;
   reg.op = op;
   reg.state = state_.get();
+  reg.actions = &passes_.back().actions;
   sc_core::sc_signal<uint32_t>& cmd = act ? act_cmd_ : ew_cmd_;
   cmd.write(cmd.read() + 1);
   await(act ? act_done_ : ew_done_, act ? act_seen_ : ew_seen_);
