@@ -194,7 +194,14 @@ int recurrent_run_command(const RunRequest& request) {
   if (!req.allow_over_budget) require_fit(machine.cfg, estimate_use(machine.cfg));
   const models::ArchSpec& arch = machine.cfg.arch;
   const std::string where = req.model_path.empty() ? req.net_path : req.model_path;
+  // The work budget, as a CNN run's, before any weight is generated or any sequence simulated
+  // (a model file's network is known only once it is read; its size bounds what that costs).
+  auto check_work = [&](const quant::Network& net) {
+    check_run_work(net, arch, req.test_images, req.budget, req.allow_large, true, where);
+  };
+  if (req.model_path.empty()) check_work(quant::load_network(req.net_path));
   const quant::RecurrentQuantizedNetwork qn = recurrent_network_for(req, arch);
+  if (!req.model_path.empty()) check_work(qn.net);
   check_recurrent_fits_arch(qn, arch, where);
   // 1. The sequences: the classifier's test split, or one generated from the seed.
   quant::SequenceTask task;

@@ -70,9 +70,7 @@ void check_trace_options(const RunRequest& req) {
 }
 // The work budget, checked once the network is known and before anything large is allocated.
 void check_work(const quant::Network& net, const ArchConfig& cfg, const RunRequest& req, const std::string& file) {
-  const RunWork e = estimate_run_work(net, cfg.arch, req.test_images);
-  if (!req.allow_large) check_work_budget(e, req.budget, file);
-  if (req.announce_work && is_long_run(e)) std::cerr << "shiftsim: estimate: " << estimate_text(e) << "\n";
+  check_run_work(net, cfg.arch, req.test_images, req.budget, req.allow_large, req.announce_work, file);
 }
 // --test-images runs many images in one simulation and always checks them all.
 void check_test_set_options(const RunRequest& req) {
