@@ -117,10 +117,8 @@ RecurrentOutcome simulate_sequences(const quant::RecurrentQuantizedNetwork& qn,
   std::vector<uint8_t> dram;
   out.sim = models::simulate(arch, std::move(prog.image), prog.desc_addr, prog.desc_count, so, dram);
   for (size_t r = 0; r < out.outputs.size(); ++r) {
-    bool same = true;
-    for (size_t l = 0; l < out.outputs[r].size(); ++l)
-      same = same && out.outputs[r][l].data == out.golden[r].outputs[l].data;
-    out.exact_sequences += same;
+    out.compared.push_back(compare_layers(out.outputs[r], out.golden[r].outputs));
+    out.exact_sequences += out.compared.back().all;
   }
   return out;
 }
@@ -165,8 +163,7 @@ TestSetReport score(const RecurrentOutcome& out, const quant::SequenceTask& task
       t.sim_correct += argmax(out.outputs[r].back().data) == size_t(task.labels[r]);
       t.golden_correct += argmax(out.golden[r].outputs.back().data) == size_t(task.labels[r]);
     }
-    bool same = true;
-    for (size_t l = 0; l < out.outputs[r].size(); ++l) same = same && out.outputs[r][l].data == out.golden[r].outputs[l].data;
+    const bool same = out.compared[r].all;
     t.exact_images += same;
     if (!same && t.mismatched.size() < 10) t.mismatched.push_back(uint32_t(r));
   }

@@ -16,6 +16,7 @@
 #include "quant/recurrent_model_file.h"
 #include "quant/weights_gen.h"
 #include "sim/model_input.h"
+#include "sim/output_compare.h"
 #include "sim/output_files.h"
 #include "sim/recurrent_run.h"
 #include "sim/report.h"
@@ -171,12 +172,9 @@ RunOutcome execute(Prepared& p, const RunRequest& req) {
   out.wall_sim_s = seconds_since(t0);
   for (const TensorSlot& s : prog.outputs) out.outputs.push_back(read_tensor(dram, s, p.cfg.arch));  // 8
   if (out.checked) {
-    out.bit_exact = true;
-    for (size_t i = 0; i < out.outputs.size(); ++i) {
-      const bool same = out.outputs[i].data == out.golden.outputs[i].data;
-      out.layer_exact.push_back(same);
-      out.bit_exact = out.bit_exact && same;
-    }
+    LayerComparison c = compare_layers(out.outputs, out.golden.outputs);
+    out.layer_exact = std::move(c.layer_exact);
+    out.bit_exact = c.all;
   }
   return out;
 }
