@@ -230,6 +230,28 @@ TEST_CASE("recurrent pass cycles: the sums of §11") {
   CHECK(st.end_cycle - st.start_cycle == fetch + 2 + st.load_cycles + st.compute_cycles + st.store_cycles + 1);
 }
 
+// §11, streamed weights: each row tile's job after the step's first is handed with the previous
+// tile's command, into the other half of the weight buffer, and the next command waits for it.
+// On a memory-bound layer (every tile's job longer than a product's n + D) the cycles hidden
+// are then exactly the products' own, but for the step's last tile's: load - stall =
+// T x (sum over the step's tiles of n + D, less the last's).
+TEST_CASE("recurrent streamed weights: the next row tile loads while the array runs the current one") {
+  const Case c = make_case(kPlain, "vpe16_zcu102", {"dram.model=fixed", "buffers.weight_kib=2"}, 1, 23);
+  REQUIRE(streams(c));
+  const sim::RecurrentOutcome fast = run(c, models::SimMode::fast);
+  REQUIRE(fast.exact_sequences == 1);
+  const models::LayerStats& st = fast.sim.layers.at(0);
+  const models::ArchSpec& a = c.arch;
+  const uint64_t T = 3, H = 50, I = 28, tm = a.pe_array.lanes, e = a.pe_array.vector * 9;
+  const uint64_t D = models::mvm_depth(a), R = (4 * H + tm - 1) / tm;  // 13 row tiles a product
+  const uint64_t nx = (I + e - 1) / e, nh = (H + e - 1) / e;           // issues a row tile
+  CHECK(st.load_cycles - st.stall_cycles == T * (R * (nx + D) + (R - 1) * (nh + D)));
+  // Sequential, the pass would take those cycles more: stall is what is not hidden.
+  const models::DramTiming dt(a.dram, a.clock_mhz);
+  const uint64_t fetch = 1 + dt.latency_cycles() + dt.data_cycles(0, models::kDescriptorBytes);
+  CHECK(st.end_cycle - st.start_cycle == fetch + 2 + st.stall_cycles + st.compute_cycles + st.store_cycles + 1);
+}
+
 // The activation and element-wise units' activity (docs/ENERGY.md): a plain lstm's step puts
 // 4H + H elements through the activation unit, and through the element-wise unit 4H combines
 // (four terms), H cells (two products) and H outputs (one product).
