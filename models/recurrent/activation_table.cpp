@@ -54,9 +54,7 @@ uint32_t bits_of(int64_t v) {
   return b;
 }
 
-}  // namespace
-
-ActivationRomShape activation_rom_shape() {
+ActivationRomShape measure_rom() {
   ActivationRomShape s;
   s.coeff_frac = kCoeffFrac;
   for (ActFn f : {ActFn::sigmoid, ActFn::tanh}) {
@@ -71,6 +69,14 @@ ActivationRomShape activation_rom_shape() {
     }
   }
   return s;
+}
+
+}  // namespace
+
+// Measured once: every machine's activity counter asks (models/energy/activity.cpp).
+ActivationRomShape activation_rom_shape() {
+  static const ActivationRomShape shape = measure_rom();
+  return shape;
 }
 
 int64_t activation(ActFn f, int64_t x, Fmt in, Fmt out) {

@@ -4,6 +4,8 @@
 // a shiftsim process of its own.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "tests/support/cli.h"
 
 using namespace shiftsim::test;
@@ -90,3 +92,40 @@ TEST_CASE("a CNN run's machine carries no recurrent vector units") {
   CHECK(r["energy"]["dynamic_by_component_j"]["activation"] == 0.0);
   CHECK(r["energy"]["dynamic_by_component_j"]["elementwise"] == 0.0);
 }
+
+// The units count against the device: an SVPE (16, 5, 3) on the Ultra96 holds a CNN (about
+// 42,500 of its 70,560 LUTs) but not with the units' 16 x 1,967 LUTs, so a sequence run is
+// refused before anything is simulated, naming the resource; --allow-over-budget runs it and
+// the report says so.
+TEST_CASE("a machine that holds a CNN but not the recurrent vector units is refused for a sequence run") {
+  const std::string dir = scratch_dir("recurrent-report-device");
+  nlohmann::json j = read_json(repo("configs/arch/svpe_zcu102.json"));
+  j["device"] = repo("configs/devices/ultra96.json");
+  j["dram"]["memory"] = repo("configs/memory/ddr4_2400_zcu102.json");
+  j["pe_array"]["lanes"] = 16;
+  j["pe_array"]["vector"] = 5;
+  j["buffers"] = {{"input_kib", 16}, {"weight_kib", 16}, {"output_kib", 32}};
+  const std::string arch = dir + "/u96.json";
+  write_text(arch, j.dump(2));
+  const std::string net = dir + "/gru.json";
+  write_text(net, kGru);
+  const CliResult cnn = run_shiftsim({"run", "--arch", arch, "--net", repo("configs/nets/tiny.json")}, dir);
+  INFO(cnn.err);
+  CHECK(cnn.code == 0);
+  const CliResult seq = run_shiftsim({"run", "--arch", arch, "--net", net, "--report", dir + "/r.json"}, dir);
+  INFO(seq.err);
+  CHECK(seq.code == 2);
+  CHECK(seq.err.find("arch " + arch + " does not fit Ultra96") != std::string::npos);
+  CHECK(seq.err.find("LUT 73966 needed, 70560 available") != std::string::npos);
+  CHECK(seq.out.empty());
+  CHECK_FALSE(std::filesystem::exists(dir + "/r.json"));
+  const CliResult allowed = run_shiftsim(
+      {"run", "--arch", arch, "--net", net, "--allow-over-budget", "--report", dir + "/r.json"}, dir);
+  INFO(allowed.err);
+  REQUIRE(allowed.code == 0);
+  const nlohmann::json res = read_json(dir + "/r.json")["resources"];
+  CHECK(res["fits_device"] == false);
+  CHECK(res["allowed_over_budget"] == true);
+  CHECK(res["total"]["lut"] == 73966);
+}
+
