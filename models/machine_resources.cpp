@@ -7,6 +7,7 @@
 #include "models/memory/memory_resources.h"
 #include "models/pe_array/pe_array_resources.h"
 #include "models/postproc/postproc_resources.h"
+#include "models/recurrent/vector_unit_resources.h"
 
 namespace shiftsim::models {
 
@@ -28,6 +29,12 @@ std::vector<ComponentResources> estimate_resources(const ArchSpec& spec, const R
   parts.push_back({"dma", dma(spec), "structural estimate"});
   parts.push_back({"controller", controller(spec), "rough estimate"});
   parts.push_back({"interconnect", interconnect(spec), "rough estimate"});
+  if (opt.recurrent_units) {
+    parts.push_back({"activation", activation_unit(spec),
+                     "structural estimate (ROM in RAMB36, product on DSP48E2; not synthesized)"});
+    parts.push_back({"elementwise", elementwise_unit(spec),
+                     "structural estimate (requantizer as the Yosys-calibrated PPU lane)"});
+  }
   return parts;
 }
 

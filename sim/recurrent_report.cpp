@@ -40,7 +40,7 @@ Report build_recurrent_report(const RunMachine& m, const RunRequest& req, const 
     l.name = qn.net.layers[i].name;
     l.type = quant::to_string(qn.net.layers[i].type);
     l.macs = uint64_t(quant::layer_macs(qn.net.layers[i]));
-    l.bit_exact = out.outputs.at(0).at(i).data == out.golden.at(0).outputs.at(i).data ? 1 : 0;
+    l.bit_exact = out.compared.at(0).layer_exact.at(i) ? 1 : 0;
   }
   for (const models::LayerStats& s : first.sim.layers) {
     LayerReport& l = r.layers.at(s.layer_id);

@@ -117,10 +117,8 @@ RecurrentOutcome simulate_sequences(const quant::RecurrentQuantizedNetwork& qn,
   std::vector<uint8_t> dram;
   out.sim = models::simulate(arch, std::move(prog.image), prog.desc_addr, prog.desc_count, so, dram);
   for (size_t r = 0; r < out.outputs.size(); ++r) {
-    bool same = true;
-    for (size_t l = 0; l < out.outputs[r].size(); ++l)
-      same = same && out.outputs[r][l].data == out.golden[r].outputs[l].data;
-    out.exact_sequences += same;
+    out.compared.push_back(compare_layers(out.outputs[r], out.golden[r].outputs));
+    out.exact_sequences += out.compared.back().all;
   }
   return out;
 }
@@ -165,8 +163,7 @@ TestSetReport score(const RecurrentOutcome& out, const quant::SequenceTask& task
       t.sim_correct += argmax(out.outputs[r].back().data) == size_t(task.labels[r]);
       t.golden_correct += argmax(out.golden[r].outputs.back().data) == size_t(task.labels[r]);
     }
-    bool same = true;
-    for (size_t l = 0; l < out.outputs[r].size(); ++l) same = same && out.outputs[r][l].data == out.golden[r].outputs[l].data;
+    const bool same = out.compared[r].all;
     t.exact_images += same;
     if (!same && t.mismatched.size() < 10) t.mismatched.push_back(uint32_t(r));
   }
@@ -187,11 +184,21 @@ int recurrent_run_command(const RunRequest& request) {
   if (!req.csv.empty()) req.csv = files.file(req.csv, "--csv");
   if (!req.trace.path.empty()) req.trace.path = files.file(req.trace.path, "--vcd");
   if (!req.dump_dir.empty()) req.dump_dir = files.directory(req.dump_dir, "--dump-outputs");
-  const RunMachine machine = load_run_machine(req);
+  RunMachine machine = load_run_machine(req);
+  // The machine that runs sequence networks carries the recurrent unit's activation and
+  // element-wise units: they count against the device and in the report.
+  machine.cfg.resources.recurrent_units = true;
   if (!req.allow_over_budget) require_fit(machine.cfg, estimate_use(machine.cfg));
   const models::ArchSpec& arch = machine.cfg.arch;
   const std::string where = req.model_path.empty() ? req.net_path : req.model_path;
+  // The work budget, as a CNN run's, before any weight is generated or any sequence simulated
+  // (a model file's network is known only once it is read; its size bounds what that costs).
+  auto check_work = [&](const quant::Network& net) {
+    check_run_work(net, arch, req.test_images, req.budget, req.allow_large, true, where);
+  };
+  if (req.model_path.empty()) check_work(quant::load_network(req.net_path));
   const quant::RecurrentQuantizedNetwork qn = recurrent_network_for(req, arch);
+  if (!req.model_path.empty()) check_work(qn.net);
   check_recurrent_fits_arch(qn, arch, where);
   // 1. The sequences: the classifier's test split, or one generated from the seed.
   quant::SequenceTask task;

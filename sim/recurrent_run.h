@@ -12,6 +12,7 @@
 #include "models/simulation.h"
 #include "quant/recurrent_golden.h"
 #include "quant/recurrent_qnetwork.h"
+#include "sim/output_compare.h"
 #include "sim/recurrent_mapper.h"
 #include "sim/runner.h"
 
@@ -33,6 +34,7 @@ struct RecurrentOutcome {
   models::SimResult sim;
   std::vector<quant::RecurrentGoldenRun> golden;              // per sequence
   std::vector<std::vector<quant::Tensor<int32_t>>> outputs;   // per sequence, per layer
+  std::vector<LayerComparison> compared;                      // per sequence: its layers against the golden's
   uint32_t exact_sequences = 0;
 };
 

@@ -16,6 +16,7 @@
 #include "quant/recurrent_model_file.h"
 #include "quant/weights_gen.h"
 #include "sim/model_input.h"
+#include "sim/output_compare.h"
 #include "sim/output_files.h"
 #include "sim/recurrent_run.h"
 #include "sim/report.h"
@@ -70,9 +71,7 @@ void check_trace_options(const RunRequest& req) {
 }
 // The work budget, checked once the network is known and before anything large is allocated.
 void check_work(const quant::Network& net, const ArchConfig& cfg, const RunRequest& req, const std::string& file) {
-  const RunWork e = estimate_run_work(net, cfg.arch, req.test_images);
-  if (!req.allow_large) check_work_budget(e, req.budget, file);
-  if (req.announce_work && is_long_run(e)) std::cerr << "shiftsim: estimate: " << estimate_text(e) << "\n";
+  check_run_work(net, cfg.arch, req.test_images, req.budget, req.allow_large, req.announce_work, file);
 }
 // --test-images runs many images in one simulation and always checks them all.
 void check_test_set_options(const RunRequest& req) {
@@ -173,12 +172,9 @@ RunOutcome execute(Prepared& p, const RunRequest& req) {
   out.wall_sim_s = seconds_since(t0);
   for (const TensorSlot& s : prog.outputs) out.outputs.push_back(read_tensor(dram, s, p.cfg.arch));  // 8
   if (out.checked) {
-    out.bit_exact = true;
-    for (size_t i = 0; i < out.outputs.size(); ++i) {
-      const bool same = out.outputs[i].data == out.golden.outputs[i].data;
-      out.layer_exact.push_back(same);
-      out.bit_exact = out.bit_exact && same;
-    }
+    LayerComparison c = compare_layers(out.outputs, out.golden.outputs);
+    out.layer_exact = std::move(c.layer_exact);
+    out.bit_exact = c.all;
   }
   return out;
 }

@@ -13,6 +13,7 @@
 #include "quant/image_input.h"
 #include "quant/idx.h"
 #include "sim/mapper.h"
+#include "sim/output_compare.h"
 
 namespace shiftsim::sim {
 
@@ -67,19 +68,18 @@ TestSetOutcome run_test_set(const Prepared& p, const RunRequest& req, uint32_t i
   so.after_run = [&](uint32_t run, models::HostMemory& mem) {
     quant::GoldenRun golden = quant::run_golden(p.qn, inputs[run]);
     std::vector<quant::Tensor<int16_t>> outs;
-    bool exact = true;
-    for (size_t l = 0; l < out_slots.size(); ++l) {
-      outs.push_back(fetch(mem, out_slots[l], ab));
-      exact = exact && outs.back().data == golden.outputs[l].data;
-    }
+    for (const TensorSlot& slot : out_slots) outs.push_back(fetch(mem, slot, ab));
+    LayerComparison exact = compare_layers(outs, golden.outputs);
     const int label = set.labels[run];
     t.sim_correct += quant::argmax(outs.back().data) == label;
     t.golden_correct += quant::argmax(golden.outputs.back().data) == label;
-    if (exact) ++t.exact_images;
+    if (exact.all) ++t.exact_images;
     else if (t.mismatched.size() < kMismatchesKept) t.mismatched.push_back(run);
     if (run == 0) {
       r.first.outputs = std::move(outs);
       r.first.golden = std::move(golden);
+      r.first.layer_exact = std::move(exact.layer_exact);
+      r.first.bit_exact = exact.all;
     }
     if (req.progress && (run + 1) % 100 == 0)
       std::fprintf(stderr, "\rimage %u of %u    %s", run + 1, images, run + 1 == images ? "\n" : "");
@@ -107,12 +107,6 @@ TestSetOutcome run_test_set(const Prepared& p, const RunRequest& req, uint32_t i
   }
   r.first.sim = std::move(sim);
   r.first.checked = true;
-  r.first.bit_exact = true;
-  for (size_t l = 0; l < r.first.outputs.size(); ++l) {
-    const bool same = r.first.outputs[l].data == r.first.golden.outputs[l].data;
-    r.first.layer_exact.push_back(same);
-    r.first.bit_exact = r.first.bit_exact && same;
-  }
   return r;
 }
 

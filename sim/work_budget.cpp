@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iostream>
 
 #include "common/input_error.h"
 #include "quant/weights_gen.h"
@@ -78,6 +79,13 @@ void check_work_budget(const RunWork& e, const WorkBudget& budget, const std::st
   if (e.macs > budget.max_macs) over(what, "multiply-accumulates", e.macs, budget.max_macs, "--max-macs", e);
   if (e.memory_bytes > budget.max_memory_bytes)
     over(what, "bytes of memory", e.memory_bytes, budget.max_memory_bytes, "--max-memory", e);
+}
+
+void check_run_work(const quant::Network& net, const models::ArchSpec& arch, uint64_t images, const WorkBudget& budget,
+                    bool allow_large, bool announce, const std::string& what) {
+  const RunWork e = estimate_run_work(net, arch, images);
+  if (!allow_large) check_work_budget(e, budget, what);
+  if (announce && is_long_run(e)) std::cerr << "shiftsim: estimate: " << estimate_text(e) << "\n";
 }
 
 }  // namespace shiftsim::sim

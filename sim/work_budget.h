@@ -36,4 +36,10 @@ bool is_long_run(const RunWork& e);
 // (--max-macs); ..." for the first quantity over budget.
 void check_work_budget(const RunWork& e, const WorkBudget& budget, const std::string& what);
 
+// What every `run` does once its network is known, CNN or sequence, before anything large is
+// allocated: the estimate for `images` inputs (sequences) checked against the budget unless
+// allow_large, and announced on stderr when `announce` and it is a long run.
+void check_run_work(const quant::Network& net, const models::ArchSpec& arch, uint64_t images, const WorkBudget& budget,
+                    bool allow_large, bool announce, const std::string& what);
+
 }  // namespace shiftsim::sim

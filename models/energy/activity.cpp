@@ -10,6 +10,7 @@
 #include "models/pe_array/array_kind.h"
 #include "models/resources/resources.h"
 #include "models/pe_array/weight_layout.h"
+#include "models/recurrent/vector_unit_resources.h"
 
 namespace shiftsim::models {
 
@@ -32,6 +33,8 @@ struct ActivityCounter::Sizes {
   Resources product, tree;
   double window_mux_luts;  // per window bit
   Resources ppu_value;     // one PPU lane, which handles one value per cycle
+  LanePart act_lane;       // the recurrent unit's activation lane
+  ElementwiseParts ew;     // and its element-wise lane's pieces
 };
 
 namespace {
@@ -57,6 +60,8 @@ ActivityCounter::Sizes sizes(const ArchSpec& a, DspCounting counting) {
                                                 : adder_tree_bits(s.tn * s.k2, s.product_bits));
   s.window_mux_luts = pe.kernel > 1 ? 2.0 * lut6_for_inputs(pe.kernel + clog2(pe.kernel)) : 0.0;
   s.ppu_value = ppu_lane(s.acc, 0, s.act, a.ppu.latency_cycles);
+  s.act_lane = activation_lane(a);
+  s.ew = elementwise_parts(a);
   return s;
 }
 
@@ -174,10 +179,42 @@ void ActivityCounter::pass_overhead(double steps, double dram_bytes, ComponentAc
   ctl.ff_bits += steps * (12 * 32 + 6 * 48);
 }
 
+namespace {
+
+void add_part(Actions& x, const LanePart& p) {
+  x.lut_logic += p.logic_luts;
+  x.lut_add_bits += p.add_luts;
+  x.ff_bits += p.ffs;
+  x.dsp_operand_bits += p.dsp_operand_bits;
+  x.bram_read_bits += p.rom_read_bits;
+}
+
+}  // namespace
+
+// Every LUT and register of the lane takes new data once per element, as the PPU lane's per
+// value; the ROM word is read whole.
+void ActivityCounter::activation_element(ComponentActions& a) const {
+  add_part(at(a, Component::activation), z_->act_lane);
+}
+
+// Only the pieces the operation feeds toggle: its terms' aligners and the adders between them,
+// its products, the requantizer unless the sum is kept, 1 - z for a gru's h; the result register.
+void ActivityCounter::elementwise_element(const ElementwiseUse& use, ComponentActions& a) const {
+  const ElementwiseParts& p = z_->ew;
+  Actions& x = at(a, Component::elementwise);
+  add_part(x, p.term * use.terms);
+  add_part(x, p.product * use.products);
+  if (use.terms > 1) add_part(x, p.adder * (use.terms - 1));
+  if (use.requantize) add_part(x, p.requantize);
+  if (use.one_minus) add_part(x, p.one_minus);
+  add_part(x, p.out_reg);
+}
+
 const char* component_name(Component c) {
   static const char* names[kComponentCount] = {
       "pe_array", "window",       "input_buffer", "weight_buffer", "output_buffer", "ppu",
-      "pool_eltwise", "dma",      "controller",   "interconnect",  "dram"};
+      "pool_eltwise", "dma",      "controller",   "interconnect",  "activation",
+      "elementwise", "dram"};
   return names[size_t(c)];
 }
 

@@ -24,12 +24,15 @@
 
 namespace shiftsim::models {
 
+struct ElementwiseUse;  // models/recurrent/vector_unit_resources.h
+
 // Components as models/machine_resources.h names them, plus the DRAM outside the FPGA.
+// The recurrent unit's activation and element-wise units count only in its passes (§11).
 enum class Component : size_t {
   pe_array, window, input_buffer, weight_buffer, output_buffer, ppu, pool_eltwise, dma,
-  controller, interconnect, dram,
+  controller, interconnect, activation, elementwise, dram,
 };
-constexpr size_t kComponentCount = 11;
+constexpr size_t kComponentCount = 13;
 const char* component_name(Component c);
 
 // Counts of the priced actions. Doubles: sums over whole networks exceed 2^53 only beyond
@@ -70,6 +73,10 @@ class ActivityCounter {
   // Controller: the descriptor, the loop counters of `steps` steps, the pass's DRAM bytes
   // through the DMA, the interconnect and the DRAM.
   void pass_overhead(double steps, double dram_bytes, ComponentActions& a) const;
+  // Recurrent unit (§11): one element through an activation lane (sigmoid or tanh), and one
+  // through an element-wise lane using the pieces `use` names.
+  void activation_element(ComponentActions& a) const;
+  void elementwise_element(const ElementwiseUse& use, ComponentActions& a) const;
 
   struct Sizes;
 

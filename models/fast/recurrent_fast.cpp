@@ -9,6 +9,7 @@
 #include "models/pe_array/weight_layout.h"
 #include "models/recurrent/recurrent_layer.h"
 #include "models/recurrent/recurrent_state.h"
+#include "models/recurrent/vector_unit_resources.h"
 
 namespace shiftsim::models {
 
@@ -107,7 +108,8 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
         for (uint32_t mt = 0; mt < W.m_tiles(); ++mt) fill(op.m, W, mt);
       }
   const uint64_t D = mvm_depth(arch_);
-  std::vector<uint8_t> io, tile;
+  std::vector<uint8_t> io, half[2];  // streamed: the weight buffer's two halves
+  const std::vector<RowTile> tiles = h.resident ? std::vector<RowTile>{} : streamed_row_tiles(h, L, arch_);
   std::vector<int16_t> x(h.input), values;
   // Rows of row tile mt of op m: exact dot products of the decoded blocks with the operand.
   auto mvm_tile = [&](const MvmOp& m, const WeightLayout& W, uint32_t mt, const uint8_t* blocks, uint64_t base) {
@@ -133,6 +135,13 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
     st.compute_cycles += n + depth;
     c += n + depth;
   };
+  // Streamed: tile k's bytes into its half, its weight-store fill counted.
+  auto tile_bytes = [&](size_t k) {
+    const RowTile& r = tiles[k];
+    half[k % 2].resize(r.hi - r.lo);
+    fill(L.program[r.op].m, mvm_layout(h, L.program[r.op].m, arch_), r.mt);
+    return std::make_pair(d.weight_addr + L.program[r.op].m.offset + r.lo, r.hi - r.lo);
+  };
   // 2. The time steps.
   for (uint32_t s = 0; s < h.steps; ++s) {
     const uint32_t t = h.reverse ? h.steps - 1 - s : s;
@@ -154,11 +163,16 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
       state.set_row(row.data());
       count.input_fill(H, acts);
     }
+    size_t k = 0;              // streamed: the step's next row tile
+    uint64_t pending_end = 0;  // the end of the job that brings it
     for (size_t i = 0; i < L.program.size(); ++i) {
       const StepOp& op = L.program[i];
       mark(c, Sig::rnn_op, i + 1);
       if (!op.mvm) {
-        for (uint32_t e = 0; e < op.v.elements(); ++e) state.element(op.v, e);
+        for (uint32_t e = 0; e < op.v.elements(); ++e) {
+          state.element(op.v, e);
+          count_vector_element(count, h, op.v, e, acts);
+        }
         op_cycles(ceil_div(op.v.elements(), tm), on_activation_unit(op.v.kind) ? kActivationLatency : kElementwiseLatency,
                   on_activation_unit(op.v.kind) ? Sig::act_busy : Sig::ew_busy);
         continue;
@@ -172,13 +186,26 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
         op_cycles(mvm_issues(h, op.m, arch_), D, Sig::mvm_busy);
         continue;
       }
-      for (uint32_t mt = 0; mt < W.m_tiles(); ++mt) {
-        const uint64_t lo = W.block_offset(0, mt, 0);
-        const uint64_t hi = mt + 1 < W.m_tiles() ? W.block_offset(0, mt + 1, 0) : W.total_bytes();
-        tile.assign(hi - lo, 0);
-        read(d.weight_addr + op.m.offset + lo, tile.data(), hi - lo);
-        fill(op.m, W, mt);
-        mvm_tile(op.m, W, mt, tile.data(), lo);
+      // Streamed (§11): the step's first row tile is read before its command; every other one
+      // was handed with the previous tile's command into the other half, and its command waits
+      // for that job's end.
+      for (uint32_t mt = 0; mt < W.m_tiles(); ++mt, ++k) {
+        if (k == 0) {
+          const auto [addr, bytes] = tile_bytes(0);
+          read(addr, half[0].data(), bytes);
+        } else if (pending_end > c) {
+          st.stall_cycles += pending_end - c;
+          c = pending_end;
+        }
+        if (k + 1 < tiles.size()) {
+          const auto [addr, bytes] = tile_bytes(k + 1);
+          mark(c, Sig::dma_rd_busy, 1);
+          pending_end = job(read_, c, {{addr, bytes}});
+          dram.read(addr, half[(k + 1) % 2].data(), uint32_t(bytes));
+          st.load_cycles += pending_end - c;
+          mark(pending_end, Sig::dma_rd_busy, 0);
+        }
+        mvm_tile(op.m, W, mt, half[k % 2].data(), tiles[k].lo);
         issues(op.m, W, mt);
         op_cycles(W.n_tiles(), D, Sig::mvm_busy);
       }

@@ -1,5 +1,6 @@
 #include "models/recurrent/activation_table.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -47,7 +48,36 @@ int64_t clamp_bits(int64_t x, int bits) {
   return x > hi ? hi : x < lo ? lo : x;
 }
 
+uint32_t bits_of(int64_t v) {
+  uint32_t b = 0;
+  while (v >> b) ++b;
+  return b;
+}
+
+ActivationRomShape measure_rom() {
+  ActivationRomShape s;
+  s.coeff_frac = kCoeffFrac;
+  for (ActFn f : {ActFn::sigmoid, ActFn::tanh}) {
+    const Rom& r = rom(f);
+    s.entries += uint32_t(r.segments);
+    s.max_segment_frac = std::max(s.max_segment_frac, uint32_t(r.segment_frac));
+    // A saturated input reads 1.0 (2^kCoeffFrac) instead of the ROM: the value path holds it too.
+    s.value_bits = std::max(s.value_bits, bits_of(int64_t(1) << kCoeffFrac));
+    for (int i = 0; i < r.segments; ++i) {
+      s.value_bits = std::max(s.value_bits, bits_of(r.value[size_t(i)]));
+      s.slope_bits = std::max(s.slope_bits, bits_of(r.slope[size_t(i)]));
+    }
+  }
+  return s;
+}
+
 }  // namespace
+
+// Measured once: every machine's activity counter asks (models/energy/activity.cpp).
+ActivationRomShape activation_rom_shape() {
+  static const ActivationRomShape shape = measure_rom();
+  return shape;
+}
 
 int64_t activation(ActFn f, int64_t x, Fmt in, Fmt out) {
   const Rom& r = rom(f);

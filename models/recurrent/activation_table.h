@@ -17,4 +17,13 @@ enum class ActFn { sigmoid, tanh };
 // mirrored for negative x, clamped to out.bits.
 int64_t activation(ActFn f, int64_t x, Fmt in, Fmt out);
 
+// The ROM as the activation unit holds it, for the resource and energy models: its entries
+// (both functions' segments), the widths of a segment's value and slope (unsigned, measured
+// on the ROM as built), their fraction bits, and how far left a segment index can be shifted
+// (the finest segment's fraction bits: an input with fewer fraction bits is shifted up).
+struct ActivationRomShape {
+  uint32_t entries = 0, value_bits = 0, slope_bits = 0, coeff_frac = 0, max_segment_frac = 0;
+};
+ActivationRomShape activation_rom_shape();
+
 }  // namespace shiftsim::models

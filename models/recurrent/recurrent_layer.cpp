@@ -121,6 +121,18 @@ uint32_t mvm_depth(const ArchSpec& arch) {
          clog2(uint64_t(arch.pe_array.vector) * k * k) + 1;
 }
 
+std::vector<RowTile> streamed_row_tiles(const RecurrentHeader& h, const RecurrentLayout& L, const ArchSpec& arch) {
+  std::vector<RowTile> tiles;
+  for (size_t i = 0; i < L.program.size(); ++i) {
+    if (!L.program[i].mvm) continue;
+    const WeightLayout W = mvm_layout(h, L.program[i].m, arch);
+    for (uint32_t mt = 0; mt < W.m_tiles(); ++mt)
+      tiles.push_back({uint32_t(i), mt, W.block_offset(0, mt, 0),
+                       mt + 1 < W.m_tiles() ? W.block_offset(0, mt + 1, 0) : W.total_bytes()});
+  }
+  return tiles;
+}
+
 RecurrentLayout recurrent_layout(const RecurrentHeader& h, const ArchSpec& arch) {
   const uint32_t H = h.hidden;
   RecurrentLayout L;

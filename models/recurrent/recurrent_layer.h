@@ -110,6 +110,15 @@ RecurrentLayout recurrent_layout(const RecurrentHeader& h, const ArchSpec& arch)
 // chunk of Tn k^2 columns.
 uint64_t mvm_issues(const RecurrentHeader& h, const MvmOp& m, const ArchSpec& arch);
 
+// Streamed weights: the step's row tiles in program order, each with its bytes within the
+// product's weight blocks [lo, hi) (contiguous in DRAM). Tile k goes into the weight buffer's
+// half k mod 2, and its job is handed with tile k - 1's command (§11).
+struct RowTile {
+  uint32_t op = 0, mt = 0;  // the program's operation and its row tile
+  uint64_t lo = 0, hi = 0;
+};
+std::vector<RowTile> streamed_row_tiles(const RecurrentHeader& h, const RecurrentLayout& L, const ArchSpec& arch);
+
 // Rows x convolvers (mc x nc) of block (mt, nt) of a product's weight blocks.
 struct BlockSize {
   uint32_t mc = 0, nc = 0;

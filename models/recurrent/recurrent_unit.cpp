@@ -62,6 +62,30 @@ void RecurrentUnit::read(uint64_t addr, uint8_t* dst, uint64_t bytes) {
   st.stall_cycles += env_.clock.now() - t;
 }
 
+void RecurrentUnit::prefetch(uint64_t addr, uint8_t* dst, uint64_t bytes) {
+  prefetch_handed_ = env_.clock.now();
+  prefetch_finished_ = false;
+  env_.mark(Sig::dma_rd_busy, 1);
+  read_engine.add(addr, dst, bytes);
+  read_engine.submit([this] {  // in the cycle of the job's last beat: it ends at the next edge
+    prefetch_end_ = env_.clock.now() + 1;
+    prefetch_finished_ = true;
+    env_.mark(Sig::dma_rd_busy, 0);
+    prefetch_done_.notify(sc_core::SC_ZERO_TIME);
+  });
+}
+
+// The cycles the sequencer waits here are stall; the job's own are load, however many of them
+// the operations in between hid.
+void RecurrentUnit::await_prefetch() {
+  const uint64_t t = env_.clock.now();
+  while (!prefetch_finished_) sc_core::wait(prefetch_done_);
+  while (env_.clock.now() < prefetch_end_) sc_core::wait();
+  LayerStats& st = passes_.back().stats;
+  st.load_cycles += prefetch_end_ - prefetch_handed_;
+  st.stall_cycles += env_.clock.now() - t;
+}
+
 uint64_t RecurrentUnit::write(uint64_t addr, const std::vector<int16_t>& v) {
   const uint64_t t = env_.clock.now();
   io_.resize(v.size() * kSeqBytes);
@@ -103,6 +127,7 @@ void RecurrentUnit::command_vec(const VecOp& op) {
   VecCommand& reg = act ? act_reg_ : ew_reg_;
   reg.op = op;
   reg.state = state_.get();
+  reg.actions = &passes_.back().actions;
   sc_core::sc_signal<uint32_t>& cmd = act ? act_cmd_ : ew_cmd_;
   cmd.write(cmd.read() + 1);
   await(act ? act_done_ : ew_done_, act ? act_seen_ : ew_seen_);
@@ -143,6 +168,15 @@ void RecurrentUnit::run_layer() {
         const WeightLayout W = mvm_layout(h, op.m, a);
         for (uint32_t mt = 0; mt < W.m_tiles(); ++mt) fill(op.m, W, mt);
       }
+  // Streamed: tile k's bytes into its half (free: its last user's command is done), its
+  // weight-store fill counted.
+  const std::vector<RowTile> tiles = h.resident ? std::vector<RowTile>{} : streamed_row_tiles(h, L, a);
+  auto tile_bytes = [&](size_t k) {
+    const RowTile& r = tiles[k];
+    half_[k % 2].assign(r.hi - r.lo, 0);
+    fill(L.program[r.op].m, mvm_layout(h, L.program[r.op].m, a), r.mt);
+    return std::make_pair(d.weight_addr + L.program[r.op].m.offset + r.lo, r.hi - r.lo);
+  };
   std::vector<int16_t> x(h.input);
   // 2. The time steps, in order.
   for (uint32_t s = 0; s < h.steps; ++s) {
@@ -165,6 +199,7 @@ void RecurrentUnit::run_layer() {
       state_->set_row(row_.data());
       env_.activity.input_fill(H, acts);
     }
+    size_t k = 0;  // streamed: the step's next row tile
     for (size_t i = 0; i < L.program.size(); ++i) {
       const StepOp& op = L.program[i];
       env_.mark(Sig::rnn_op, i + 1);
@@ -177,13 +212,21 @@ void RecurrentUnit::run_layer() {
         command_mvm(op.m, 0, W.m_tiles(), store_.data() + op.m.offset);
         continue;
       }
-      for (uint32_t mt = 0; mt < W.m_tiles(); ++mt) {  // streamed: the row tile's blocks, then its issues
-        const uint64_t lo = W.block_offset(0, mt, 0);
-        const uint64_t hi = mt + 1 < W.m_tiles() ? W.block_offset(0, mt + 1, 0) : W.total_bytes();
-        tile_.assign(hi - lo, 0);
-        read(d.weight_addr + op.m.offset + lo, tile_.data(), hi - lo);
-        fill(op.m, W, mt);
-        command_mvm(op.m, mt, mt + 1, tile_.data());
+      // Streamed (§11): the step's first row tile is read before its command; every other one
+      // was handed with the previous tile's command into the other half, and its command waits
+      // for that job's end.
+      for (uint32_t mt = 0; mt < W.m_tiles(); ++mt, ++k) {
+        if (k == 0) {
+          const auto [addr, bytes] = tile_bytes(0);
+          read(addr, half_[0].data(), bytes);
+        } else {
+          await_prefetch();
+        }
+        if (k + 1 < tiles.size()) {
+          const auto [addr, bytes] = tile_bytes(k + 1);
+          prefetch(addr, half_[(k + 1) % 2].data(), bytes);
+        }
+        command_mvm(op.m, mt, mt + 1, half_[k % 2].data());
       }
     }
     env_.mark(Sig::rnn_op, 0);

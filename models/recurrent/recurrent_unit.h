@@ -3,9 +3,10 @@
 // pass, a clocked thread. It reads the layer's header, biases and initial states (and, when
 // they fit, every weight block) with one DMA job, then runs the time steps in order, since
 // each needs the last one's h (and c): the step's input x_t (one job), the step's program
-// (matrix-vector products on the PE array through the MVM unit, each preceded by its row
-// tile's weight job when the weights are streamed; then the activation and element-wise units'
-// operations), and h_t's store (with a sequence output, or after the last step). Each unit is
+// (matrix-vector products on the PE array through the MVM unit; when the weights are streamed,
+// each row tile's weight job loads one half of the weight buffer while the array runs the
+// previous tile from the other; then the activation and element-wise units' operations), and
+// h_t's store (with a sequence output, or after the last step). Each unit is
 // a module of its own that the sequencer commands through a register and a toggle; it sees the
 // unit's done a cycle after the unit toggles it. The load, compute and store units see the
 // pass as one with an empty plan; the controller waits for `rnn_done` as well.
@@ -39,6 +40,10 @@ class RecurrentUnit : public sc_core::sc_module {
   void run();
   void run_layer();
   void read(uint64_t addr, uint8_t* dst, uint64_t bytes);
+  // Streamed weights: hand the next row tile's job without waiting (the other half of the
+  // weight buffer), and wait for its end before that tile's command.
+  void prefetch(uint64_t addr, uint8_t* dst, uint64_t bytes);
+  void await_prefetch();
   void command_mvm(const MvmOp& op, uint32_t mt0, uint32_t mt1, const uint8_t* blocks);
   void command_vec(const VecOp& op);
   void await(const sc_core::sc_signal<bool>& done, bool& seen);
@@ -65,7 +70,10 @@ class RecurrentUnit : public sc_core::sc_module {
   bool mvm_seen_ = false, act_seen_ = false, ew_seen_ = false, done_state_ = false;
   std::unique_ptr<RecurrentState> state_;
   std::vector<uint8_t> store_;  // the layer's parameters and, when resident, its weight blocks
-  std::vector<uint8_t> tile_;   // streamed: one row tile's weight blocks
+  std::vector<uint8_t> half_[2];  // streamed: the weight buffer's halves, a row tile each
+  sc_core::sc_event prefetch_done_;
+  bool prefetch_finished_ = false;
+  uint64_t prefetch_handed_ = 0, prefetch_end_ = 0;
   std::vector<uint8_t> io_;     // x_t or h_t as the DMA moves it
   std::vector<int16_t> row_;    // an embedding's row
 };

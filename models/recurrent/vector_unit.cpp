@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "models/recurrent/vector_unit_resources.h"
+
 namespace shiftsim::models {
 
 VectorUnit::VectorUnit(sc_core::sc_module_name name, UnitEnv& env, const VecCommand& reg, uint32_t latency,
@@ -41,7 +43,10 @@ void VectorUnit::tick() {
   const uint32_t n = cur_.op.elements();
   if (next_ < n) {
     const uint32_t k = std::min(env_.arch.pe_array.lanes, n - next_);
-    for (uint32_t e = next_; e < next_ + k; ++e) cur_.state->element(cur_.op, e);
+    for (uint32_t e = next_; e < next_ + k; ++e) {
+      cur_.state->element(cur_.op, e);
+      if (cur_.actions) count_vector_element(env_.activity, cur_.state->header(), cur_.op, e, *cur_.actions);
+    }
     next_ += k;
     valid_ |= 1;
     if (next_ == n) last_ |= 1;

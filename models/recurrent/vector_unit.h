@@ -19,6 +19,7 @@ namespace shiftsim::models {
 struct VecCommand {
   VecOp op;
   RecurrentState* state = nullptr;  // the register file the operation reads and writes
+  ComponentActions* actions = nullptr;  // the pass's: each element through the unit's lanes
 };
 
 class VectorUnit : public sc_core::sc_module {

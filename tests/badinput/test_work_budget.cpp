@@ -101,3 +101,44 @@ TEST_CASE("one layer's weights at the tensor limit parse and one more input chan
   CHECK(huge.code == 2);
   CHECK(huge.err.find(net + ": layers[0] (c): over 9e18 weights: more than 2^31 - 1 in one layer") != std::string::npos);
 }
+
+// Sequence networks (lstm, gru) take the same budget, refused with the same message before
+// anything is generated or simulated; the test split's sequences count as its images.
+TEST_CASE("a sequence run's budget: the estimate is accepted, one less is refused, --allow-large runs it") {
+  const std::string dir = scratch_dir("budget-seq");
+  const std::string net = dir + "/lstm.json";
+  write_text(net, R"({"name": "seq", "input": {"shape": [6, 10, 1]}, "layers": [
+    {"name": "l", "type": "lstm", "hidden_size": 20}]})");
+  auto run_seq = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"run", "--arch", kArch, "--net", net};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_shiftsim(args, dir);
+  };
+  const CliResult probe = run_seq({"--max-macs", "1"});
+  check_over_budget(probe, net, "multiply-accumulates", "--max-macs");
+  CHECK(probe.out.empty());  // nothing simulated, no report printed
+  const uint64_t macs = needed(probe.err, "multiply-accumulates");
+  CHECK(macs == 6 * 4 * 20 * (10 + 20));  // T steps of 4 gates x H rows x (I + H) columns
+  const CliResult at = run_seq({"--max-macs", std::to_string(macs)});
+  INFO(at.err);
+  CHECK(at.code == 0);
+  CHECK(at.out.find("bit-exact sequences 1 of 1") != std::string::npos);
+  check_over_budget(run_seq({"--max-macs", std::to_string(macs - 1)}), net, "multiply-accumulates", "--max-macs");
+  const CliResult mem = run_seq({"--max-memory", "1"});
+  check_over_budget(mem, net, "bytes of memory", "--max-memory");
+  const uint64_t bytes = needed(mem.err, "bytes of memory");
+  CHECK(run_seq({"--max-memory", std::to_string(bytes)}).code == 0);
+  check_over_budget(run_seq({"--max-memory", std::to_string(bytes - 1)}), net, "bytes of memory", "--max-memory");
+  CHECK(run_seq({"--max-macs", "1", "--max-memory", "1", "--allow-large"}).code == 0);
+}
+
+TEST_CASE("a mistyped lstm of 20000 units is refused by the default budget before any weight exists") {
+  const std::string dir = scratch_dir("budget-seq-default");
+  const std::string net = dir + "/big.json";
+  // 4 x 20000 x (100 + 20000) = 1.6 G weights (under the one-layer limit): about 15 GiB
+  write_text(net, R"({"name": "big", "input": {"shape": [10, 100, 1]}, "layers": [
+    {"name": "l", "type": "lstm", "hidden_size": 20000}]})");
+  const CliResult r = run_shiftsim({"run", "--arch", kArch, "--net", net}, dir);
+  check_over_budget(r, net, "bytes of memory", "--max-memory");
+  CHECK(r.err.find("estimate: 16.1 G MACs, about 15 GiB of memory") != std::string::npos);
+}

@@ -10,6 +10,7 @@
 #include "models/fast/fast_machine.h"
 #include "models/memory/dram_timing.h"
 #include "models/recurrent/recurrent_layer.h"
+#include "models/recurrent/vector_unit_resources.h"
 #include "quant/recurrent_golden.h"
 #include "quant/recurrent_model_file.h"
 #include "quant/weights_gen.h"
@@ -136,9 +137,14 @@ void cycle_equals_fast(const Case& c) {
       CHECK(x.bram_write_bits == Approx(y.bram_write_bits));
       CHECK(x.dram_bytes == Approx(y.dram_bytes));
     }
-    if (c.qn.net.layers[a.layer_id].type != quant::LayerType::embedding) {  // a lookup uses no array
+    const quant::LayerType type = c.qn.net.layers[a.layer_id].type;
+    if (type != quant::LayerType::embedding) {  // a lookup uses no array
       CHECK(cyc.sim.actions[i][size_t(models::Component::pe_array)].any());
       CHECK(cyc.sim.actions[i][size_t(models::Component::weight_buffer)].bram_write_bits > 0);
+      // the gate arithmetic (an fc's bias and requantization too) on the element-wise unit,
+      // sigmoid and tanh on the activation unit
+      CHECK(cyc.sim.actions[i][size_t(models::Component::elementwise)].lut_logic > 0);
+      CHECK(cyc.sim.actions[i][size_t(models::Component::activation)].any() == quant::is_recurrent(type));
     }
   }
   CHECK(cyc.sim.run_cycles == fast.sim.run_cycles);
@@ -222,6 +228,54 @@ TEST_CASE("recurrent pass cycles: the sums of §11") {
   const models::DramTiming dt(a.dram, a.clock_mhz);
   const uint64_t fetch = 1 + dt.latency_cycles() + dt.data_cycles(0, models::kDescriptorBytes);
   CHECK(st.end_cycle - st.start_cycle == fetch + 2 + st.load_cycles + st.compute_cycles + st.store_cycles + 1);
+}
+
+// §11, streamed weights: each row tile's job after the step's first is handed with the previous
+// tile's command, into the other half of the weight buffer, and the next command waits for it.
+// On a memory-bound layer (every tile's job longer than a product's n + D) the cycles hidden
+// are then exactly the products' own, but for the step's last tile's: load - stall =
+// T x (sum over the step's tiles of n + D, less the last's).
+TEST_CASE("recurrent streamed weights: the next row tile loads while the array runs the current one") {
+  const Case c = make_case(kPlain, "vpe16_zcu102", {"dram.model=fixed", "buffers.weight_kib=2"}, 1, 23);
+  REQUIRE(streams(c));
+  const sim::RecurrentOutcome fast = run(c, models::SimMode::fast);
+  REQUIRE(fast.exact_sequences == 1);
+  const models::LayerStats& st = fast.sim.layers.at(0);
+  const models::ArchSpec& a = c.arch;
+  const uint64_t T = 3, H = 50, I = 28, tm = a.pe_array.lanes, e = a.pe_array.vector * 9;
+  const uint64_t D = models::mvm_depth(a), R = (4 * H + tm - 1) / tm;  // 13 row tiles a product
+  const uint64_t nx = (I + e - 1) / e, nh = (H + e - 1) / e;           // issues a row tile
+  CHECK(st.load_cycles - st.stall_cycles == T * (R * (nx + D) + (R - 1) * (nh + D)));
+  // Sequential, the pass would take those cycles more: stall is what is not hidden.
+  const models::DramTiming dt(a.dram, a.clock_mhz);
+  const uint64_t fetch = 1 + dt.latency_cycles() + dt.data_cycles(0, models::kDescriptorBytes);
+  CHECK(st.end_cycle - st.start_cycle == fetch + 2 + st.stall_cycles + st.compute_cycles + st.store_cycles + 1);
+}
+
+// The activation and element-wise units' activity (docs/ENERGY.md): a plain lstm's step puts
+// 4H + H elements through the activation unit, and through the element-wise unit 4H combines
+// (four terms), H cells (two products) and H outputs (one product).
+TEST_CASE("recurrent vector units' activity: the elements of §11's program, priced per lane") {
+  const Case c = make_case(kPlain, "vpe16_zcu102", {}, 1, 22);
+  const sim::RecurrentOutcome out = run(c, models::SimMode::fast);
+  REQUIRE(out.exact_sequences == 1);
+  const double T = 3, H = 50;
+  const models::ComponentActions& acts = out.sim.actions.at(0);
+  const models::Actions& act = acts[size_t(models::Component::activation)];
+  const models::Actions& ew = acts[size_t(models::Component::elementwise)];
+  const models::LanePart lane = models::activation_lane(c.arch);
+  CHECK(act.lut_logic == Approx(T * 5 * H * lane.logic_luts));
+  CHECK(act.ff_bits == Approx(T * 5 * H * lane.ffs));
+  CHECK(act.bram_read_bits == Approx(T * 5 * H * 72));
+  CHECK(act.dsp_operand_bits == Approx(T * 5 * H * lane.dsp_operand_bits));
+  const models::ElementwiseParts p = models::elementwise_parts(c.arch);
+  CHECK(ew.dsp_operand_bits == Approx(T * (2 * H + H) * p.product.dsp_operand_bits));
+  // terms: 4 per combine, 2 per cell, 1 per output; every element requantized
+  CHECK(ew.lut_logic == Approx(T * ((4 * 4 * H + 2 * H + H) * p.term.logic_luts + 6 * H * p.requantize.logic_luts)));
+  CHECK(ew.lut_add_bits == Approx(T * (4 * H * 3 + H * 1) * p.adder.add_luts));
+  // nothing of theirs outside the recurrent unit: no other component takes their prices
+  CHECK_FALSE(acts[size_t(models::Component::pool_eltwise)].any());
+  CHECK_FALSE(acts[size_t(models::Component::ppu)].any());
 }
 
 TEST_CASE("recurrent cycle mode equals fast mode: fc layers per step and on the last state, SVPE") {
