@@ -43,19 +43,10 @@ Report build_recurrent_report(const RunMachine& m, const RunRequest& req, const 
     l.bit_exact = out.compared.at(0).layer_exact.at(i) ? 1 : 0;
   }
   for (const models::LayerStats& s : first.sim.layers) {
-    LayerReport& l = r.layers.at(s.layer_id);
-    ++l.passes;
-    l.cycles += s.end_cycle - s.start_cycle;
-    l.compute_cycles += s.compute_cycles;
-    l.stall_cycles += s.stall_cycles;
-    l.dram_read_bytes += s.dram_read_bytes;
-    l.dram_write_bytes += s.dram_write_bytes;
-    l.saturations += s.saturations;
-    l.wall_seconds += s.wall_seconds;
+    add_pass(r.layers.at(s.layer_id), s);
   }
   for (LayerReport& l : r.layers) {
-    l.idle_cycles = l.cycles - l.compute_cycles - l.stall_cycles;
-    l.pe_utilization = l.cycles ? double(l.macs) / (double(l.cycles) * peak_per_cycle) : 0;
+    finish_layer(l, peak_per_cycle);
     r.macs += l.macs;
     r.saturations += l.saturations;
   }

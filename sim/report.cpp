@@ -14,6 +14,22 @@
 
 namespace shiftsim::sim {
 
+void add_pass(LayerReport& l, const models::LayerStats& s) {
+  ++l.passes;
+  l.cycles += s.end_cycle - s.start_cycle;
+  l.compute_cycles += s.compute_cycles;
+  l.stall_cycles += s.stall_cycles;
+  l.dram_read_bytes += s.dram_read_bytes;
+  l.dram_write_bytes += s.dram_write_bytes;
+  l.saturations += s.saturations;
+  l.wall_seconds += s.wall_seconds;
+}
+
+void finish_layer(LayerReport& l, double peak_macs_per_cycle) {
+  l.idle_cycles = l.cycles - l.compute_cycles - l.stall_cycles;
+  l.pe_utilization = l.cycles ? double(l.macs) / (double(l.cycles) * peak_macs_per_cycle) : 0;
+}
+
 void fill_run_header(Report& r, const models::ArchSpec& a, const RunRequest& req, const std::string& net_name) {
   r.arch_name = a.name;
   r.arch_file = req.arch_path;
@@ -64,22 +80,14 @@ Report build_report(const Prepared& p, const RunRequest& req, const RunOutcome& 
   }
   for (const models::LayerStats& s : out.sim.layers) {
     LayerReport& l = r.layers.at(s.layer_id);
-    ++l.passes;
     l.tiles += s.tiles;
     l.steps += s.steps;
     l.tile_rows = s.tile_rows;
     l.tile_cols = s.tile_cols;
-    l.cycles += s.end_cycle - s.start_cycle;
-    l.compute_cycles += s.compute_cycles;
-    l.stall_cycles += s.stall_cycles;
-    l.dram_read_bytes += s.dram_read_bytes;
-    l.dram_write_bytes += s.dram_write_bytes;
-    l.saturations += s.saturations;
-    l.wall_seconds += s.wall_seconds;
+    add_pass(l, s);
   }
   for (LayerReport& l : r.layers) {
-    l.idle_cycles = l.cycles - l.compute_cycles - l.stall_cycles;
-    l.pe_utilization = l.cycles ? double(l.macs) / (double(l.cycles) * peak_per_cycle) : 0;
+    finish_layer(l, peak_per_cycle);
     r.macs += l.macs;
     r.saturations += l.saturations;
     if (l.type == "conv") {

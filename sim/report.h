@@ -100,6 +100,10 @@ Report build_report(const Prepared& p, const RunRequest& req, const RunOutcome& 
 // What a report says of the machine and the request (names, files, mode, shape, widths, clock,
 // seed), for CNN and sequence runs alike.
 void fill_run_header(Report& r, const models::ArchSpec& a, const RunRequest& req, const std::string& net_name);
+// One pass's cycles, traffic, saturations and wall time added to its layer's row (a layer runs
+// in one or more passes), and the row's derived figures once all its passes are in.
+void add_pass(LayerReport& l, const models::LayerStats& s);
+void finish_layer(LayerReport& l, double peak_macs_per_cycle);
 void write_report_json(const std::string& path, const Report& r);
 void write_report_csv(const std::string& path, const Report& r);
 void print_report_table(std::ostream& os, const Report& r);
