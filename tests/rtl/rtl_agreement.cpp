@@ -21,14 +21,25 @@ RtlShapeSets small_rtl_shape(models::ArrayKind kind) {
   return {kind, {"pe_array.lanes=4", "pe_array.vector=2", "pe_array.kernel=3", "pe_array.product_stages=3"}};
 }
 
+RtlShapeSets zcu102_rtl_shape(models::ArrayKind kind) {
+  if (kind == models::ArrayKind::svpe)
+    return {kind,
+            {"pe_array.lanes=32", "pe_array.vector=8", "pe_array.kernel=3", "pe_array.product_stages=1",
+             "numerics.weight_bits=3"}};
+  return {kind, {"pe_array.lanes=16", "pe_array.vector=4", "pe_array.kernel=3", "pe_array.product_stages=3"}};
+}
+
 namespace {
-// Draws near the small shapes, so that the cycle budget of a draw is about what it costs.
-sim::CaseRanges ranges() {
+// Draws near the shape the array becomes, so that the cycle budget of a draw is about what it
+// costs. The ZCU102 shapes evaluate 8 to 16 times the small shapes' products every cycle: their
+// draws get fewer cycles.
+sim::CaseRanges ranges(RtlShapeSize size) {
   sim::CaseRanges r;
-  r.max_lanes = 4;
-  r.max_vector = 2;
+  const bool small = size == RtlShapeSize::small;
+  r.max_lanes = small ? 4 : 32;
+  r.max_vector = small ? 2 : 8;
   r.max_array_kernel = 3;
-  r.max_cycles = 60000;
+  r.max_cycles = small ? 60000 : 20000;
   return r;
 }
 
@@ -145,11 +156,11 @@ CliResult run(const sim::DiffCase& c, const std::vector<std::string>& sets, cons
 }
 }  // namespace
 
-void check_rtl_agreement(uint64_t seed, const std::string& name, AgreementTotals& totals) {
+void check_rtl_agreement(uint64_t seed, const std::string& name, AgreementTotals& totals, RtlShapeSize size) {
   sim::Rejections rejected;
-  const sim::DiffCase c = sim::draw_case(seed, ranges(), repo("configs/arch"), rejected);
+  const sim::DiffCase c = sim::draw_case(seed, ranges(size), repo("configs/arch"), rejected);
   std::vector<std::string> sets = c.sets;
-  const RtlShapeSets shape = small_rtl_shape(c.array);
+  const RtlShapeSets shape = size == RtlShapeSize::small ? small_rtl_shape(c.array) : zcu102_rtl_shape(c.array);
   sets.insert(sets.end(), shape.sets.begin(), shape.sets.end());
   sets.push_back(acc_set(c.sets));
   const std::string dir = scratch_dir(name + "-" + std::to_string(seed));
@@ -194,6 +205,7 @@ void check_rtl_agreement(uint64_t seed, const std::string& name, AgreementTotals
   CHECK(vb.find("$scope module rtl $end") != std::string::npos);
   CHECK(first_difference(va, machine_part(vb)) == "");
   ++totals.cases;
+  ++(c.array == models::ArrayKind::svpe ? totals.svpe_cases : totals.vpe_cases);
   totals.layers += int(a["layers"].size());
   fs::remove_all(dir);
 }
