@@ -78,6 +78,27 @@ std::string value_at(const PathVcd& v, const std::string& path, uint64_t time) {
   return value;
 }
 
+// A window of the trace against the whole run's: every RTL signal has its value at the
+// window's start (`start`, the window's only $dumpvars), the value it had then in the whole run,
+// and every later change is the whole run's change at that time, up to the window's end.
+void check_window_of(const PathVcd& full, const PathVcd& w, uint64_t start) {
+  REQUIRE(w.dumpvars_times == std::set<uint64_t>{start});
+  const std::vector<std::string> paths = rtl_paths(w);
+  REQUIRE(paths.size() > 20);
+  for (const std::string& p : paths) {
+    INFO(p);
+    const auto& ch = w.of(p);
+    REQUIRE(!ch.empty());
+    CHECK(ch.front().first == start);
+    CHECK(ch.front().second == value_at(full, p, start));
+    std::vector<std::pair<uint64_t, std::string>> expect;
+    for (const auto& c : full.of(p))
+      if (c.first > start && c.first <= w.times.back()) expect.push_back(c);
+    CHECK(std::vector<std::pair<uint64_t, std::string>>(ch.begin() + 1, ch.end()) == expect);
+    for (const auto& c : ch) CHECK((c.first >= start && c.first <= w.times.back()));
+  }
+}
+
 // The RTL's handshakes toggle with the machine's signals, whose native unit the agreement tests
 // hold the RTL to.
 void check_handshakes_in_step(const PathVcd& v) {
@@ -154,45 +175,34 @@ TEST_CASE("rtl vcd: a cycle window holds the RTL's changes inside it and its val
   REQUIRE(!w.times.empty());
   CHECK(w.times.front() == from * kPeriodPs);
   CHECK(w.times.back() < to * kPeriodPs);
-  CHECK(w.dumpvars_times == std::set<uint64_t>{from * kPeriodPs});
   // Inside: the toggle, at the machine's time; outside: nothing of the RTL's.
   check_handshakes_in_step(w);
   std::vector<uint64_t> inside = w.toggles(kRtl + "out_filled0");
   for (uint64_t t : w.toggles(kRtl + "out_filled1")) inside.push_back(t);
   CHECK(inside == std::vector<uint64_t>{tg[1]});
-  const std::vector<std::string> paths = rtl_paths(w);
-  REQUIRE(paths.size() > 20);
-  for (const std::string& p : paths) {
-    INFO(p);
-    const auto& ch = w.of(p);
-    // Every RTL signal has its value at the window's start, the value it had then in the
-    // whole run; every later change is the whole run's change at that time.
-    REQUIRE(!ch.empty());
-    CHECK(ch.front().first == from * kPeriodPs);
-    CHECK(ch.front().second == value_at(full, p, from * kPeriodPs));
-    std::vector<std::pair<uint64_t, std::string>> expect;
-    for (const auto& c : full.of(p))
-      if (c.first > from * kPeriodPs && c.first <= w.times.back()) expect.push_back(c);
-    CHECK(std::vector<std::pair<uint64_t, std::string>>(ch.begin() + 1, ch.end()) == expect);
-    for (const auto& c : ch) CHECK((c.first >= from * kPeriodPs && c.first <= w.times.back()));
-  }
+  check_window_of(full, w, from * kPeriodPs);
 }
 
 TEST_CASE("rtl vcd: a layer filter holds the RTL's changes of that layer only") {
-  const std::string dir = scratch_dir("rtl-vcd-layer");
-  const PathVcd v = run_traced(dir, {"--vcd-layer", "c2"});
+  const PathVcd full = run_traced(scratch_dir("rtl-vcd-layer-full"), {});
+  const PathVcd v = run_traced(scratch_dir("rtl-vcd-layer"), {"--vcd-layer", "c2"});
   REQUIRE(!v.times.empty());
-  // The machine's layer register shows c2 (index 1) throughout, and the RTL starts with it.
+  // The window is the layer's: it starts where the whole run's layer register turns to c2
+  // (index 1), which it shows throughout.
+  const auto& layer = full.of("accelerator.controller.layer");
+  const auto c2 = std::find_if(layer.begin(), layer.end(), [](const auto& c) { return c.second == "b1"; });
+  REQUIRE(c2 != layer.end());
+  CHECK(v.times.front() == c2->first);
   for (const auto& c : v.of("accelerator.controller.layer")) CHECK(c.second == "b1");
-  REQUIRE(v.dumpvars_times.size() == 1);
-  const uint64_t start = *v.dumpvars_times.begin();
-  CHECK(start == v.times.front());
-  for (const std::string& p : rtl_paths(v)) {
-    INFO(p);
-    const auto& ch = v.of(p);
-    REQUIRE(!ch.empty());
-    CHECK(ch.front().first == start);
-    CHECK(ch.back().first <= v.times.back());
-  }
+  check_window_of(full, v, v.times.front());
   check_handshakes_in_step(v);
+}
+
+TEST_CASE("rtl vcd: a window past the run's end gives both scopes and no values") {
+  const std::string dir = scratch_dir("rtl-vcd-past");
+  const PathVcd v = run_traced(dir, {"--vcd-from", "1000000", "--vcd-to", "2000000"});
+  CHECK(v.ids.count(kCu + "out_filled") == 1);
+  CHECK(v.ids.count(kRtl + "out_filled0") == 1);
+  CHECK(v.times.empty());
+  CHECK(v.changes.empty());
 }
