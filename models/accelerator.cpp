@@ -1,5 +1,6 @@
 #include "models/accelerator.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <stdexcept>
@@ -15,6 +16,7 @@
 #include "models/pe_array/rtl_select.h"
 #include "models/recurrent/recurrent_unit.h"
 #include "models/unit_env.h"
+#include "models/vcd_merge.h"
 
 namespace shiftsim::models {
 
@@ -38,16 +40,46 @@ class TraceTick : public sc_core::sc_module {
   VcdTrace& trace_;
 };
 
-// Cycle mode's trace shows the DDR4's commands and banks too.
-TraceOptions with_dram(TraceOptions t, const ArchSpec& arch) {
+// Cycle mode's trace shows the DDR4's commands and banks too. With the RTL compute unit, the
+// machine's signals and the RTL's are written to two files beside the trace, merged into it
+// when the run ends (RtlTraceFiles).
+TraceOptions machine_trace(TraceOptions t, const ArchSpec& arch) {
   t.dram_banks = Dram::traced_banks(arch);
+  if (!t.path.empty() && arch.pe_array.impl == ComputeImpl::rtl) {
+    t.rtl_path = t.path + ".rtl.part";
+    t.path += ".machine.part";
+  }
   return t;
 }
+
+// The two halves of an RTL run's trace: removed whatever happens, once merged or on failure.
+struct RtlTraceFiles {
+  TraceOptions t;
+  explicit RtlTraceFiles(const TraceOptions& t) : t(t) {}
+  ~RtlTraceFiles() {
+    if (t.rtl_path.empty()) return;
+    std::remove(t.path.c_str());
+    std::remove(t.rtl_path.c_str());
+  }
+  // One VCD at `out`: the RTL's scopes under the compute unit's, as `rtl`, in the machine's
+  // windows (docs/RTL.md, "VCD").
+  void merge(const std::string& out, const std::vector<VcdWindow>& windows) const {
+    if (t.rtl_path.empty()) return;
+    VcdMergeSpec m;
+    m.base = t.path;
+    m.extra = t.rtl_path;
+    m.out = out;
+    m.at = {"accelerator", "compute_unit"};
+    m.scope = "rtl";
+    m.windows = windows;
+    merge_vcd(m);
+  }
+};
 
 // Builds the machine and binds it; nothing else.
 struct Machine {
   Machine(const ArchSpec& arch, const SimOptions& opt, uint64_t desc_addr, uint32_t count)
-      : trace(with_dram(opt.trace, arch), arch.period_ps()),
+      : trace(machine_trace(opt.trace, arch), arch.period_ps()),
         env(arch, trace, opt.dsp_counting),
         clk("clk", env.clock.period(), 0.5, sc_core::SC_ZERO_TIME, true),
         dram("dram", arch, trace),
@@ -161,7 +193,9 @@ SimResult simulate_cycle(const ArchSpec& arch, std::vector<uint8_t> image, uint6
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
-  Machine m(arch, options, desc_addr, desc_count);
+  const RtlTraceFiles rtl_trace(machine_trace(options.trace, arch));
+  auto machine = std::make_unique<Machine>(arch, options, desc_addr, desc_count);
+  Machine& m = *machine;
   m.dram.storage() = std::move(image);
   sc_core::sc_start();
   if (!m.host.done()) throw std::runtime_error("simulation ended before the accelerator finished");
@@ -176,7 +210,10 @@ SimResult simulate_cycle(const ArchSpec& arch, std::vector<uint8_t> image, uint6
   }
   r.dram = m.dram.stats();
   m.trace.finish(r.total_cycles);
+  const std::vector<VcdWindow> windows = m.trace.windows();
   dram_out = std::move(m.dram.storage());
+  machine.reset();  // the RTL core closes its VCD
+  rtl_trace.merge(options.trace.path, windows);
   return r;
 }
 

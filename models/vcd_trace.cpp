@@ -122,6 +122,7 @@ void VcdTrace::advance(uint64_t cycle) {
   }
   shown_[int(Sig::cycle)] = cycle;
   if (!in_window_) {  // entering the window: a full snapshot
+    windows_.push_back({cycle * period_ps_, cycle * period_ps_ + 1});
     out_ << '#' << cycle * period_ps_ << "\n$dumpvars\n";
     if (opt_.clock) out_ << "1!\n";
     for (int i = 0; i < int(Sig::count); ++i) emit(i);
@@ -131,6 +132,7 @@ void VcdTrace::advance(uint64_t cycle) {
     return;
   }
   if (cycle == last_cycle_) return;
+  windows_.back().end_ps = cycle * period_ps_ + 1;
   if (opt_.clock) {
     for (uint64_t k = last_cycle_; k < cycle; ++k)
       out_ << '#' << k * period_ps_ + period_ps_ / 2 << "\n0!\n#" << (k + 1) * period_ps_
@@ -193,6 +195,7 @@ void VcdTrace::finish(uint64_t total_cycles) {
     }
     shown_[int(Sig::cycle)] = total_cycles;
     emit(int(Sig::cycle));
+    windows_.back().end_ps = std::max(windows_.back().end_ps, total_cycles * period_ps_ + 1);
   }
   out_.close();
 }

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "models/vcd_merge.h"
+
 namespace shiftsim::models {
 
 enum class Sig : int {
@@ -33,7 +35,9 @@ constexpr uint64_t kClosedRow = ~0ull;   // shown as x
 
 struct TraceOptions {
   std::string path;               // empty: no trace; the caller moves it into place
-  std::string rtl_path;           // the RTL compute unit's own signals (pe_array.impl rtl)
+  // The RTL compute unit's own signals (pe_array.impl rtl), written by Verilator; the machine
+  // merges them into `path` at the end (models/vcd_merge.h). Set by the machine, not the user.
+  std::string rtl_path;
   int64_t layer = -1;             // only this network layer (index), -1: all
   uint64_t from_cycle = 0;        // window [from, to)
   uint64_t to_cycle = UINT64_MAX;
@@ -47,6 +51,17 @@ class VcdTrace {
   ~VcdTrace();
   bool on() const { return out_.is_open(); }
   const std::string& rtl_path() const { return opt_.rtl_path; }
+  uint64_t period_ps() const { return period_ps_; }
+  // Whether `cycle`, now being simulated, may fall in a window the trace shows: a superset of
+  // the windows, known before the writer reaches the cycle (the RTL's own trace is written only
+  // then, so that a window of a long run does not first write the whole run).
+  bool may_show(uint64_t cycle) const {
+    return on() && cycle >= opt_.from_cycle && cycle <= opt_.to_cycle &&
+           (opt_.layer < 0 || int64_t(latest_[int(Sig::layer)]) == opt_.layer);
+  }
+  // The spans of time the written trace shows, each from its $dumpvars to its last timestamp
+  // (complete once finish() has run).
+  const std::vector<VcdWindow>& windows() const { return windows_; }
 
   void set(Sig s, uint64_t value, uint64_t cycle) {
     if (latest_[int(s)] == value) return;
@@ -82,6 +97,7 @@ class VcdTrace {
   std::vector<uint64_t> latest_;  // the last value set, to drop repeats
   std::vector<uint64_t> shown_;   // the values as of the writer's cycle
   std::vector<Change> pending_;   // not yet written, in cycle order
+  std::vector<VcdWindow> windows_;
   bool started_ = false;          // the writer has written a cycle
   int64_t layer_ = -1;
   bool header_done_ = false;

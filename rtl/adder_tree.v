@@ -1,7 +1,7 @@
 // Pipelined binary adder tree of a lane (docs/ARCHITECTURE.md §6): N signed W-bit products ->
 // one signed sum of W + ceil(log2 N) bits, ceil(log2 N) register levels deep. Each level adds
-// pairs and widens by one bit; an odd element passes through a register. The same tree as the
-// resource model's calibration (tests/resources/adder_tree.v), so their counts can be compared.
+// pairs and widens by one bit; an odd element passes through a register. The resource model is
+// calibrated on this file too (tests/models/test_resources.cpp, tests/resources/*_lane.v).
 module cu_adder_tree #(
   parameter N = 8,
   parameter W = 16

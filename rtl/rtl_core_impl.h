@@ -8,9 +8,9 @@
 
 #include <systemc>
 #include <verilated.h>
-#include <verilated_vcd_sc.h>
 
 #include "models/pe_array/rtl_core.h"
+#include "rtl/gated_vcd_sc.h"
 
 namespace shiftsim::models::rtl {
 
@@ -127,8 +127,8 @@ class Core final : public RtlCore {
     const auto& v = wr_.read();
     for (uint32_t m = 0; m < shape_.lanes; ++m) out[m] = field(v, m, shape_.acc_bits);
   }
-  void trace(const std::string& path) override {
-    vcd_ = std::make_unique<VerilatedVcdSc>();
+  void trace(const std::string& path, std::function<bool(uint64_t)> gate) override {
+    vcd_ = std::make_unique<GatedVcdSc>(std::move(gate));
     top_.trace(vcd_.get(), 99);  // what the model was verilated to trace (rtl/CMakeLists.txt)
     vcd_->open(path.c_str());
   }
@@ -140,7 +140,7 @@ class Core final : public RtlCore {
   RtlShape shape_;
   V top_;
   std::vector<int64_t> buf_;
-  std::unique_ptr<VerilatedVcdSc> vcd_;
+  std::unique_ptr<GatedVcdSc> vcd_;
   sig<decltype(V::rst)> rst_;
   sig<decltype(V::layer_go)> layer_go_;
   sig<decltype(V::conv)> conv_;

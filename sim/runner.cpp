@@ -8,7 +8,6 @@
 
 #include "common/input_error.h"
 #include "models/pe_array/array_kind.h"
-#include "models/pe_array/rtl_select.h"
 #include "quant/fixed_point.h"
 #include "quant/model_file.h"
 #include "quant/npy.h"
@@ -196,9 +195,6 @@ int run_command(const RunRequest& request) {
   RunMachine machine = load_run_machine(req);
   if (machine.cfg.arch.pe_array.impl == models::ComputeImpl::rtl && req.mode != models::SimMode::cycle)
     throw InputError("pe_array.impl rtl is cycle mode's compute unit: run with --mode cycle");
-  // The RTL compute unit's own signals go to a second VCD beside the first (docs/RTL.md).
-  if (!req.trace.path.empty() && machine.cfg.arch.pe_array.impl == models::ComputeImpl::rtl)
-    req.trace.rtl_path = files.file(models::rtl_vcd_path(request.trace.path), "--vcd");
   if (!req.allow_over_budget) require_fit(machine.cfg, estimate_use(machine.cfg));
   Prepared p = prepare(req, std::move(machine));
   // The output entries' guard bits for this network (size_output_entries) cost a little more.

@@ -18,9 +18,12 @@ RtlComputeUnit::RtlComputeUnit(sc_core::sc_module_name name, UnitEnv& env, const
   dont_initialize();
 }
 
-// The RTL's VCD beside the machine's (docs/RTL.md).
+// The RTL's own VCD, which the machine merges into its own at the end (docs/RTL.md, "VCD"):
+// written only at the times the machine's trace may show.
 void RtlComputeUnit::start_of_simulation() {
-  if (!env_.trace.rtl_path().empty()) core_->trace(env_.trace.rtl_path());
+  if (env_.trace.rtl_path().empty()) return;
+  const VcdTrace& trace = env_.trace;
+  core_->trace(trace.rtl_path(), [&trace](uint64_t ps) { return trace.may_show(ps / trace.period_ps()); });
 }
 
 // At a rising edge the RTL's registers move in the edge's first delta; its outputs are seen one

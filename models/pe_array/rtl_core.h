@@ -77,8 +77,9 @@ class RtlCore {
   virtual RtlOut outputs() const = 0;
   // The accumulate stage's Tm entries, sign-extended.
   virtual void sums(int64_t* out) const = 0;
-  // Writes the model's own signals to a VCD at `path` (call once elaboration is done).
-  virtual void trace(const std::string& path) = 0;
+  // Writes the model's own signals to a VCD at `path` (call once elaboration is done), at the
+  // time steps (in ps) for which `gate` is true; closed when the core is destroyed.
+  virtual void trace(const std::string& path, std::function<bool(uint64_t time_ps)> gate) = 0;
 };
 
 struct RtlShapeEntry {

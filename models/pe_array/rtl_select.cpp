@@ -56,13 +56,6 @@ std::string rtl_refusal(const ArchSpec& arch) {
   return msg + " (all with buffer read latencies 1 and no sign offsets)";
 }
 
-std::string rtl_vcd_path(const std::string& vcd_path) {
-  const std::string ext = ".vcd";
-  if (vcd_path.size() > ext.size() && vcd_path.compare(vcd_path.size() - ext.size(), ext.size(), ext) == 0)
-    return vcd_path.substr(0, vcd_path.size() - ext.size()) + ".rtl.vcd";
-  return vcd_path + ".rtl.vcd";
-}
-
 std::unique_ptr<ComputeUnitPorts> make_compute_unit(const char* name, UnitEnv& env) {
   if (env.arch.pe_array.impl == ComputeImpl::native) return std::make_unique<ComputeUnit>(name, env);
   const RtlShapeEntry* shape = find_rtl_shape(env.arch);

@@ -14,8 +14,6 @@ namespace shiftsim::models {
 const RtlShapeEntry* find_rtl_shape(const ArchSpec& arch);
 // Why no verilated shape implements `arch` (naming the ones that exist), or "" when one does.
 std::string rtl_refusal(const ArchSpec& arch);
-// Where a run with `--vcd path` writes the RTL's own signals: t.vcd -> t.rtl.vcd.
-std::string rtl_vcd_path(const std::string& vcd_path);
 // Throws std::invalid_argument with rtl_refusal's message when impl is rtl and no shape fits.
 std::unique_ptr<ComputeUnitPorts> make_compute_unit(const char* name, UnitEnv& env);
 

@@ -50,7 +50,7 @@ ArchSpec lane_spec(ArrayKind kind, uint32_t tn, uint32_t k, uint32_t wbits, uint
   return s;
 }
 
-Point tree(int n, int w) { return {"adder_tree", {{"N", n}, {"W", w}}, adder_tree(n, w)}; }
+Point tree(int n, int w) { return {"cu_adder_tree", {{"N", n}, {"W", w}}, adder_tree(n, w)}; }
 Point accu(int w, int iw) { return {"accumulator", {{"W", w}, {"IW", iw}}, accumulator(w)}; }
 Point svpe(int tn, int k, int wb, int acc, int abits = 16) {
   return {"svpe_lane",

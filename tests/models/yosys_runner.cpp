@@ -17,6 +17,13 @@ namespace fs = std::filesystem;
 
 const std::string kVerilogDir = std::string(SHIFTSIM_SOURCE_DIR) + "/tests/resources";
 
+// A calibration file: the adder tree is the RTL compute unit's own (rtl/adder_tree.v, module
+// cu_adder_tree), so the model is calibrated against the tree that runs in the loop.
+std::string verilog_file(const std::string& name) {
+  if (name == "adder_tree.v") return std::string(SHIFTSIM_SOURCE_DIR) + "/rtl/adder_tree.v";
+  return kVerilogDir + "/" + name;
+}
+
 fs::path temp_dir() {
   const char* base = std::getenv("SHIFTSIM_TEST_TMP");
   fs::path dir = fs::path(base ? base : fs::temp_directory_path().string()) /
@@ -41,7 +48,7 @@ bool run_yosys(const std::vector<size_t>& group, const std::vector<Point>& pts, 
     std::ofstream s(script);
     s << "read_verilog";
     for (const char* f : {"adder_tree.v", "accumulator.v", "svpe_lane.v", "vpe_lane.v", "ppu_lane.v"})
-      s << " " << kVerilogDir << "/" << f;
+      s << " " << verilog_file(f);
     s << "\n";
     for (size_t i : group) {
       s << "copy " << pts[i].module << " pt" << i << "\nchparam";
@@ -135,7 +142,7 @@ bool check_lane(const LaneCheck& c, const fs::path& dir, int id, std::string& re
     std::ofstream s(script);
     s << "read_verilog";
     for (const char* f : {"adder_tree.v", "accumulator.v", "svpe_lane.v", "vpe_lane.v"})
-      s << " " << kVerilogDir << "/" << f;
+      s << " " << verilog_file(f);
     s << "\nchparam -set TN " << c.tn << " -set K " << c.k << " -set ABITS " << c.abits
       << " -set ACC " << c.acc << (c.svpe ? " -set WBITS " + std::to_string(c.wbits) : " -set DSP_PRIM 0")
       << " " << top << "\nhierarchy -top " << top << "\nproc\nflatten\nopt -fast\n"

@@ -1,5 +1,6 @@
 #pragma once
-// Runs Yosys on the calibration Verilog in tests/resources/ for the resource model's tests
+// Runs Yosys on the calibration Verilog in tests/resources/ (and the RTL's adder tree,
+// rtl/adder_tree.v) for the resource model's tests
 // (tests/models/test_resources.cpp): synthesis of parameter points with their cell counts,
 // and a cycle-by-cycle functional check of a lane's RTL. Needs the `yosys` command.
 #include <filesystem>
@@ -13,12 +14,12 @@
 
 namespace shiftsim::test {
 
-// Where the calibration Verilog lives.
+// Where the calibration Verilog lives (the adder tree excepted: rtl/).
 extern const std::string kVerilogDir;
 
 // One parameter point of a calibration module, with the resource model's estimate for it.
 struct Point {
-  std::string module;                               // Verilog module in tests/resources/
+  std::string module;                               // Verilog module in tests/resources/ or rtl/
   std::vector<std::pair<std::string, int>> params;  // chparam values
   models::Resources model;                          // the model's estimate
   // What the point is for (docs/RESOURCES.md): "calibration" (the model's constants were

@@ -72,6 +72,6 @@ module vpe_lane #(
   endgenerate
 
   wire [SW-1:0] sum;
-  adder_tree #(.N(N), .W(PW), .PIPE(1)) tree (.clk(clk), .in(prod), .sum(sum));
+  cu_adder_tree #(.N(N), .W(PW)) tree (.clk(clk), .in(prod), .sum(sum));
   accumulator #(.W(ACC), .IW(SW)) accu (.clk(clk), .acc_in(acc_in), .x(sum), .acc(acc));
 endmodule

@@ -17,15 +17,21 @@ struct RtlShapeSets {
   std::vector<std::string> sets;  // --set overrides that make a drawn machine this shape
 };
 
-// The small verilated shapes the suite runs (rtl/CMakeLists.txt).
+// The small verilated shapes the suite runs most cases on (rtl/CMakeLists.txt).
 RtlShapeSets small_rtl_shape(models::ArrayKind kind);
+// The ZCU102 design points: SVPE (32, 8, 3), VPE (16, 4, 3).
+RtlShapeSets zcu102_rtl_shape(models::ArrayKind kind);
+
+enum class RtlShapeSize { small, zcu102 };
 
 struct AgreementTotals {
   int cases = 0, layers = 0, refused = 0;
+  int svpe_cases = 0, vpe_cases = 0;  // so that a range shows it ran both shapes
 };
 
 // Case `seed`: both runs, compared with CHECKs. A case the mapper refuses on the new shape (a
 // buffer below its smallest tile) counts in `refused`.
-void check_rtl_agreement(uint64_t seed, const std::string& name, AgreementTotals& totals);
+void check_rtl_agreement(uint64_t seed, const std::string& name, AgreementTotals& totals,
+                         RtlShapeSize size = RtlShapeSize::small);
 
 }  // namespace shiftsim::test

@@ -52,7 +52,7 @@ TEST_CASE("networks on the ZCU102 points: RTL cycles equal native", "[.networks]
       CHECK(b.report["bit_exact"] == true);
       table << "| " << arch << " | " << net << " | " << a.report["cycles"]["total"] << " | "
             << b.report["cycles"]["total"] << " | " << (layers ? "yes" : "NO") << " | "
-            << (b.report["bit_exact"] == true ? "yes" : "NO") << " | " << std::fixed << std::setprecision(1)
+            << (b.report["bit_exact"] == true ? "yes" : "NO") << " | " << std::fixed << std::setprecision(2)
             << a.wall << " | " << b.wall << " | " << double(a.report["wall_seconds"]["simulation"]) << " | "
             << double(b.report["wall_seconds"]["simulation"]) << " |\n";
     }
