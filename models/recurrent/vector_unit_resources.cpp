@@ -156,9 +156,9 @@ ElementwiseParts elementwise_parts(const ArchSpec& spec) {
   // clamp's multiplexer per bit. Registered (stage 1).
   p.term.logic_luts = A + 2 * A + shifter_luts(A, clog2(uint32_t(A))) + A;
   p.term.ffs = A;
-  // A product of two values of at most V + 1 bits (1 - z is one bit wider): one DSP48E2, its
-  // operand registers inside it; it enters the sum through a term's aligner, selected in front
-  // of it (a multiplexer per bit).
+  // A product of two values of at most V + 1 bits (1 - z is one bit wider): one DSP48E2, no
+  // registers (its operands come from registers); it enters the sum through a term's aligner,
+  // selected in front of it (a multiplexer per bit).
   p.product.dsps = dsp48e2_per_multiply(uint32_t(V) + 1, uint32_t(V) + 1);
   p.product.dsp_operand_bits = 2 * (V + 1);
   p.product.logic_luts = A;

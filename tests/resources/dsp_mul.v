@@ -1,7 +1,10 @@
-// A signed product on one DSP48E2 with its operand registers (AREG = BREG = 1) and, with
-// PREG = 1, the result's P register (the multiply-add of the activation lane also takes C,
-// the post-adder's third input: P = C + A * B). Instantiated, as in vpe_lane.v, because Yosys
-// 0.23 does not pack registers into a DSP48E2 while Vivado does.
+// A signed product on one DSP48E2, with the result's P register when PREG = 1 (the
+// multiply-add of the activation lane also takes C, the post-adder's third input:
+// P = C + A * B). No operand or M register: the lanes' operands are registered already (the
+// activation lane's offset and ROM word; the element-wise lane's inputs come from registers),
+// and the element-wise lane's product reaches its term's aligner within stage 1.
+// Instantiated, as in vpe_lane.v, because Yosys 0.23 does not pack registers into a DSP48E2
+// while Vivado does.
 // Part of the resource-model calibration (docs/RESOURCES.md).
 module dsp_mul #(
   parameter AW = 17,
@@ -16,7 +19,7 @@ module dsp_mul #(
   output wire [47:0]          p
 );
   DSP48E2 #(
-    .AREG(1), .BREG(1), .ACASCREG(1), .BCASCREG(1), .MREG(0), .PREG(PREG),
+    .AREG(0), .BREG(0), .ACASCREG(0), .BCASCREG(0), .MREG(0), .PREG(PREG),
     .CREG(0), .DREG(0), .ADREG(0), .INMODEREG(0), .OPMODEREG(0), .ALUMODEREG(0),
     .CARRYINREG(0), .CARRYINSELREG(0), .USE_MULT("MULTIPLY"), .USE_SIMD("ONE48")
   ) u (
@@ -26,7 +29,7 @@ module dsp_mul #(
     .CARRYCASCIN(1'b0), .MULTSIGNIN(1'b0), .CARRYIN(1'b0), .CARRYINSEL(3'b000),
     .OPMODE(USE_C ? 9'b00_011_01_01 : 9'b00_000_01_01),  // Z = C (or 0), Y:X = M
     .ALUMODE(4'b0000), .INMODE(5'b00000),
-    .CEA1(1'b0), .CEA2(1'b1), .CEB1(1'b0), .CEB2(1'b1), .CEM(1'b0), .CEP(1'b1),
+    .CEA1(1'b0), .CEA2(1'b0), .CEB1(1'b0), .CEB2(1'b0), .CEM(1'b0), .CEP(PREG != 0),
     .CEAD(1'b0), .CEC(1'b0), .CED(1'b0), .CECARRYIN(1'b0), .CECTRL(1'b0),
     .CEINMODE(1'b0), .CEALUMODE(1'b0),
     .RSTA(1'b0), .RSTB(1'b0), .RSTC(1'b0), .RSTD(1'b0), .RSTM(1'b0), .RSTP(1'b0),

@@ -4,12 +4,14 @@
 //      (RecurrentState::align: the accumulator's bound when x is beyond it shifted right by s,
 //      else x << s),
 //      registered; terms 3 and 4 may be the two products (f c and i g; (1 - z) n and z h;
-//      P c), each one DSP48E2 whose A/B input registers hold the operands of the element;
+//      P c), each one DSP48E2 without registers (its operands come from registers);
 //      1 - z formed in front of the first product's A input;
 //   2. the terms summed (A + 3 bits), clamped to A bits, rounded half up, shifted right by
 //      q and clamped to the result's V bits (the PPU lane's function, §8); the result register.
 // A (acc_bits) and V (the values' width, 16) are parameters; the shifts, q, the result's
-// width and the selects come from the operation's command register.
+// width and the selects come from the operation's command register. Not built here: a
+// requantizer's left shift (a result format finer than the sum's, which RecurrentState's
+// requantize allows) and the fc's fused ReLU, a few LUTs each.
 // Part of the resource-model calibration (docs/RESOURCES.md, tests/models/test_vector_unit_yosys.cpp).
 module elementwise_lane #(
   parameter A = 48,
@@ -30,8 +32,7 @@ module elementwise_lane #(
   localparam signed [A-1:0] AMAX = {1'b0, {(A-1){1'b1}}};
   localparam signed [A-1:0] AMIN = {1'b1, {(A-1){1'b0}}};
 
-  // The two products: DSP48E2s, operands in their A/B registers (the issue), M and P not
-  // registered, so the product reaches the aligner in stage 1.
+  // The two products: DSP48E2s without registers, so the product reaches its aligner in stage 1.
   wire signed [V:0] a0 = one_minus ? one - pa0 : pa0;
   wire [47:0] p0w, p1w;
   dsp_mul #(.AW(V+1), .BW(V+1)) m0 (.clk(clk), .a(a0), .b(pb0), .p(p0w));
