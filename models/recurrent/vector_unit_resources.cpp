@@ -149,7 +149,7 @@ ElementwiseParts elementwise_parts(const ArchSpec& spec) {
   // (about one LUT6 per five bits) and the clamp's multiplexer per bit. Registered (stage 1).
   // (Yosys at A = 32, 40, 48: the aligner alone 182, 262, 326 LUTs, the model 224, 280, 336;
   // stage 1 in the lane, 5 aligners with the selects and 1 - z, the lane less its stage 2
-  // alone, at A = 32, 48: 1,091, 1,896, the pieces 1,201, 1,793.)
+  // alone, at A = 16, 24, 32, 48: 590, 894, 1,160, 1,949, the pieces 529, 905, 1,201, 1,793.)
   // RecurrentState::align as written: the accumulator's bound shifted right by s (one LUT per
   // bit, a function of s), x compared with it and with its complement (one LUT per bit in front
   // of each carry chain), x shifted left by s (A bits carried through clog2(A) levels), the
@@ -164,7 +164,8 @@ ElementwiseParts elementwise_parts(const ArchSpec& spec) {
   p.product.logic_luts = A;
   // Adding a term: A + 3 bits (five terms grow the sum by three), one LUT per bit.
   p.adder.add_luts = A + 3;
-  // (Yosys, stage 2 alone at A = 32, 48: 637, 904 LUTs; the pieces 619, 895.) The sum clamped
+  // (Yosys, stage 2 alone at A = 16, 24, 32, 48: 312, 542, 654, 925 LUTs; the pieces 343,
+  // 481, 619, 895.) The sum clamped
   // to acc_bits (A + 3 bits compared with constant bounds, the multiplexer), then the round
   // half up, the shift right and a clamp, the PPU lane's function (ppu_lane.v,
   // Yosys-calibrated): its LUTs; the result's format comes with the operation, so its bounds

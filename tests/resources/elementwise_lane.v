@@ -37,8 +37,19 @@ module elementwise_lane #(
   wire [47:0] p0w, p1w;
   dsp_mul #(.AW(V+1), .BW(V+1)) m0 (.clk(clk), .a(a0), .b(pb0), .p(p0w));
   dsp_mul #(.AW(V+1), .BW(V+1)) m1 (.clk(clk), .a(pa1), .b(pb1), .p(p1w));
-  wire signed [A-1:0] p0 = {{(A-PW){p0w[PW-1]}}, p0w[PW-1:0]};
-  wire signed [A-1:0] p1 = {{(A-PW){p1w[PW-1]}}, p1w[PW-1:0]};
+  // Each product as an A-bit term: sign-extended, or saturated when A is narrower (as
+  // RecurrentState::align clamps a term to the accumulator).
+  wire signed [A-1:0] p0, p1;
+  generate
+    if (A >= PW) begin : wide
+      assign p0 = {{(A-PW){p0w[PW-1]}}, p0w[PW-1:0]};
+      assign p1 = {{(A-PW){p1w[PW-1]}}, p1w[PW-1:0]};
+    end else begin : narrow
+      wire signed [PW-1:0] q0 = p0w[PW-1:0], q1 = p1w[PW-1:0];
+      assign p0 = q0 > $signed({{(PW-A){1'b0}}, AMAX}) ? AMAX : q0 < $signed({{(PW-A){1'b1}}, AMIN}) ? AMIN : q0[A-1:0];
+      assign p1 = q1 > $signed({{(PW-A){1'b0}}, AMAX}) ? AMAX : q1 < $signed({{(PW-A){1'b1}}, AMIN}) ? AMIN : q1[A-1:0];
+    end
+  endgenerate
 
   // 1. align each term as RecurrentState::align does: saturate when x is beyond the
   // accumulator's bound shifted right by s, else shift left by s
@@ -58,7 +69,8 @@ module elementwise_lane #(
   wire signed [A-1:0] c = (sum > $signed({{3{1'b0}}, AMAX})) ? AMAX :
                           (sum < $signed({{3{1'b1}}, AMIN})) ? AMIN : sum[A-1:0];
   wire [A:0] half = (q == 0) ? {(A+1){1'b0}} : ({{A{1'b0}}, 1'b1} << (q - 1'b1));
-  wire signed [A:0] r = ({c[A-1], c} + $signed(half)) >>> q;
+  wire signed [A:0] cr = $signed({c[A-1], c}) + $signed(half);  // one bit more: cannot wrap
+  wire signed [A:0] r = cr >>> q;
   wire signed [A:0] hi = ({{A{1'b0}}, 1'b1} << (obits - 1'b1)) - 1;
   wire signed [A:0] lo = -hi - 1;
   always @(posedge clk) y <= (r > hi) ? hi[V-1:0] : (r < lo) ? lo[V-1:0] : r[V-1:0];
