@@ -31,9 +31,9 @@ std::vector<ComponentResources> estimate_resources(const ArchSpec& spec, const R
   parts.push_back({"interconnect", interconnect(spec), "rough estimate"});
   if (opt.recurrent_units) {
     parts.push_back({"activation", activation_unit(spec),
-                     "structural estimate (ROM in RAMB36, product on DSP48E2; not synthesized)"});
+                     "Yosys-calibrated (activation_lane.v, activation_pair.v: ROM in RAMB36, products on DSP48E2)"});
     parts.push_back({"elementwise", elementwise_unit(spec),
-                     "structural estimate (requantizer as the Yosys-calibrated PPU lane)"});
+                     "Yosys-calibrated (elementwise_lane.v)"});
   }
   return parts;
 }

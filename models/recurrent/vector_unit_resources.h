@@ -4,7 +4,8 @@
 // units"): per lane, its LUTs, registers, DSP48E2 slices and ROM, which the resource model sums
 // over the Tm lanes and the energy model prices per element (models/energy/activity.h). A
 // structural count of the datapath the contract's arithmetic needs (the golden executor's,
-// docs/QUANTIZATION.md "Recurrent fixed point"), not synthesized. Plain C++, no SystemC.
+// docs/QUANTIZATION.md "Recurrent fixed point"), piece by piece, checked against Yosys on the
+// lanes' Verilog (tests/resources/activation_lane.v, elementwise_lane.v). Plain C++, no SystemC.
 #include <cstdint>
 
 #include "models/arch_spec.h"
@@ -34,6 +35,9 @@ LanePart operator*(LanePart p, double k);
 // One activation lane, three stages (segment select and ROM read; multiply-add; round, mirror,
 // clamp); every element uses all of it.
 LanePart activation_lane(const ArchSpec& spec);
+// The same lane on values of `value_bits` bits (the machine's is kRecurrentValueBits), so that
+// the calibration test can synthesize a second width.
+LanePart activation_lane_for_values(uint32_t value_bits);
 // ROM blocks per lane: each pair of lanes reads one copy through the two ports of its RAMB36s.
 double activation_rom_bram36_per_pair();
 

@@ -270,8 +270,10 @@ TEST_CASE("recurrent vector units' activity: the elements of §11's program, pri
   CHECK(act.dsp_operand_bits == Approx(T * 5 * H * lane.dsp_operand_bits));
   const models::ElementwiseParts p = models::elementwise_parts(c.arch);
   CHECK(ew.dsp_operand_bits == Approx(T * (2 * H + H) * p.product.dsp_operand_bits));
-  // terms: 4 per combine, 2 per cell, 1 per output; every element requantized
-  CHECK(ew.lut_logic == Approx(T * ((4 * 4 * H + 2 * H + H) * p.term.logic_luts + 6 * H * p.requantize.logic_luts)));
+  // terms: 4 per combine, 2 per cell, 1 per output; every element requantized; the products'
+  // selects in front of their terms
+  CHECK(ew.lut_logic == Approx(T * ((4 * 4 * H + 2 * H + H) * p.term.logic_luts + 6 * H * p.requantize.logic_luts +
+                                    (2 * H + H) * p.product.logic_luts)));
   CHECK(ew.lut_add_bits == Approx(T * (4 * H * 3 + H * 1) * p.adder.add_luts));
   // nothing of theirs outside the recurrent unit: no other component takes their prices
   CHECK_FALSE(acts[size_t(models::Component::pool_eltwise)].any());

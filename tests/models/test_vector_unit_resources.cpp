@@ -36,30 +36,39 @@ TEST_CASE("the activation ROM's shape is measured on the ROM as built") {
 
 TEST_CASE("an activation lane, worked by hand from the formula") {
   const LanePart l = activation_lane(spec(32, 48));
-  // Stage 1: |x| 16 adder bits; segment index (9 bits + flag) through a 22-place shifter (5
-  // levels, 3 LUTs a bit) = 30, offset mask 16. Stage 2: value select 31, value shift 46 bits x
-  // 2 LUTs (16 places). Stage 3: 18 bits x 3 LUTs (47 places) = 54, clamp 18 + 16; round and
-  // mirror 2 x 18 adder bits.
-  CHECK(l.logic_luts == 30 + 16 + 31 + 92 + 54 + 34);
-  CHECK(l.add_luts == 16 + 36);
+  // Stage 1: |x| 16 adder bits; in.frac - segment frac 5; the right shift 16 bits x 2 LUTs
+  // (4 levels) 32, the left shift 22 bits x 2 (3 levels) 44, their select 22, past-the-table
+  // flag (13 bits) 3, offset mask 16. Stage 2: value select 31, value shift 46 bits x 2 = 92.
+  // Stage 3: the pieces' sum 47 - 17 = 30 adder bits, the shift amount 6; y's shift 47 bits x
+  // 3 (6 levels) 141, the round bit's 47:1 multiplexer 12 + 3 + 1; round 18 and mirror 2 x 19
+  // adder bits, 2^out.frac 16, the mirror's select 19; clamp: bounds 16, compares 2 x 19, 16.
+  CHECK(l.logic_luts == 5 + 32 + 44 + 22 + 3 + 16 + 31 + 92 + 141 + 16 + 16 + 19 + 16 + 38 + 16);
+  CHECK(l.add_luts == 16 + 30 + 6 + 18 + 38);
+  CHECK(l.resources().lut == 615);
   CHECK(l.ffs == 19 + 2 + 16);
   CHECK(l.dsps == 2);                                  // 31 x 17 bits: two DSP48E2s
   CHECK(l.dsp_operand_bits == 31 + 17 * 2 + 47);       // slope, offset into each piece, the C addend
   CHECK(l.rom_read_bits == 72);                        // two 36-bit columns
   CHECK(activation_rom_bram36_per_pair() == 2);
+  // The machine's lane is the 16-bit one.
+  CHECK(activation_lane_for_values(16).resources().lut == l.resources().lut);
+  CHECK(activation_lane_for_values(12).resources().lut == 525);
 }
 
 TEST_CASE("an element-wise lane, worked by hand from the formula") {
   const ElementwiseParts p = elementwise_parts(spec(32, 48));
-  // A term: a 48-bit shifter of 48 places (6 levels, 3 LUTs a bit) 144, saturation detect 10,
-  // clamp 48; its register 48.
-  CHECK(p.term.logic_luts == 144 + 10 + 48);
+  // A term: the bound's decode 48, two compares 96, a 48-bit shifter of 6 levels (3 LUTs a
+  // bit) 144, the clamp 48; its register 48.
+  CHECK(p.term.logic_luts == 48 + 96 + 144 + 48);
   CHECK(p.term.ffs == 48);
   CHECK(p.product.dsps == 1);
+  CHECK(p.product.logic_luts == 48);  // its term's select
   CHECK(p.adder.add_luts == 51);
-  CHECK(p.requantize.logic_luts == Approx(ppu_lane(48, 0, 16).lut));
+  // the sum's clamp (2 x 51 + 48), the PPU lane's LUTs, the format's bounds (16 + 2 x 49)
+  CHECK(p.requantize.logic_luts == Approx(150 + ppu_lane(48, 0, 16).lut + 114));
   const LanePart l = elementwise_lane(spec(32, 48));
-  CHECK(l.resources().lut == Approx(5 * 202 + 4 * 51 + ppu_lane(48, 0, 16).lut + 17));
+  CHECK(l.resources().lut == Approx(5 * 336 + 2 * 48 + 4 * 51 + 150 + ppu_lane(48, 0, 16).lut + 114 + 17));
+  CHECK(l.resources().lut == Approx(2688));
   CHECK(l.resources().ff == 5 * 48 + 16);
   CHECK(l.resources().dsp == 2);
 }
@@ -82,8 +91,9 @@ TEST_CASE("the vector units scale with the lanes and the accumulator width as th
   // terms, adders and requantizer follow acc_bits.
   CHECK(activation_unit(spec(8, 32)).lut == activation_unit(spec(8, 48)).lut);
   const double lut32 = elementwise_lane(spec(1, 32)).resources().lut;
-  // acc 32: a term 32 x 3 + 7 + 32 = 135, adders 35, requantizer 31 + 8.25 x 32
-  CHECK(lut32 == Approx(5 * 135 + 4 * 35 + (31 + 8.25 * 32) + 17));
+  // acc 32: a term 32 + 64 + 32 x 3 (5 levels) + 32 = 224, the products' selects 2 x 32,
+  // adders 4 x 35, requantizer 2 x 35 + 32 + (31 + 8.25 x 32) + 16 + 2 x 33
+  CHECK(lut32 == Approx(5 * 224 + 2 * 32 + 4 * 35 + (102 + 295 + 82) + 17));
   CHECK(elementwise_lane(spec(1, 32)).resources().ff == 5 * 32 + 16);
 }
 

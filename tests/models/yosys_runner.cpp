@@ -47,7 +47,8 @@ bool run_yosys(const std::vector<size_t>& group, const std::vector<Point>& pts, 
     t << "endmodule\n";
     std::ofstream s(script);
     s << "read_verilog";
-    for (const char* f : {"adder_tree.v", "accumulator.v", "svpe_lane.v", "vpe_lane.v", "ppu_lane.v"})
+    for (const char* f : {"adder_tree.v", "accumulator.v", "svpe_lane.v", "vpe_lane.v", "ppu_lane.v", "dsp_mul.v",
+                          "activation_lane.v", "activation_pair.v", "elementwise_lane.v"})
       s << " " << verilog_file(f);
     s << "\n";
     for (size_t i : group) {
@@ -59,7 +60,9 @@ bool run_yosys(const std::vector<size_t>& group, const std::vector<Point>& pts, 
       << "synth_xilinx -family xcup -top points_top -flatten -noiopad -noclkbuf\n"
       << "tee -q -o " << stat.string() << " stat\n";
   }
-  const std::string cmd = "yosys -q -s " + script.string() + " > " + log.string() + " 2>&1";
+  // In the Verilog's directory: activation_pair.v reads its ROM contents from a file beside it.
+  const std::string cmd =
+      "cd '" + kVerilogDir + "' && yosys -q -s " + script.string() + " > " + log.string() + " 2>&1";
   if (std::system(cmd.c_str()) != 0) {
     error = "yosys failed: see " + log.string();
     return false;
@@ -90,6 +93,10 @@ Counted count(const CellCounts& cells) {
       c.ff += n;
     else if (name == "DSP48E2")
       c.dsp += n;
+    else if (name == "RAMB36E2")
+      c.bram36 += n;
+    else if (name == "RAMB18E2")
+      c.bram36 += 0.5 * n;  // half a block (docs/RESOURCES.md, counting)
     else if (std::regex_match(name, carry))
       c.carry += n;
     else if (std::regex_match(name, muxf))

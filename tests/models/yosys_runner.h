@@ -59,12 +59,13 @@ bool run_yosys(const std::vector<size_t>& group, const std::vector<Point>& pts,
 
 // Cell counts under the counting convention of docs/RESOURCES.md.
 struct Counted {
-  double lut = 0, ff = 0, dsp = 0, carry = 0, muxf = 0;
+  double lut = 0, ff = 0, dsp = 0, bram36 = 0, carry = 0, muxf = 0;
   std::vector<std::string> unknown;
 };
 
 // The counting convention of docs/RESOURCES.md: LUT = LUT1..6, LUT6_2, INV and SRLs (Vivado's
-// "CLB LUTs", logic and memory); FF = FDRE/FDSE/FDCE/FDPE; DSP = DSP48E2; carry chains and
+// "CLB LUTs", logic and memory); FF = FDRE/FDSE/FDCE/FDPE; DSP = DSP48E2; BRAM36 = RAMB36E2,
+// a RAMB18E2 half; carry chains and
 // MUXF7/8/9 are reported, not counted as LUTs.
 Counted count(const CellCounts& cells);
 
