@@ -1,5 +1,5 @@
 // The compute unit of docs/ARCHITECTURE.md §6-§7 as RTL: the issue sequencer (one output pixel
-// and one k x k kernel piece a cycle, the window generator's address), the weight preload into
+// and one k x k kernel piece a cycle, the window generator's bank addresses and rotation), the weight preload into
 // the convolvers' shadow registers, the accumulator hazard check, the D-stage pipeline with
 // its accumulate stage, and the toggle handshakes with the load and store units. The pooling
 // and element-wise passes use the same sequencer (one element a cycle, depth L_in + 1); their
@@ -119,7 +119,8 @@ module shiftsim_cu #(
   reg [15:0] cx, cy, ox, oy;   // tx*stride, ty*stride, jx*K, jy*K
   reg [15:0] cxq, cyq;         // cx div K, cy div K
   reg [7:0] cxm, cym;          // cx mod K, cy mod K (ox, oy are multiples of K)
-  reg [7:0] iss_ym, iss_xm;    // the issued window's origin mod K: the rotation
+  reg [K*K-1:0] ysel, xsel;    // the rotation's selects: [ky*K + q] row ky takes bank row q; columns alike
+  reg [K-1:0] rowon, colon;    // kernel rows < iss_rows, columns < iss_cols
   // Preload pointer and the shadow set's state.
   reg [31:0] ps;
   reg [7:0] pj;
@@ -179,12 +180,12 @@ module shiftsim_cu #(
   wire [7:0] rows_left = kern - oy[7:0];
   wire [7:0] cols_left = kern - ox[7:0];
 
-  integer i;
+  integer i, q0;
   always @(posedge clk) begin
     if (rst) begin
       running <= 0; seen <= 0; s <= 0; t <= 0; px <= 0; tx <= 0; ty <= 0; j <= 0; jx <= 0; jy <= 0;
       cx <= 0; cy <= 0; ox <= 0; oy <= 0; cxq <= 0; cyq <= 0; cxm <= 0; cym <= 0;
-      iss_ym <= 0; iss_xm <= 0; bank_addr <= 0; ps <= 0; pj <= 0; shadow_full <= 0; wcnt <= 0;
+      bank_addr <= 0; ysel <= 0; xsel <= 0; rowon <= 0; colon <= 0; ps <= 0; pj <= 0; shadow_full <= 0; wcnt <= 0;
       out_started <= 0; hist_v <= 0; hist_px <= 0; swap_q <= 0; pv <= 0;
       in_freed <= 0; out_filled <= 0; iss_v <= 0; pre_v <= 0; rd_v <= 0; ret_v <= 0;
       active <= 0; busy <= 0; hazard <= 0; stage_valid <= 0; s_ptr <= 0; t_ptr <= 0;
@@ -221,8 +222,14 @@ module shiftsim_cu #(
       iss_x <= cx + ox;
       iss_rows <= rows_left < K ? rows_left : K;
       iss_cols <= cols_left < K ? cols_left : K;
-      iss_ym <= cym;
-      iss_xm <= cxm;
+      for (i = 0; i < K; i = i + 1) begin
+        rowon[i] <= i < rows_left;
+        colon[i] <= i < cols_left;
+        for (q0 = 0; q0 < K; q0 = q0 + 1) begin
+          ysel[i*K + q0] <= (cym + i == q0) || (cym + i == q0 + K);
+          xsel[i*K + q0] <= (cxm + i == q0) || (cxm + i == q0 + K);
+        end
+      end
       for (i = 0; i < K * K; i = i + 1) begin
         bank_addr[i*32+16 +: 16] <= y0q + ((i / K) < cym ? 16'd1 : 16'd0);
         bank_addr[i*32 +: 16] <= x0q + ((i % K) < cxm ? 16'd1 : 16'd0);
@@ -298,32 +305,31 @@ module shiftsim_cu #(
     end
   end
 
-  // The window generator's rotation: rows (bank row (y0m + ky) mod K), then columns, then the
-  // extent's mask. win is what the lanes see, [n][ky][kx].
+  // The window generator's rotation: rows (window row ky from bank row (y0m + ky) mod K), then
+  // columns, as AND-OR multiplexers on one-hot selects registered with the issue (ysel, xsel)
+  // and the extent's mask (rowon, colon). win is what the lanes see, [n][ky][kx].
   wire [N*ABITS-1:0] rot_r, win;
   genvar n, ky, kx;
   generate
     for (n = 0; n < TN; n = n + 1) begin : rot_ch
       for (ky = 0; ky < K; ky = ky + 1) begin : rot_row
-        wire [8:0] ya = {1'b0, iss_ym} + ky;
-        wire [7:0] a = ya >= K ? ya[7:0] - K : ya[7:0];
         for (kx = 0; kx < K; kx = kx + 1) begin : rot_col
+          // r: stage 1, bank row into window row ky (column kx of the bank grid); c: stage 2,
+          // column into window column kx, masked by the extent.
           reg [ABITS-1:0] r, c;
           integer q1, q2;
-          wire [8:0] xb = {1'b0, iss_xm} + kx;
-          wire [7:0] b = xb >= K ? xb[7:0] - K : xb[7:0];
-          always @* begin  // stage 1: bank row a into row ky (column kx of the bank grid)
-            r = 0;
+          always @* begin
+            r = {ABITS{1'b0}};
             for (q1 = 0; q1 < K; q1 = q1 + 1)
-              if (a == q1) r = bank_data[((n*K + q1)*K + kx)*ABITS +: ABITS];
+              r = r | ({ABITS{ysel[ky*K + q1]}} & bank_data[((n*K + q1)*K + kx)*ABITS +: ABITS]);
           end
           assign rot_r[((n*K + ky)*K + kx)*ABITS +: ABITS] = r;
-          always @* begin  // stage 2: column b of row ky into column kx, masked by the extent
-            c = 0;
+          always @* begin
+            c = {ABITS{1'b0}};
             for (q2 = 0; q2 < K; q2 = q2 + 1)
-              if (b == q2) c = rot_r[((n*K + ky)*K + q2)*ABITS +: ABITS];
+              c = c | ({ABITS{xsel[kx*K + q2] & rowon[ky] & colon[kx]}} & rot_r[((n*K + ky)*K + q2)*ABITS +: ABITS]);
           end
-          assign win[((n*K + ky)*K + kx)*ABITS +: ABITS] = (ky < iss_rows && kx < iss_cols) ? c : {ABITS{1'b0}};
+          assign win[((n*K + ky)*K + kx)*ABITS +: ABITS] = c;
         end
       end
     end
