@@ -13,6 +13,7 @@
 
 #include "models/pe_array/array_kind.h"
 #include "models/pe_array/pe_array_resources.h"
+#include "models/pe_array/sequencer_resources.h"
 #include "tests/models/yosys_runner.h"
 
 namespace shiftsim::test {
@@ -149,9 +150,11 @@ std::vector<RtlSynthRow> synthesize(const RtlSynthShape& s, const fs::path& dir)
                           std::to_string(s.vector) + "x" + std::to_string(s.kernel);
   std::vector<RtlSynthRow> rows;
   double sec = 0;
-  // The whole unit: the model's PE array (lanes, weight and bias registers) and window unit.
+  // The whole unit: the model's PE array (lanes, weight and bias registers), window generator
+  // and issue sequencer.
   const CellCounts unit = run("shiftsim_cu", p.str() + " -set TM " + std::to_string(s.lanes), dir, tag + "_unit", sec);
-  rows.push_back(row("whole unit", models::pe_array(arch) + models::window_unit(arch), unit, sec));
+  rows.push_back(row("whole unit", models::pe_array(arch) + models::window_unit(arch) + models::issue_sequencer(arch), unit,
+                      sec));
   // One lane: the model's lane datapath and its weight registers (no bias register: the RTL
   // keeps the bias beside the output buffer's entries, as the contract says, §6).
   models::ArchSpec one = arch;
