@@ -6,6 +6,7 @@
 #include "models/control/controller_resources.h"
 #include "models/memory/memory_resources.h"
 #include "models/pe_array/pe_array_resources.h"
+#include "models/pe_array/sequencer_resources.h"
 #include "models/postproc/postproc_resources.h"
 #include "models/recurrent/vector_unit_resources.h"
 
@@ -19,7 +20,8 @@ std::vector<ComponentResources> estimate_resources(const ArchSpec& spec, const R
                        (opt.dsp_counting == DspCounting::nbqnn_paper
                             ? "; DSPs as the n-BQ-NN paper counts them"
                             : "")});
-  parts.push_back({"window", window_unit(spec), "structural estimate"});
+  parts.push_back({"window", window_unit(spec), "structural (rtl/cu_top.v's window generator)"});
+  parts.push_back({"sequencer", issue_sequencer(spec), "structural (rtl/cu_top.v's issue sequencer)"});
   parts.push_back({"input_buffer", input_buffer(spec, opt), "UG573 aspect ratios, k^2 banks"});
   parts.push_back({"weight_buffer", weight_buffer(spec, opt),
                    "UG573 aspect ratios, one array weight set per cycle"});

@@ -1,5 +1,5 @@
 // The compute unit of docs/ARCHITECTURE.md §6-§7 as RTL: the issue sequencer (one output pixel
-// and one k x k kernel piece a cycle, the window generator's address), the weight preload into
+// and one k x k kernel piece a cycle, the window generator's bank addresses and rotation), the weight preload into
 // the convolvers' shadow registers, the accumulator hazard check, the D-stage pipeline with
 // its accumulate stage, and the toggle handshakes with the load and store units. The pooling
 // and element-wise passes use the same sequencer (one element a cycle, depth L_in + 1); their
@@ -8,8 +8,16 @@
 // The layer's loop nest is the controller's (its plan of tiles and steps): the unit reads the
 // record of the step its issue pointer is at (s_*, valid for the step s_ptr shows), as it would
 // read a small plan memory. Buffer reads are ports: a read asked in a cycle (a registered
-// request: iss_*, pre_*, rd_*) has its data on win_data / w_data / acc_in for the next edge
+// request: iss_*, pre_*, rd_*) has its data on bank_data / w_data / acc_in for the next edge
 // (latency 1, the block RAMs of the default configuration).
+//
+// The window generator: the input buffer is k^2 banks interleaved by (y mod k, x mod k)
+// (docs/ARCHITECTURE.md §5). With the window's origin (y0, x0) = (y0q k + y0m, x0q k + x0m),
+// bank (a, b) holds the window's row y0q k + a (+ k when a < y0m) and column x0q k + b (+ k
+// when b < x0m): its address is that (row word, column word) pair, bank_addr. The banks' raw
+// words come back on bank_data ([n][a][b]); the generator rotates them into window order,
+// position (ky, kx) from bank ((y0m + ky) mod k, (x0m + kx) mod k), rows in a first stage and
+// columns in a second, and zeroes kernel rows >= iss_rows and columns >= iss_cols.
 //
 // Fixed here: input, weight and output read latencies of 1 (so G = H = 2), product stages 1
 // (SVPE) or 3 (VPE, inside the DSP48E2). D = 1 + max(PS + ceil(log2(TN K^2)), 1) + 1.
@@ -33,6 +41,8 @@ module shiftsim_cu #(
   input  wire [7:0]               kp,          // ceil(kern/K)
   input  wire [7:0]               kern,        // the layer's kernel
   input  wire [7:0]               stride,
+  input  wire [7:0]               stride_q,    // stride div K
+  input  wire [7:0]               stride_m,    // stride mod K
   // The record of step s_ptr.
   input  wire [31:0]              s_issues,    // conv: the tile's pixels (one round); else the step's issues
   input  wire [31:0]              s_ncol,      // conv: the tile's columns
@@ -49,7 +59,7 @@ module shiftsim_cu #(
   output wire                     out_filled0,
   output wire                     out_filled1,
   // Buffer read data.
-  input  wire [TN*K*K*ABITS-1:0]  win_data,
+  input  wire [TN*K*K*ABITS-1:0]  bank_data,   // the k^2 banks' words at bank_addr, [n][a][b]
   input  wire [TM*TN*K*K*WBITS-1:0] w_data,
   input  wire [TM*ACC-1:0]        acc_in,
   // Issue: window request (conv) or element index (pooling / element-wise).
@@ -63,6 +73,7 @@ module shiftsim_cu #(
   output reg  [15:0]              iss_x,
   output reg  [7:0]               iss_rows,
   output reg  [7:0]               iss_cols,
+  output reg  [K*K*32-1:0]        bank_addr,   // bank (a, b): {row word, column word} at (a K + b) * 32
   // Preload: read piece pre_piece of step pre_step's weights.
   output reg                      pre_v,
   output reg  [31:0]              pre_step,
@@ -106,6 +117,10 @@ module shiftsim_cu #(
   reg [31:0] s, t, px, tx, ty;
   reg [7:0] j, jx, jy;
   reg [15:0] cx, cy, ox, oy;   // tx*stride, ty*stride, jx*K, jy*K
+  reg [15:0] cxq, cyq;         // cx div K, cy div K
+  reg [7:0] cxm, cym;          // cx mod K, cy mod K (ox, oy are multiples of K)
+  reg [K*K-1:0] ysel, xsel;    // the rotation's selects: [ky*K + q] row ky takes bank row q; columns alike
+  reg [K-1:0] rowon, colon;    // kernel rows < iss_rows, columns < iss_cols
   // Preload pointer and the shadow set's state.
   reg [31:0] ps;
   reg [7:0] pj;
@@ -152,14 +167,25 @@ module shiftsim_cu #(
   wire [31:0] ret_p = conv ? pp[DC-1] : pp[DV-1];
   wire inflight = conv ? |pv[DC-1:1] : pv[1];
 
+  // The origin's step along a row or a column: stride = sq K + sm (layer constants).
+  wire [7:0] sq = stride_q;
+  wire [7:0] sm = stride_m;
+  wire [8:0] cxm_n = {1'b0, cxm} + {1'b0, sm};
+  wire [8:0] cym_n = {1'b0, cym} + {1'b0, sm};
+  wire cx_wrap = cxm_n >= K;
+  wire cy_wrap = cym_n >= K;
+  wire [15:0] y0q = cyq + {8'd0, jy};
+  wire [15:0] x0q = cxq + {8'd0, jx};
+
   wire [7:0] rows_left = kern - oy[7:0];
   wire [7:0] cols_left = kern - ox[7:0];
 
-  integer i;
+  integer i, q0;
   always @(posedge clk) begin
     if (rst) begin
       running <= 0; seen <= 0; s <= 0; t <= 0; px <= 0; tx <= 0; ty <= 0; j <= 0; jx <= 0; jy <= 0;
-      cx <= 0; cy <= 0; ox <= 0; oy <= 0; ps <= 0; pj <= 0; shadow_full <= 0; wcnt <= 0;
+      cx <= 0; cy <= 0; ox <= 0; oy <= 0; cxq <= 0; cyq <= 0; cxm <= 0; cym <= 0;
+      bank_addr <= 0; ysel <= 0; xsel <= 0; rowon <= 0; colon <= 0; ps <= 0; pj <= 0; shadow_full <= 0; wcnt <= 0;
       out_started <= 0; hist_v <= 0; hist_px <= 0; swap_q <= 0; pv <= 0;
       in_freed <= 0; out_filled <= 0; iss_v <= 0; pre_v <= 0; rd_v <= 0; ret_v <= 0;
       active <= 0; busy <= 0; hazard <= 0; stage_valid <= 0; s_ptr <= 0; t_ptr <= 0;
@@ -196,6 +222,18 @@ module shiftsim_cu #(
       iss_x <= cx + ox;
       iss_rows <= rows_left < K ? rows_left : K;
       iss_cols <= cols_left < K ? cols_left : K;
+      for (i = 0; i < K; i = i + 1) begin
+        rowon[i] <= i < rows_left;
+        colon[i] <= i < cols_left;
+        for (q0 = 0; q0 < K; q0 = q0 + 1) begin
+          ysel[i*K + q0] <= (cym + i == q0) || (cym + i == q0 + K);
+          xsel[i*K + q0] <= (cxm + i == q0) || (cxm + i == q0 + K);
+        end
+      end
+      for (i = 0; i < K * K; i = i + 1) begin
+        bank_addr[i*32+16 +: 16] <= y0q + ((i / K) < cym ? 16'd1 : 16'd0);
+        bank_addr[i*32 +: 16] <= x0q + ((i % K) < cxm ? 16'd1 : 16'd0);
+      end
       in_freed <= in_freed_n;
       if (tstart) out_started[half] <= !out_started[half];
       hist_v <= go && conv;
@@ -203,7 +241,7 @@ module shiftsim_cu #(
       if (go) begin
         if (!conv) t <= s;
         if (last_px) begin
-          px <= 0; tx <= 0; ty <= 0; cx <= 0; cy <= 0;
+          px <= 0; tx <= 0; ty <= 0; cx <= 0; cy <= 0; cxq <= 0; cyq <= 0; cxm <= 0; cym <= 0;
           if (last_j) begin
             j <= 0; jx <= 0; jy <= 0; ox <= 0; oy <= 0;
             s <= s + 1;
@@ -219,9 +257,13 @@ module shiftsim_cu #(
         end else begin
           px <= px + 1;
           if (tx + 1 == s_ncol) begin
-            tx <= 0; cx <= 0; ty <= ty + 1; cy <= cy + {8'd0, stride};
+            tx <= 0; cx <= 0; cxq <= 0; cxm <= 0; ty <= ty + 1; cy <= cy + {8'd0, stride};
+            cyq <= cyq + {8'd0, sq} + (cy_wrap ? 16'd1 : 16'd0);
+            cym <= cy_wrap ? cym_n[7:0] - K : cym_n[7:0];
           end else begin
             tx <= tx + 1; cx <= cx + {8'd0, stride};
+            cxq <= cxq + {8'd0, sq} + (cx_wrap ? 16'd1 : 16'd0);
+            cxm <= cx_wrap ? cxm_n[7:0] - K : cxm_n[7:0];
           end
         end
       end
@@ -263,12 +305,42 @@ module shiftsim_cu #(
     end
   end
 
+  // The window generator's rotation: rows (window row ky from bank row (y0m + ky) mod K), then
+  // columns, as AND-OR multiplexers on one-hot selects registered with the issue (ysel, xsel)
+  // and the extent's mask (rowon, colon). win is what the lanes see, [n][ky][kx].
+  wire [N*ABITS-1:0] rot_r, win;
+  genvar n, ky, kx;
+  generate
+    for (n = 0; n < TN; n = n + 1) begin : rot_ch
+      for (ky = 0; ky < K; ky = ky + 1) begin : rot_row
+        for (kx = 0; kx < K; kx = kx + 1) begin : rot_col
+          // r: stage 1, bank row into window row ky (column kx of the bank grid); c: stage 2,
+          // column into window column kx, masked by the extent.
+          reg [ABITS-1:0] r, c;
+          integer q1, q2;
+          always @* begin
+            r = {ABITS{1'b0}};
+            for (q1 = 0; q1 < K; q1 = q1 + 1)
+              r = r | ({ABITS{ysel[ky*K + q1]}} & bank_data[((n*K + q1)*K + kx)*ABITS +: ABITS]);
+          end
+          assign rot_r[((n*K + ky)*K + kx)*ABITS +: ABITS] = r;
+          always @* begin
+            c = {ABITS{1'b0}};
+            for (q2 = 0; q2 < K; q2 = q2 + 1)
+              c = c | ({ABITS{xsel[kx*K + q2] & rowon[ky] & colon[kx]}} & rot_r[((n*K + ky)*K + q2)*ABITS +: ABITS]);
+          end
+          assign win[((n*K + ky)*K + kx)*ABITS +: ABITS] = c;
+        end
+      end
+    end
+  endgenerate
+
   // The lanes: one weight slice each; all see the same window.
   genvar m;
   generate
     for (m = 0; m < TM; m = m + 1) begin : lane
       cu_lane #(.KIND(KIND), .TN(TN), .K(K), .ABITS(ABITS), .WBITS(WBITS), .ACC(ACC), .EXTRA(EXTRA)) u (
-        .clk(clk), .win(win_data), .wdata(w_data[m*N*WBITS +: N*WBITS]), .wload(pre_v), .swap(swap),
+        .clk(clk), .win(win), .wdata(w_data[m*N*WBITS +: N*WBITS]), .wload(pre_v), .swap(swap),
         .swap_a(swap_q), .first(pf[DC-1]), .acc_in(acc_in[m*ACC +: ACC]), .acc(wr_data[m*ACC +: ACC]));
     end
   endgenerate

@@ -61,12 +61,12 @@ class Core final : public RtlCore {
       : shape_(shape), top_((std::string(name) + "_rtl").c_str()), rst_("rst", true) {
     Verilated::traceEverOn(true);
     top_.rst(rst_); top_.layer_go(layer_go_); top_.conv(conv_); top_.n_steps(n_steps_);
-    top_.pieces(pieces_); top_.kp(kp_); top_.kern(kern_); top_.stride(stride_);
+    top_.pieces(pieces_); top_.kp(kp_); top_.kern(kern_); top_.stride(stride_); top_.stride_q(stride_q_); top_.stride_m(stride_m_);
     top_.s_issues(s_issues_); top_.s_ncol(s_ncol_); top_.s_first(s_first_); top_.s_last(s_last_);
-    top_.s_last_layer(s_last_layer_); top_.win_data(win_); top_.w_data(w_); top_.acc_in(acc_in_);
+    top_.s_last_layer(s_last_layer_); top_.bank_data(win_); top_.w_data(w_); top_.acc_in(acc_in_);
     top_.iss_v(iss_v_); top_.iss_tile_start(iss_tile_start_); top_.iss_step_end(iss_step_end_);
     top_.iss_half(iss_half_); top_.iss_step(iss_step_); top_.iss_pixel(iss_pixel_); top_.iss_y(iss_y_);
-    top_.iss_x(iss_x_); top_.iss_rows(iss_rows_); top_.iss_cols(iss_cols_); top_.pre_v(pre_v_);
+    top_.iss_x(iss_x_); top_.iss_rows(iss_rows_); top_.iss_cols(iss_cols_); top_.bank_addr(bank_addr_); top_.pre_v(pre_v_);
     top_.pre_step(pre_step_); top_.pre_piece(pre_piece_); top_.rd_v(rd_v_); top_.rd_half(rd_half_);
     top_.rd_pixel(rd_pixel_); top_.ret_v(ret_v_); top_.ret_conv(ret_conv_); top_.ret_half(ret_half_);
     top_.ret_pixel(ret_pixel_); top_.ret_last_tile(ret_last_tile_); top_.wr_data(wr_);
@@ -89,15 +89,16 @@ class Core final : public RtlCore {
   void set_layer(const RtlLayerIn& in) override {
     layer_go_.write(in.go); conv_.write(in.conv); n_steps_.write(in.n_steps); pieces_.write(in.pieces);
     kp_.write(in.kp); kern_.write(in.kern); stride_.write(in.stride);
+    stride_q_.write(in.stride_q); stride_m_.write(in.stride_m);
   }
   void set_step(const RtlStepIn& in) override {
     s_issues_.write(in.issues); s_ncol_.write(in.ncol); s_first_.write(in.first); s_last_.write(in.last);
     s_last_layer_.write(in.last_layer);
   }
-  void set_window(const int16_t* acts) override {
+  void set_bank_words(const int16_t* acts) override {
     const uint32_t n = shape_.vector * shape_.kernel * shape_.kernel;
     buf_.assign(acts, acts + n);
-    win_.write(pack<value_of<decltype(top_.win_data)>>(buf_.data(), n, shape_.act_bits));
+    win_.write(pack<value_of<decltype(top_.bank_data)>>(buf_.data(), n, shape_.act_bits));
   }
   void set_weights(const int16_t* weights) override {
     const uint32_t n = shape_.lanes * shape_.vector * shape_.kernel * shape_.kernel;
@@ -122,6 +123,13 @@ class Core final : public RtlCore {
     }
     o.active = active_.read(); o.busy = busy_.read(); o.hazard = hazard_.read(); o.stage_valid = stage_valid_.read();
     return o;
+  }
+  void bank_addresses(uint32_t* rows, uint32_t* cols) const override {
+    const auto& v = bank_addr_.read();
+    for (uint32_t q = 0; q < shape_.kernel * shape_.kernel; ++q) {
+      cols[q] = uint32_t(field(v, 2 * q, 16)) & 0xffffu;
+      rows[q] = uint32_t(field(v, 2 * q + 1, 16)) & 0xffffu;
+    }
   }
   void sums(int64_t* out) const override {
     const auto& v = wr_.read();
@@ -149,12 +157,14 @@ class Core final : public RtlCore {
   sig<decltype(V::kp)> kp_;
   sig<decltype(V::kern)> kern_;
   sig<decltype(V::stride)> stride_;
+  sig<decltype(V::stride_q)> stride_q_;
+  sig<decltype(V::stride_m)> stride_m_;
   sig<decltype(V::s_issues)> s_issues_;
   sig<decltype(V::s_ncol)> s_ncol_;
   sig<decltype(V::s_first)> s_first_;
   sig<decltype(V::s_last)> s_last_;
   sig<decltype(V::s_last_layer)> s_last_layer_;
-  sig<decltype(V::win_data)> win_;
+  sig<decltype(V::bank_data)> win_;
   sig<decltype(V::w_data)> w_;
   sig<decltype(V::acc_in)> acc_in_;
   sig<decltype(V::iss_v)> iss_v_;
@@ -167,6 +177,7 @@ class Core final : public RtlCore {
   sig<decltype(V::iss_x)> iss_x_;
   sig<decltype(V::iss_rows)> iss_rows_;
   sig<decltype(V::iss_cols)> iss_cols_;
+  sig<decltype(V::bank_addr)> bank_addr_;
   sig<decltype(V::pre_v)> pre_v_;
   sig<decltype(V::pre_step)> pre_step_;
   sig<decltype(V::pre_piece)> pre_piece_;

@@ -2,6 +2,9 @@
 
 #include "models/act_bytes.h"
 
+#include <stdexcept>
+#include <string>
+
 namespace shiftsim::models {
 
 InputBuffer::InputBuffer(sc_core::sc_module_name name, UnitEnv& env)
@@ -44,6 +47,25 @@ void InputBuffer::read_window(uint32_t half, uint32_t nc, uint32_t y, uint32_t x
       const int16_t* row = in.data.data() + (size_t(n) * w.ny + y + a) * w.nx + x;
       for (uint32_t b = 0; b < k_; ++b) *out++ = b < cols ? row[b] : int16_t(0);
     }
+}
+
+void InputBuffer::start_bank_read(uint32_t half) {
+  require(half, true, "a window read");
+  read_cycle_.use(env_.clock.now(), "input buffer read port");
+}
+
+void InputBuffer::read_bank_word(uint32_t half, uint32_t a, uint32_t b, uint32_t row, uint32_t col, uint32_t nc,
+                                 int16_t* word) {
+  if (!read_cycle_.used(env_.clock.now()))
+    throw std::logic_error("input buffer read port: a bank word read outside a window read's cycle");
+  if (a >= k_ || b >= k_) throw std::logic_error("input buffer read port: no bank (" + std::to_string(a) + ", " +
+                                                 std::to_string(b) + ")");
+  const InputHalf& in = halves_[half];
+  const Window& w = in.window;
+  const uint64_t y = uint64_t(row) * k_ + a, x = uint64_t(col) * k_ + b;
+  const bool inside = y < uint64_t(w.ny) && x < uint64_t(w.nx);
+  for (uint32_t n = 0; n < nc; ++n)
+    word[n] = inside ? in.data[(size_t(n) * w.ny + y) * w.nx + x] : int16_t(0);
 }
 
 }  // namespace shiftsim::models

@@ -41,6 +41,15 @@ class InputReadPort : public virtual sc_core::sc_interface {
   // (positions beyond a K x K kernel's last piece).
   virtual void read_window(uint32_t half, uint32_t nc, uint32_t y, uint32_t x, uint32_t rows,
                             uint32_t cols, int16_t* out) = 0;
+  // The same read of the k^2 banks, bank by bank, as a window generator that addresses the
+  // banks itself does it (the RTL compute unit, docs/RTL.md): start_bank_read takes the port's
+  // cycle for the whole window read; then read_bank_word gives bank (a, b)'s raw word at its
+  // address (row word `row`, column word `col`), i.e. nc channels ([n]) of the half's window
+  // at row row * k + a, column col * k + b, zero beyond the window. Only in a cycle a
+  // start_bank_read took.
+  virtual void start_bank_read(uint32_t half) = 0;
+  virtual void read_bank_word(uint32_t half, uint32_t a, uint32_t b, uint32_t row, uint32_t col, uint32_t nc,
+                              int16_t* word) = 0;
   // What the pooling and element-wise unit reads, one element per lane a cycle.
   virtual const InputHalf& contents(uint32_t half) const = 0;
 };
@@ -57,6 +66,9 @@ class InputBuffer : public DoubleBuffer, public InputFillPort, public InputReadP
   uint32_t read_latency() const override { return read_latency_; }
   void read_window(uint32_t half, uint32_t nc, uint32_t y, uint32_t x, uint32_t rows, uint32_t cols,
                    int16_t* out) override;
+  void start_bank_read(uint32_t half) override;
+  void read_bank_word(uint32_t half, uint32_t a, uint32_t b, uint32_t row, uint32_t col, uint32_t nc,
+                      int16_t* word) override;
   const InputHalf& contents(uint32_t half) const override {
     require(half, true, "an element read");
     return halves_[half];

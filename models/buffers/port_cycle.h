@@ -16,6 +16,8 @@ class PortCycle {
                              "; the port serves one a cycle");
     last_ = now;
   }
+  // Whether an access took the port in cycle `now`.
+  bool used(uint64_t now) const { return last_ == now; }
 
  private:
   uint64_t last_ = UINT64_MAX;

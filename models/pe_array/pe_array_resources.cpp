@@ -97,16 +97,22 @@ Resources window_unit(const ArchSpec& spec) {
   const uint32_t k = pe.kernel, k2 = k * k, a = spec.numerics.act_bits;
   const double bits = double(pe.vector) * k2 * a;
   Resources r;
-  // The input buffer's k x k banks (models/buffers/buffer_resources.cpp) hold a window's
-  // positions rotated by the window's origin (y0 mod k, x0 mod k); two rotations (rows, then
-  // columns) of k:1 multiplexers put them in order: per window bit, two functions of
-  // k + ceil(log2 k) inputs. Then one register per window bit, broadcast to all lanes. Per
-  // bank an address generator (row and column counters, 2 x 16 bits). Structural estimate,
-  // not calibrated.
-  if (k > 1) r.lut += 2.0 * lut6_for_inputs(k + clog2(k)) * bits;
-  r.ff += bits;
-  r.lut += 2.0 * 16 * k2;
-  r.ff += 2.0 * 16 * k2;
+  // rtl/cu_top.v's window generator. The input buffer's k x k banks (models/buffers/
+  // buffer_resources.cpp) hold a window's positions rotated by its origin's residues
+  // (y0 mod k, x0 mod k). Addresses: the origin's quotients (two 16-bit adders), then per
+  // bank row and per bank column one 16-bit word, quotient + (index < residue), registered
+  // with the issue (the k^2 banks share the k row and k column words).
+  r.lut += 2.0 * 16 + 2.0 * k * 16;
+  r.ff += 2.0 * k * 16;
+  // The rotation's one-hot selects (row ky takes bank row q: a compare of the 8-bit residue,
+  // k^2 for rows and k^2 for columns) and the extent's masks (kernel row or column < the
+  // piece's extent, k each), registered with the issue.
+  r.lut += (2.0 * k2 + 2.0 * k) * lut6_for_inputs(8);
+  r.ff += 2.0 * k2 + 2.0 * k;
+  // The rotation: per window bit two AND-OR k:1 multiplexers (rows, then columns with the
+  // mask in the select) of k selects and k words, 2k inputs each. The bank RAMs' output
+  // registers hold the words, so the window has no register of its own.
+  if (k > 1) r.lut += 2.0 * lut6_for_inputs(2 * k) * bits;
   // SVPE sign offsets: each window element also gives the lanes its activation shifted by the
   // layer's offset (docs/ARCHITECTURE.md §6).
   r += array_kind_model(spec).window_element_extra(spec.numerics) * (double(pe.vector) * k2);

@@ -13,7 +13,8 @@ namespace shiftsim::models {
 Resources lane_datapath(const ArchSpec& spec, const ResourceOptions& opt = {});
 // Tm lanes with their weight and bias registers.
 Resources pe_array(const ArchSpec& spec, const ResourceOptions& opt = {});
-// The window generator: input banks -> Tn x k x k window registers, broadcast to the lanes.
+// The window generator: the input banks' addresses and the rotation of their words into the
+// Tn x k x k window the lanes share.
 Resources window_unit(const ArchSpec& spec);
 
 }  // namespace shiftsim::models

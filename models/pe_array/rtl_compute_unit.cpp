@@ -10,6 +10,9 @@ RtlComputeUnit::RtlComputeUnit(sc_core::sc_module_name name, UnitEnv& env, const
   core_->bind(clk, in_filled, out_freed);
   const uint32_t k2 = shape_.kernel * shape_.kernel;
   window_.assign(size_t(shape_.vector) * k2, 0);
+  word_.assign(shape_.vector, 0);
+  bank_row_.assign(k2, 0);
+  bank_col_.assign(k2, 0);
   wpiece_.assign(size_t(shape_.lanes) * shape_.vector * k2, 0);
   lanes_.assign(shape_.lanes, 0);
   SC_HAS_PROCESS(RtlComputeUnit);
@@ -59,6 +62,8 @@ void RtlComputeUnit::check_layer() {
   in.pieces = in.kp * in.kp;
   in.kern = d.kernel;
   in.stride = d.stride;
+  in.stride_q = d.stride / k;
+  in.stride_m = d.stride % k;
   core_->set_layer(in);
   step_tile_.assign(plan.steps.size(), 0);
   if (conv_)
@@ -135,11 +140,17 @@ void RtlComputeUnit::issue(const RtlOut& o) {
       out_pixels_[half] = tile.nr * tile.ncol;
       env_.activity.bias_registers(tile.mc, passes_.back().actions);
     }
-    const uint32_t nc = plan.steps[s].nc, k2 = shape_.kernel * shape_.kernel;
+    // The window generator's read: each bank's raw word at the address the RTL gives (one
+    // access of the port for the whole window); the RTL rotates them and masks the extent.
+    const uint32_t nc = plan.steps[s].nc, k = shape_.kernel, k2 = k * k;
     std::fill(window_.begin(), window_.end(), int16_t(0));
-    input->read_window(s % 2, nc, o.iss_y, o.iss_x, o.iss_rows, o.iss_cols, window_.data());
-    std::fill(window_.begin() + size_t(nc) * k2, window_.end(), int16_t(0));
-    core_->set_window(window_.data());
+    core_->bank_addresses(bank_row_.data(), bank_col_.data());
+    input->start_bank_read(s % 2);
+    for (uint32_t q = 0; q < k2; ++q) {
+      input->read_bank_word(s % 2, q / k, q % k, bank_row_[q], bank_col_[q], nc, word_.data());
+      for (uint32_t n = 0; n < nc; ++n) window_[size_t(n) * k2 + q] = word_[n];
+    }
+    core_->set_bank_words(window_.data());
     ++step_issues_;
     if (o.iss_step_end) {
       env_.activity.conv_issues(double(step_issues_), tile.mc, nc, passes_.back().actions);

@@ -44,7 +44,8 @@ class RtlComputeUnit : public ComputeUnitPorts {
   VectorDatapath vector_;
   OutputHalf* out_half_[2] = {nullptr, nullptr};
   uint32_t out_mc_[2] = {0, 0}, out_pixels_[2] = {1, 1};
-  std::vector<int16_t> window_, wpiece_;
+  std::vector<int16_t> window_, wpiece_, word_;
+  std::vector<uint32_t> bank_row_, bank_col_;
   std::vector<int32_t> fields_;
   std::vector<int64_t> lanes_;
 };

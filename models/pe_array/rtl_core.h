@@ -35,6 +35,7 @@ struct RtlShape {
 struct RtlLayerIn {
   bool go = false, conv = false;
   uint32_t n_steps = 0, pieces = 1, kp = 1, kern = 1, stride = 1;
+  uint32_t stride_q = 1, stride_m = 0;  // stride div k, stride mod k (the window generator's step)
 };
 struct RtlStepIn {
   uint32_t issues = 1, ncol = 1;
@@ -69,12 +70,17 @@ class RtlCore {
   virtual void reset(bool on) = 0;
   virtual void set_layer(const RtlLayerIn& in) = 0;
   virtual void set_step(const RtlStepIn& in) = 0;
-  // Read data for the next edge: Tn k^2 activations [n][a][b]; Tm Tn k^2 weights [m][n][a][b]
-  // (SVPE codes, VPE values); Tm output-buffer entries.
-  virtual void set_window(const int16_t* acts) = 0;
+  // Read data for the next edge: the k^2 input banks' raw words at the addresses bank_addresses
+  // gives, Tn activations each ([n][a][b]: channel n of bank (a, b)), which the RTL rotates into
+  // window order; Tm Tn k^2 weights [m][n][a][b] (SVPE codes, VPE values); Tm output-buffer
+  // entries.
+  virtual void set_bank_words(const int16_t* acts) = 0;
   virtual void set_weights(const int16_t* weights) = 0;
   virtual void set_entries(const int64_t* entries) = 0;
   virtual RtlOut outputs() const = 0;
+  // The window generator's bank addresses registered with the issue: bank (a, b)'s row word at
+  // rows[a * k + b], its column word at cols[a * k + b].
+  virtual void bank_addresses(uint32_t* rows, uint32_t* cols) const = 0;
   // The accumulate stage's Tm entries, sign-extended.
   virtual void sums(int64_t* out) const = 0;
   // Writes the model's own signals to a VCD at `path` (call once elaboration is done), at the

@@ -99,3 +99,43 @@ TEST_CASE("output buffer: the compute unit accumulates while the store unit does
   t.toggle(t.freed[1]);
   b.start_tile(1, 1, 1, {});
 }
+
+// The bank-by-bank read of the RTL's window generator (docs/RTL.md): each bank's word at the
+// address the RTL computes from the window's origin, rotated into window order, is the window
+// read_window gives; the port's cycle is taken once for the whole window read.
+TEST_CASE("input buffer: the k^2 banks read word by word give the window, one port access a cycle") {
+  Bench t;
+  t.arch.pe_array.kernel = 3;
+  InputBuffer b("input_buffer", t.env);
+  t.bind(b);
+  sc_core::sc_start(sc_core::SC_ZERO_TIME);
+  fill_ramp(b, 0);
+  t.toggle(t.filled[0]);
+  int16_t word[2];
+  CHECK_THROWS_WITH(b.read_bank_word(0, 0, 0, 0, 0, 2, word), Catch::Contains("outside a window read"));
+  const uint32_t k = 3;
+  for (uint32_t y0 = 0; y0 < 2; ++y0)
+    for (uint32_t x0 = 0; x0 < 2; ++x0) {
+      std::vector<int16_t> want(2 * 9), got(2 * 9);
+      b.read_window(0, 2, y0, x0, 3, 2, want.data());
+      t.next_cycle();
+      b.start_bank_read(0);
+      CHECK_THROWS_WITH(b.start_bank_read(0), Catch::Contains("second access"));
+      // The RTL's address of bank (a, b) and its rotation: window (ky, kx) from bank
+      // ((y0 + ky) mod k, (x0 + kx) mod k); kernel columns >= 2 masked.
+      for (uint32_t a = 0; a < k; ++a)
+        for (uint32_t bb = 0; bb < k; ++bb) {
+          const uint32_t row = y0 / k + (a < y0 % k ? 1 : 0), col = x0 / k + (bb < x0 % k ? 1 : 0);
+          b.read_bank_word(0, a, bb, row, col, 2, word);
+          const uint32_t ky = (a + k - y0 % k) % k, kx = (bb + k - x0 % k) % k;
+          for (uint32_t n = 0; n < 2; ++n) got[(n * k + ky) * k + kx] = kx < 2 ? word[n] : int16_t(0);
+        }
+      CHECK(got == want);
+      t.next_cycle();
+    }
+  // Beyond the half's window a bank word reads zero.
+  b.start_bank_read(0);
+  b.read_bank_word(0, 2, 2, 1, 1, 2, word);  // position (5, 5) of a 4 x 4 window
+  CHECK(word[0] == 0);
+  CHECK(word[1] == 0);
+}

@@ -35,7 +35,8 @@ namespace {
 // draws get fewer cycles.
 sim::CaseRanges ranges(RtlShapeSize size) {
   sim::CaseRanges r;
-  const bool small = size == RtlShapeSize::small;
+  const bool small = size != RtlShapeSize::zcu102;
+  if (size == RtlShapeSize::small_strides) r.max_conv_stride = 6;
   r.max_lanes = small ? 4 : 32;
   r.max_vector = small ? 2 : 8;
   r.max_array_kernel = 3;
@@ -160,7 +161,7 @@ void check_rtl_agreement(uint64_t seed, const std::string& name, AgreementTotals
   sim::Rejections rejected;
   const sim::DiffCase c = sim::draw_case(seed, ranges(size), repo("configs/arch"), rejected);
   std::vector<std::string> sets = c.sets;
-  const RtlShapeSets shape = size == RtlShapeSize::small ? small_rtl_shape(c.array) : zcu102_rtl_shape(c.array);
+  const RtlShapeSets shape = size == RtlShapeSize::zcu102 ? zcu102_rtl_shape(c.array) : small_rtl_shape(c.array);
   sets.insert(sets.end(), shape.sets.begin(), shape.sets.end());
   sets.push_back(acc_set(c.sets));
   const std::string dir = scratch_dir(name + "-" + std::to_string(seed));
@@ -207,6 +208,11 @@ void check_rtl_agreement(uint64_t seed, const std::string& name, AgreementTotals
   ++totals.cases;
   ++(c.array == models::ArrayKind::svpe ? totals.svpe_cases : totals.vpe_cases);
   totals.layers += int(a["layers"].size());
+  const nlohmann::json net = nlohmann::json::parse(c.net_json);
+  for (const auto& layer : net["layers"]) {
+    const int stride = layer.value("stride", 1);
+    if (layer.value("type", std::string()) == "conv" && stride > 3 && stride % 3 != 0) ++totals.wide_stride_convs;
+  }
   fs::remove_all(dir);
 }
 

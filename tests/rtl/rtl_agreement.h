@@ -22,11 +22,15 @@ RtlShapeSets small_rtl_shape(models::ArrayKind kind);
 // The ZCU102 design points: SVPE (32, 8, 3), VPE (16, 4, 3).
 RtlShapeSets zcu102_rtl_shape(models::ArrayKind kind);
 
-enum class RtlShapeSize { small, zcu102 };
+// small_strides: the small shapes with conv strides up to 6, so that at k = 3 the window
+// origin's quotient and residue by k both step at once (stride 4, 5), which the default
+// strides (1..3) never do.
+enum class RtlShapeSize { small, small_strides, zcu102 };
 
 struct AgreementTotals {
   int cases = 0, layers = 0, refused = 0;
   int svpe_cases = 0, vpe_cases = 0;  // so that a range shows it ran both shapes
+  int wide_stride_convs = 0;           // conv layers with stride mod 3 != 0 and stride > 3
 };
 
 // Case `seed`: both runs, compared with CHECKs. A case the mapper refuses on the new shape (a

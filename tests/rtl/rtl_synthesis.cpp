@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iomanip>
@@ -11,6 +13,7 @@
 
 #include "models/pe_array/array_kind.h"
 #include "models/pe_array/pe_array_resources.h"
+#include "models/pe_array/sequencer_resources.h"
 #include "tests/models/yosys_runner.h"
 
 namespace shiftsim::test {
@@ -40,23 +43,76 @@ models::ArchSpec synth_arch(const RtlSynthShape& s) {
 namespace {
 const std::string kRtlDir = std::string(SHIFTSIM_SOURCE_DIR) + "/rtl";
 
-// Cell counts of the module `top` with `params`, flattened; the Yosys time in `seconds`.
+// FNV-1a over `text`: a key that stays the same across builds and runs, unlike std::hash.
+std::uint64_t fnv1a(const std::string& text, std::uint64_t h = 1469598103934665603ull) {
+  for (const unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+std::string file_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The key of one synthesis: its script, the Verilog it reads and the Yosys version, so that a
+// cached count is reused only for the same input to the same tool.
+std::string synthesis_key(const std::string& script) {
+  std::string text = script;
+  for (const char* f : {"cu_top.v", "cu_lane.v", "svpe_product.v", "vpe_product.v", "adder_tree.v"})
+    text += file_text(kRtlDir + "/" + f);
+  FILE* v = popen("yosys -V", "r");
+  if (v) {
+    char buf[256];
+    while (std::fgets(buf, sizeof buf, v)) text += buf;
+    pclose(v);
+  }
+  std::ostringstream k;
+  k << std::hex << fnv1a(text);
+  return k.str();
+}
+
+// Cell counts of the module `top` with `params`, flattened; the Yosys time in `seconds`. With
+// SHIFTSIM_YOSYS_CACHE naming a directory, a synthesis of the same key is read from there
+// instead of run again (the ZCU102 benchmark takes over an hour in Yosys, while the model's
+// side of its table changes with every resource-model edit); `seconds` is then the first run's.
 CellCounts run(const std::string& top, const std::string& params, const fs::path& dir, const std::string& id,
                double& seconds) {
-  const fs::path script = dir / (id + ".ys"), stat = dir / (id + ".stat"), log = dir / (id + ".log");
-  {
-    std::ofstream s(script);
-    s << "read_verilog";
-    for (const char* f : {"cu_top.v", "cu_lane.v", "svpe_product.v", "vpe_product.v", "adder_tree.v"})
-      s << " " << kRtlDir << "/" << f;
-    s << "\nchparam " << params << " " << top << "\n"
-      << "synth_xilinx -family xcup -top " << top << " -flatten -noiopad -noclkbuf\n"
-      << "tee -q -o " << stat.string() << " stat\n";
+  const fs::path script = dir / (id + ".ys"), log = dir / (id + ".log");
+  fs::path stat = dir / (id + ".stat");
+  std::ostringstream text;
+  text << "read_verilog";
+  for (const char* f : {"cu_top.v", "cu_lane.v", "svpe_product.v", "vpe_product.v", "adder_tree.v"})
+    text << " " << kRtlDir << "/" << f;
+  text << "\nchparam " << params << " " << top << "\n"
+       << "synth_xilinx -family xcup -top " << top << " -flatten -noiopad -noclkbuf\n";
+  const char* cache_env = std::getenv("SHIFTSIM_YOSYS_CACHE");
+  fs::path cached_stat, cached_sec;
+  if (cache_env && *cache_env) {
+    const fs::path cache(cache_env);
+    fs::create_directories(cache);
+    const std::string key = id + "-" + synthesis_key(text.str());
+    cached_stat = cache / (key + ".stat");
+    cached_sec = cache / (key + ".seconds");
   }
-  const auto t0 = std::chrono::steady_clock::now();
-  const std::string cmd = "yosys -q -s " + script.string() + " > " + log.string() + " 2>&1";
-  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("yosys failed: see " + log.string());
-  seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!cached_stat.empty() && fs::exists(cached_stat) && fs::exists(cached_sec)) {
+    stat = cached_stat;
+    std::ifstream(cached_sec) >> seconds;
+  } else {
+    std::ofstream(script) << text.str() << "tee -q -o " << stat.string() << " stat\n";
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string cmd = "yosys -q -s " + script.string() + " > " + log.string() + " 2>&1";
+    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("yosys failed: see " + log.string());
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!cached_stat.empty()) {
+      // Written under a temporary name and renamed, so an interrupted run leaves no entry.
+      fs::copy_file(stat, cached_stat.string() + ".tmp", fs::copy_options::overwrite_existing);
+      std::ofstream(cached_sec.string() + ".tmp") << seconds << "\n";
+      fs::rename(cached_sec.string() + ".tmp", cached_sec);
+      fs::rename(cached_stat.string() + ".tmp", cached_stat);
+    }
+  }
   std::ifstream in(stat);
   const std::regex cell(R"(^\s+(\w+)\s+(\d+)$)");
   CellCounts cells;
@@ -94,9 +150,11 @@ std::vector<RtlSynthRow> synthesize(const RtlSynthShape& s, const fs::path& dir)
                           std::to_string(s.vector) + "x" + std::to_string(s.kernel);
   std::vector<RtlSynthRow> rows;
   double sec = 0;
-  // The whole unit: the model's PE array (lanes, weight and bias registers) and window unit.
+  // The whole unit: the model's PE array (lanes, weight and bias registers), window generator
+  // and issue sequencer.
   const CellCounts unit = run("shiftsim_cu", p.str() + " -set TM " + std::to_string(s.lanes), dir, tag + "_unit", sec);
-  rows.push_back(row("whole unit", models::pe_array(arch) + models::window_unit(arch), unit, sec));
+  rows.push_back(row("whole unit", models::pe_array(arch) + models::window_unit(arch) + models::issue_sequencer(arch), unit,
+                      sec));
   // One lane: the model's lane datapath and its weight registers (no bias register: the RTL
   // keeps the bias beside the output buffer's entries, as the contract says, §6).
   models::ArchSpec one = arch;

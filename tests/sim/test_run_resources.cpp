@@ -12,7 +12,7 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-const char* kComponents[] = {"pe_array", "window",  "input_buffer", "weight_buffer",
+const char* kComponents[] = {"pe_array", "window",  "sequencer", "input_buffer", "weight_buffer",
                              "output_buffer", "ppu", "pool_eltwise", "dma", "controller",
                              "interconnect"};
 
