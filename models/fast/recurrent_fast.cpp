@@ -25,34 +25,68 @@ RecurrentFast::RecurrentFast(const ArchSpec& arch, MemoryTiming& memory)
   for (Engine* e : {&fetch_, &read_, &write_}) e->ends.assign(arch.dma.outstanding, 0);
 }
 
-// §4 for one job with nothing else in flight on its engine: a burst a cycle from the cycle
-// after the hand-over while a slot is free; its beats after the previous burst's, from its
-// first data, the last no earlier than its last data; the job ends the cycle after its last beat.
-// Written data is in registers from the hand-over (data_ready = handed).
-uint64_t RecurrentFast::job(Engine& e, uint64_t handed, const std::vector<std::pair<uint64_t, uint64_t>>& transfers) {
-  const uint64_t width = dram_timing_.width_bytes(), slots = e.ends.size();
+// §4, job by job: an engine issues a burst a cycle, from the cycle after its job's hand-over,
+// while a slot is free (a slot frees the cycle after its burst's last beat), across job
+// boundaries; its beats follow the previous burst's, from its first data, the last no earlier
+// than its last data (a write's beats also no earlier than their data, in registers from the
+// hand-over: one beat a cycle from it); a job ends the cycle after its last beat. The read and
+// the write engine run at once, so their requests reach the shared DRAM model in the order of
+// their issue cycles, as in cycle mode: end_of serves them lazily, earliest first. A request is
+// served only when a job the sequencer waits for needs it, so every request served issues no
+// later than that job's last, before any job the sequencer hands afterwards can issue.
+size_t RecurrentFast::hand(Engine& e, uint64_t handed, const std::vector<std::pair<uint64_t, uint64_t>>& transfers) {
+  const uint64_t width = dram_timing_.width_bytes();
+  const size_t j = jobs_.size();
+  jobs_.push_back({handed, handed, 0});
   uint64_t offset = 0;
-  bool any = false;
   for (const auto& [addr, bytes] : transfers) {
     bursts_.clear();
     dram_timing_.split(addr, bytes, bursts_);
     for (const Burst& b : bursts_) {
       const uint64_t beats = (b.addr + b.bytes - 1) / width - b.addr / width + 1;
-      const uint64_t slot = e.bursts >= slots ? e.ends[e.ring] + 1 : 0;
-      const uint64_t issue = std::max({handed + 1, e.last_issue + 1, slot});
-      const MemAccess a = memory_.access(e.write, issue, b.addr, b.bytes);
-      uint64_t first = std::max(a.first, e.data_end + 1);
-      if (e.write) first = std::max(first, handed + offset);
-      e.data_end = std::max(first + beats - 1, a.last);
-      e.last_issue = issue;
-      e.ends[e.ring] = e.data_end;
-      e.ring = (e.ring + 1) % slots;
-      ++e.bursts;
+      e.queue.push_back({b.addr, handed, offset, beats, b.bytes, j});
       offset += beats;
-      any = true;
+      ++jobs_[j].left;
     }
   }
-  return any ? e.data_end + 1 : handed;
+  return j;
+}
+
+uint64_t RecurrentFast::next_issue(const Engine& e) const {
+  const Pending& p = e.queue.front();
+  const uint64_t slot = e.bursts >= e.ends.size() ? e.ends[e.ring] + 1 : 0;
+  return std::max({p.handed + 1, e.last_issue + 1, slot});
+}
+
+bool RecurrentFast::serve_first() {
+  Engine* first = nullptr;
+  uint64_t at = 0;
+  for (Engine* e : {&fetch_, &read_, &write_})  // §4's order within a cycle
+    if (!e->queue.empty() && (!first || next_issue(*e) < at)) {
+      first = e;
+      at = next_issue(*e);
+    }
+  if (!first) return false;
+  Engine& e = *first;
+  const Pending p = e.queue.front();
+  e.queue.pop_front();
+  const MemAccess a = memory_.access(e.write, at, p.addr, p.bytes);
+  uint64_t data = std::max(a.first, e.data_end + 1);
+  if (e.write) data = std::max(data, p.handed + p.offset);
+  e.data_end = std::max(data + p.beats - 1, a.last);
+  e.last_issue = at;
+  e.ends[e.ring] = e.data_end;
+  e.ring = (e.ring + 1) % e.ends.size();
+  ++e.bursts;
+  Job& j = jobs_[p.job];
+  if (--j.left == 0) j.end = e.data_end + 1;
+  return true;
+}
+
+uint64_t RecurrentFast::end_of(size_t j) {
+  while (jobs_[j].left > 0)
+    if (!serve_first()) throw std::logic_error("recurrent fast mode: a job's requests are lost");
+  return jobs_[j].end;
 }
 
 void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, HostMemory& dram, LayerStats& st,
@@ -60,19 +94,27 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
   events_ = events;
   const DramStats before = memory_.stats();
   st.start_cycle = now;
-  uint64_t c = job(fetch_, now, {{desc_at, kDescriptorBytes}}) + kDecode + 1;  // t0
-  auto read = [&](uint64_t addr, uint8_t* dst, uint64_t bytes) {
+  uint64_t c = end_of(hand(fetch_, now, {{desc_at, kDescriptorBytes}})) + kDecode + 1;  // t0
+  // A read job handed in cycle c (its data is read from `dram` at once: nothing writes what a
+  // pass reads); wait_read: the sequencer waits for its end, the cycles it waits are stall.
+  auto hand_read = [&](const std::vector<std::pair<uint64_t, uint64_t>>& transfers, const std::vector<uint8_t*>& dst) {
+    for (size_t i = 0; i < transfers.size(); ++i)
+      dram.read(transfers[i].first, dst[i], uint32_t(transfers[i].second));
     mark(c, Sig::dma_rd_busy, 1);
-    const uint64_t e = job(read_, c, {{addr, bytes}});
-    dram.read(addr, dst, uint32_t(bytes));
-    st.load_cycles += e - c;
-    st.stall_cycles += e - c;
+    return hand(read_, c, transfers);
+  };
+  auto wait_read = [&](size_t j) {
+    const uint64_t e = end_of(j);
     mark(e, Sig::dma_rd_busy, 0);
-    c = e;
+    st.load_cycles += e - jobs_[j].handed;
+    if (e > c) {
+      st.stall_cycles += e - c;
+      c = e;
+    }
   };
   // 1. The parameter job.
   std::vector<uint8_t> store(d.in2_addr - d.weight_addr);
-  read(d.weight_addr, store.data(), store.size());
+  wait_read(hand_read({{d.weight_addr, store.size()}}, {store.data()}));
   const RecurrentHeader h = decode_header(store.data());
   const RecurrentLayout L = recurrent_layout(h, arch_);
   const uint32_t H = h.hidden, tm = arch_.pe_array.lanes;
@@ -135,20 +177,52 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
     st.compute_cycles += n + depth;
     c += n + depth;
   };
-  // Streamed: tile k's bytes into its half, its weight-store fill counted.
-  auto tile_bytes = [&](size_t k) {
-    const RowTile& r = tiles[k];
-    half[k % 2].resize(r.hi - r.lo);
+  // Streamed: row tile g of the pass (tile g mod K of step g / K) into half g mod 2, its
+  // weight-store fill counted.
+  auto tile_bytes = [&](uint64_t g) {
+    const RowTile& r = tiles[g % tiles.size()];
+    half[g % 2].resize(r.hi - r.lo);
     fill(L.program[r.op].m, mvm_layout(h, L.program[r.op].m, arch_), r.mt);
     return std::make_pair(d.weight_addr + L.program[r.op].m.offset + r.lo, r.hi - r.lo);
   };
-  // 2. The time steps.
+  // The sequencer waits for a store's end before it hands the next: stall.
+  auto wait_write = [&](size_t j) {
+    const uint64_t e = end_of(j);
+    mark(e, Sig::dma_wr_busy, 0);
+    st.store_cycles += e - jobs_[j].handed;
+    if (e > c) {
+      st.stall_cycles += e - c;
+      c = e;
+    }
+  };
+  // 2. The time steps (§11 "Schedule"). A step's head job (x_t; with streamed weights also
+  // the step's first row tile) is handed during the step before: with resident weights in the
+  // cycle of its first command, streamed with its last row tile's command (the row tiles of
+  // all steps alternate between the halves: tile k of step s into half (s K + k) mod 2); an
+  // embedding's id when the row job ends. h_t's store is handed at the step's end, once the
+  // write engine's previous job has ended (two copies of h: the store reads one while the
+  // next step writes the other); step t + 1 reads h_t from the registers, not from DRAM.
+  const uint64_t K = tiles.size();  // streamed: row tiles a step
+  auto x_of = [&](uint32_t s) {
+    const uint32_t t = h.reverse ? h.steps - 1 - s : s;
+    return std::make_pair(d.in_addr + uint64_t(t) * h.input * kSeqBytes, uint64_t(h.input) * kSeqBytes);
+  };
+  std::vector<uint8_t> xbuf[2], hbuf[2];  // the x buffer's halves, h's copies
+  for (auto& b : xbuf) b.resize(size_t(h.input) * kSeqBytes);
+  auto hand_head = [&](uint32_t s) {  // x_s, and streamed step s's first row tile
+    if (K == 0) return hand_read({x_of(s)}, {xbuf[s % 2].data()});
+    const auto [addr, bytes] = tile_bytes(uint64_t(s) * K);
+    return hand_read({x_of(s), {addr, bytes}}, {xbuf[s % 2].data(), half[(uint64_t(s) * K) % 2].data()});
+  };
+  size_t head = hand_head(0);
+  size_t tile_job = 0, store_job = 0;
+  bool storing = false;
   for (uint32_t s = 0; s < h.steps; ++s) {
     const uint32_t t = h.reverse ? h.steps - 1 - s : s;
+    const bool next = s + 1 < h.steps;
     mark(c, Sig::rnn_step, s);
-    io.resize(size_t(h.input) * kSeqBytes);
-    read(d.in_addr + uint64_t(t) * h.input * kSeqBytes, io.data(), io.size());
-    for (uint32_t i = 0; i < h.input; ++i) x[i] = le16(&io[2 * i]);
+    wait_read(head);
+    for (uint32_t i = 0; i < h.input; ++i) x[i] = le16(&xbuf[s % 2][2 * i]);
     state.set_input(x.data());
     count.input_fill(h.input, acts);
     if (h.embedding) {  // the id's row, a job of its own after the id's
@@ -157,17 +231,18 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
         throw std::runtime_error("recurrent unit: token id " + std::to_string(id) + " is outside the table's " +
                                  std::to_string(h.vocab) + " rows (the host checks the input before it starts)");
       io.resize(size_t(H) * kSeqBytes);
-      read(d.weight_addr + L.table + uint64_t(id) * H * kSeqBytes, io.data(), io.size());
+      wait_read(hand_read({{d.weight_addr + L.table + uint64_t(id) * H * kSeqBytes, io.size()}}, {io.data()}));
+      if (next) head = hand_head(s + 1);
       std::vector<int16_t> row(H);
       for (uint32_t j = 0; j < H; ++j) row[j] = le16(&io[2 * j]);
       state.set_row(row.data());
       count.input_fill(H, acts);
     }
-    size_t k = 0;              // streamed: the step's next row tile
-    uint64_t pending_end = 0;  // the end of the job that brings it
+    uint64_t k = 0;  // streamed: the step's next row tile
     for (size_t i = 0; i < L.program.size(); ++i) {
       const StepOp& op = L.program[i];
       mark(c, Sig::rnn_op, i + 1);
+      if (i == 0 && K == 0 && next) head = hand_head(s + 1);  // resident: with the first command
       if (!op.mvm) {
         for (uint32_t e = 0; e < op.v.elements(); ++e) {
           state.element(op.v, e);
@@ -186,49 +261,53 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
         op_cycles(mvm_issues(h, op.m, arch_), D, Sig::mvm_busy);
         continue;
       }
-      // Streamed (§11): the step's first row tile is read before its command; every other one
-      // was handed with the previous tile's command into the other half, and its command waits
-      // for that job's end.
+      // Streamed (§11): the step's first row tile came with its head job; every other one was
+      // handed with the previous tile's command into the other half, and its command waits for
+      // that job's end. The next tile's job goes with this one's command: the step's next, or
+      // with the step's last, the next step's head job.
       for (uint32_t mt = 0; mt < W.m_tiles(); ++mt, ++k) {
-        if (k == 0) {
-          const auto [addr, bytes] = tile_bytes(0);
-          read(addr, half[0].data(), bytes);
-        } else if (pending_end > c) {
-          st.stall_cycles += pending_end - c;
-          c = pending_end;
+        const uint64_t g = uint64_t(s) * K + k;
+        if (k > 0) wait_read(tile_job);
+        if (k + 1 < K) {
+          const auto [addr, bytes] = tile_bytes(g + 1);
+          tile_job = hand_read({{addr, bytes}}, {half[(g + 1) % 2].data()});
+        } else if (next) {
+          head = hand_head(s + 1);
         }
-        if (k + 1 < tiles.size()) {
-          const auto [addr, bytes] = tile_bytes(k + 1);
-          mark(c, Sig::dma_rd_busy, 1);
-          pending_end = job(read_, c, {{addr, bytes}});
-          dram.read(addr, half[(k + 1) % 2].data(), uint32_t(bytes));
-          st.load_cycles += pending_end - c;
-          mark(pending_end, Sig::dma_rd_busy, 0);
-        }
-        mvm_tile(op.m, W, mt, half[k % 2].data(), tiles[k].lo);
+        mvm_tile(op.m, W, mt, half[g % 2].data(), tiles[k].lo);
         issues(op.m, W, mt);
         op_cycles(W.n_tiles(), D, Sig::mvm_busy);
       }
     }
     mark(c, Sig::rnn_op, 0);
     state.finish_step();
-    // 3. h_t out.
-    if (h.sequence_output || s + 1 == h.steps) {
+    // 3. h_t out, every step with a sequence output, else the last step's.
+    if (h.sequence_output || !next) {
+      if (storing) wait_write(store_job);
       const uint64_t addr = d.out_addr + (h.sequence_output ? uint64_t(t) * H * kSeqBytes : 0);
-      io.resize(size_t(H) * kSeqBytes);
+      std::vector<uint8_t>& io_h = hbuf[s % 2];
+      io_h.resize(size_t(H) * kSeqBytes);
       for (uint32_t j = 0; j < H; ++j) {
-        io[2 * j] = uint8_t(uint16_t(state.hidden()[j]) & 0xFF);
-        io[2 * j + 1] = uint8_t(uint16_t(state.hidden()[j]) >> 8);
+        io_h[2 * j] = uint8_t(uint16_t(state.hidden()[j]) & 0xFF);
+        io_h[2 * j + 1] = uint8_t(uint16_t(state.hidden()[j]) >> 8);
       }
-      dram.write(addr, io.data(), uint32_t(io.size()));
+      dram.write(addr, io_h.data(), uint32_t(io_h.size()));
       mark(c, Sig::dma_wr_busy, 1);
-      const uint64_t e = job(write_, c, {{addr, io.size()}});
-      st.store_cycles += e - c;
-      mark(e, Sig::dma_wr_busy, 0);
-      c = e;
+      store_job = hand(write_, c, {{addr, io_h.size()}});
+      storing = true;
     }
   }
-  // 4. The controller sees the recurrent unit's toggle a cycle later.
+  // 4. rnn_done in the cycle the last store ends (no read job is handed after the last step's
+  // start); the controller sees it a cycle later.
+  if (storing) {
+    const uint64_t e = end_of(store_job);
+    mark(e, Sig::dma_wr_busy, 0);
+    st.store_cycles += e - jobs_[store_job].handed;
+    c = std::max(c, e);
+  }
+  while (serve_first()) {
+  }
+  jobs_.clear();
   st.end_cycle = c + 1;
   st.saturations += state.saturations();
   st.dram_read_bytes = memory_.stats().read_bytes - before.read_bytes;

@@ -50,55 +50,31 @@ void RecurrentUnit::run() {
   }
 }
 
-// One read job, waited for: the cycles count as load (and stall: nothing else can run).
+void RecurrentUnit::hand(DmaEngine& engine, Job& job, Sig busy) {
+  job.handed = env_.clock.now();
+  job.finished = false;
+  env_.mark(busy, 1);
+  engine.submit([this, &job, busy] {  // in the cycle of the job's last beat: it ends at the next edge
+    job.end = env_.clock.now() + 1;
+    job.finished = true;
+    env_.mark(busy, 0);
+    job.done.notify(sc_core::SC_ZERO_TIME);
+  }, job.handed);  // a write's data (h's copy) is in registers from the hand-over
+}
+
+void RecurrentUnit::await_job(Job& job, bool write, bool stall) {
+  const uint64_t t = env_.clock.now();
+  while (!job.finished) sc_core::wait(job.done);
+  while (env_.clock.now() < job.end) sc_core::wait();
+  LayerStats& st = passes_.back().stats;
+  (write ? st.store_cycles : st.load_cycles) += job.end - job.handed;
+  if (stall) st.stall_cycles += env_.clock.now() - t;
+}
+
 void RecurrentUnit::read(uint64_t addr, uint8_t* dst, uint64_t bytes) {
-  const uint64_t t = env_.clock.now();
-  env_.mark(Sig::dma_rd_busy, 1);
   read_engine.add(addr, dst, bytes);
-  read_engine.run();
-  env_.mark(Sig::dma_rd_busy, 0);
-  LayerStats& st = passes_.back().stats;
-  st.load_cycles += env_.clock.now() - t;
-  st.stall_cycles += env_.clock.now() - t;
-}
-
-void RecurrentUnit::prefetch(uint64_t addr, uint8_t* dst, uint64_t bytes) {
-  prefetch_handed_ = env_.clock.now();
-  prefetch_finished_ = false;
-  env_.mark(Sig::dma_rd_busy, 1);
-  read_engine.add(addr, dst, bytes);
-  read_engine.submit([this] {  // in the cycle of the job's last beat: it ends at the next edge
-    prefetch_end_ = env_.clock.now() + 1;
-    prefetch_finished_ = true;
-    env_.mark(Sig::dma_rd_busy, 0);
-    prefetch_done_.notify(sc_core::SC_ZERO_TIME);
-  });
-}
-
-// The cycles the sequencer waits here are stall; the job's own are load, however many of them
-// the operations in between hid.
-void RecurrentUnit::await_prefetch() {
-  const uint64_t t = env_.clock.now();
-  while (!prefetch_finished_) sc_core::wait(prefetch_done_);
-  while (env_.clock.now() < prefetch_end_) sc_core::wait();
-  LayerStats& st = passes_.back().stats;
-  st.load_cycles += prefetch_end_ - prefetch_handed_;
-  st.stall_cycles += env_.clock.now() - t;
-}
-
-uint64_t RecurrentUnit::write(uint64_t addr, const std::vector<int16_t>& v) {
-  const uint64_t t = env_.clock.now();
-  io_.resize(v.size() * kSeqBytes);
-  for (size_t i = 0; i < v.size(); ++i) {
-    io_[2 * i] = uint8_t(uint16_t(v[i]) & 0xFF);
-    io_[2 * i + 1] = uint8_t(uint16_t(v[i]) >> 8);
-  }
-  env_.mark(Sig::dma_wr_busy, 1);
-  write_engine.add(addr, io_.data(), io_.size());
-  write_engine.run(t);  // h_t is in registers: its beats wait for nothing
-  env_.mark(Sig::dma_wr_busy, 0);
-  passes_.back().stats.store_cycles += env_.clock.now() - t;
-  return env_.clock.now();
+  hand(read_engine, rd_, Sig::dma_rd_busy);
+  await_job(rd_, false, true);
 }
 
 void RecurrentUnit::await(const sc_core::sc_signal<bool>& done, bool& seen) {
@@ -168,23 +144,35 @@ void RecurrentUnit::run_layer() {
         const WeightLayout W = mvm_layout(h, op.m, a);
         for (uint32_t mt = 0; mt < W.m_tiles(); ++mt) fill(op.m, W, mt);
       }
-  // Streamed: tile k's bytes into its half (free: its last user's command is done), its
+  // Streamed: row tile g of the pass (tile g mod K of step g / K) into half g mod 2, its
   // weight-store fill counted.
   const std::vector<RowTile> tiles = h.resident ? std::vector<RowTile>{} : streamed_row_tiles(h, L, a);
-  auto tile_bytes = [&](size_t k) {
-    const RowTile& r = tiles[k];
-    half_[k % 2].assign(r.hi - r.lo, 0);
+  const uint64_t K = tiles.size();  // streamed: row tiles a step
+  auto add_tile = [&](uint64_t g) {
+    const RowTile& r = tiles[g % K];
+    half_[g % 2].assign(r.hi - r.lo, 0);
     fill(L.program[r.op].m, mvm_layout(h, L.program[r.op].m, a), r.mt);
-    return std::make_pair(d.weight_addr + L.program[r.op].m.offset + r.lo, r.hi - r.lo);
+    read_engine.add(d.weight_addr + L.program[r.op].m.offset + r.lo, half_[g % 2].data(), r.hi - r.lo);
   };
+  // 2. The time steps (§11 "Schedule"). Step s's head job (x_s into the x buffer's half s mod 2;
+  // streamed, with the step's first row tile) is handed during step s - 1: resident, with its
+  // first command; streamed, with its last row tile's; an embedding's id when the row job ends.
+  for (auto& b : x_) b.assign(size_t(h.input) * kSeqBytes, 0);
+  auto hand_head = [&](uint32_t s) {
+    const uint32_t t = h.reverse ? h.steps - 1 - s : s;
+    read_engine.add(d.in_addr + uint64_t(t) * h.input * kSeqBytes, x_[s % 2].data(), x_[s % 2].size());
+    if (K) add_tile(uint64_t(s) * K);
+    hand(read_engine, rd_, Sig::dma_rd_busy);
+  };
+  hand_head(0);
+  bool storing = false;
   std::vector<int16_t> x(h.input);
-  // 2. The time steps, in order.
   for (uint32_t s = 0; s < h.steps; ++s) {
     const uint32_t t = h.reverse ? h.steps - 1 - s : s;
+    const bool next = s + 1 < h.steps;
     env_.mark(Sig::rnn_step, s);
-    io_.resize(size_t(h.input) * kSeqBytes);
-    read(d.in_addr + uint64_t(t) * h.input * kSeqBytes, io_.data(), io_.size());
-    for (uint32_t i = 0; i < h.input; ++i) x[i] = le16(&io_[2 * i]);
+    await_job(rd_, false, true);
+    for (uint32_t i = 0; i < h.input; ++i) x[i] = le16(&x_[s % 2][2 * i]);
     state_->set_input(x.data());
     env_.activity.input_fill(h.input, acts);
     if (h.embedding) {  // the id's row of the table, a second job once the id is known
@@ -194,15 +182,17 @@ void RecurrentUnit::run_layer() {
                                  std::to_string(h.vocab) + " rows (the host checks the input before it starts)");
       io_.resize(size_t(H) * kSeqBytes);
       read(d.weight_addr + L.table + uint64_t(id) * H * kSeqBytes, io_.data(), io_.size());
+      if (next) hand_head(s + 1);
       row_.resize(H);
       for (uint32_t j = 0; j < H; ++j) row_[j] = le16(&io_[2 * j]);
       state_->set_row(row_.data());
       env_.activity.input_fill(H, acts);
     }
-    size_t k = 0;  // streamed: the step's next row tile
+    uint64_t k = 0;  // streamed: the step's next row tile
     for (size_t i = 0; i < L.program.size(); ++i) {
       const StepOp& op = L.program[i];
       env_.mark(Sig::rnn_op, i + 1);
+      if (i == 0 && K == 0 && next) hand_head(s + 1);  // resident: with the step's first command
       if (!op.mvm) {
         command_vec(op.v);
         continue;
@@ -212,29 +202,41 @@ void RecurrentUnit::run_layer() {
         command_mvm(op.m, 0, W.m_tiles(), store_.data() + op.m.offset);
         continue;
       }
-      // Streamed (§11): the step's first row tile is read before its command; every other one
-      // was handed with the previous tile's command into the other half, and its command waits
-      // for that job's end.
+      // Streamed (§11): the step's first row tile came with its head job; every other one was
+      // handed with the previous tile's command into the other half, and its command waits for
+      // that job's end. The step's last tile's command hands the next step's head job.
       for (uint32_t mt = 0; mt < W.m_tiles(); ++mt, ++k) {
-        if (k == 0) {
-          const auto [addr, bytes] = tile_bytes(0);
-          read(addr, half_[0].data(), bytes);
-        } else {
-          await_prefetch();
+        const uint64_t g = uint64_t(s) * K + k;
+        if (k > 0) await_job(rd_, false, true);
+        if (k + 1 < K) {
+          add_tile(g + 1);
+          hand(read_engine, rd_, Sig::dma_rd_busy);
+        } else if (next) {
+          hand_head(s + 1);
         }
-        if (k + 1 < tiles.size()) {
-          const auto [addr, bytes] = tile_bytes(k + 1);
-          prefetch(addr, half_[(k + 1) % 2].data(), bytes);
-        }
-        command_mvm(op.m, mt, mt + 1, half_[k % 2].data());
+        command_mvm(op.m, mt, mt + 1, half_[g % 2].data());
       }
     }
     env_.mark(Sig::rnn_op, 0);
     state_->finish_step();
-    // 3. h_t out: every step with a sequence output, else the last step's.
-    if (h.sequence_output) write(d.out_addr + uint64_t(t) * H * kSeqBytes, state_->hidden());
-    else if (s + 1 == h.steps) write(d.out_addr, state_->hidden());
+    // 3. h_t out (every step with a sequence output, else the last step's) from its copy, once
+    //    the write engine's previous job has ended; the next step runs meanwhile.
+    if (h.sequence_output || !next) {
+      if (storing) await_job(wr_, true, true);
+      std::vector<uint8_t>& copy = h_[s % 2];
+      const std::vector<int16_t>& v = state_->hidden();
+      copy.resize(v.size() * kSeqBytes);
+      for (size_t i = 0; i < v.size(); ++i) {
+        copy[2 * i] = uint8_t(uint16_t(v[i]) & 0xFF);
+        copy[2 * i + 1] = uint8_t(uint16_t(v[i]) >> 8);
+      }
+      write_engine.add(d.out_addr + (h.sequence_output ? uint64_t(t) * H * kSeqBytes : 0), copy.data(), copy.size());
+      hand(write_engine, wr_, Sig::dma_wr_busy);
+      storing = true;
+    }
   }
+  // 4. rnn_done (the caller toggles it) in the cycle the last store ends.
+  if (storing) await_job(wr_, true, false);
   passes_.back().stats.saturations += state_->saturations();
 }
 

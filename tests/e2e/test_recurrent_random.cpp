@@ -13,6 +13,8 @@
 #include "common/input_error.h"
 #include "quant/weights_gen.h"
 #include "sim/arch_config.h"
+#include "models/recurrent/recurrent_layer.h"
+#include "sim/recurrent_mapper.h"
 #include "sim/recurrent_run.h"
 #include "tests/support/cli.h"
 
@@ -128,14 +130,51 @@ void cycle_equals_fast(uint64_t seed) {
     CHECK(cyc.sim.layers[i].compute_cycles == fast.sim.layers[i].compute_cycles);
     CHECK(cyc.sim.layers[i].load_cycles == fast.sim.layers[i].load_cycles);
     CHECK(cyc.sim.layers[i].store_cycles == fast.sim.layers[i].store_cycles);
+    CHECK(cyc.sim.layers[i].stall_cycles == fast.sim.layers[i].stall_cycles);
     CHECK(cyc.sim.layers[i].saturations == fast.sim.layers[i].saturations);
   }
   CHECK(cyc.sim.total_cycles == fast.sim.total_cycles);
   CHECK(cyc.sim.dram.read_bytes == fast.sim.dram.read_bytes);
   CHECK(cyc.sim.dram.row_hits == fast.sim.dram.row_hits);
+  CHECK(cyc.sim.dram.row_misses == fast.sim.dram.row_misses);
+  CHECK(cyc.sim.dram.row_conflicts == fast.sim.dram.row_conflicts);
 }
 
+// What a random case exercises of §11's schedule: passes of one step, and streamed passes
+// with an odd and an even number of row tiles a step (their halves alternate across steps).
+struct Coverage {
+  bool one_step = false, odd_tiles = false, even_tiles = false;
+};
+Coverage coverage(const RandomCase& c) {
+  Coverage v;
+  const sim::RecurrentProgram p = sim::map_recurrent_network(c.qn, c.inputs[0], c.arch, "random");
+  for (size_t i = 0; i < p.passes.size(); ++i) {
+    const models::RecurrentHeader h = models::decode_header(p.image.data() + p.passes[i].weight_addr);
+    v.one_step |= h.steps == 1;
+    if (p.resident[i] || h.embedding) continue;
+    const size_t K = models::streamed_row_tiles(h, models::recurrent_layout(h, c.arch), c.arch).size();
+    (K % 2 ? v.odd_tiles : v.even_tiles) = true;
+  }
+  return v;
+}
+
+constexpr uint64_t kFirstCycleSeed = 101, kLastCycleSeed = 124;
+
 }  // namespace
+
+// The cycle-mode seeds below cover one-step passes and streamed passes of both parities.
+TEST_CASE("recurrent random: the cycle-mode seeds cover one-step passes and odd and even streamed tiles") {
+  Coverage all;
+  for (uint64_t seed = kFirstCycleSeed; seed <= kLastCycleSeed; ++seed) {
+    const Coverage v = coverage(random_case(seed, 3));
+    all.one_step |= v.one_step;
+    all.odd_tiles |= v.odd_tiles;
+    all.even_tiles |= v.even_tiles;
+  }
+  CHECK(all.one_step);
+  CHECK(all.odd_tiles);
+  CHECK(all.even_tiles);
+}
 
 TEST_CASE("recurrent random: 60 networks and machines, fast mode bit-exact on every sequence") {
   for (uint64_t seed = 1; seed <= 60; ++seed) {
@@ -153,3 +192,19 @@ TEST_CASE("recurrent random: cycle mode equals fast mode, seed 105") { cycle_equ
 TEST_CASE("recurrent random: cycle mode equals fast mode, seed 106") { cycle_equals_fast(106); }
 TEST_CASE("recurrent random: cycle mode equals fast mode, seed 107") { cycle_equals_fast(107); }
 TEST_CASE("recurrent random: cycle mode equals fast mode, seed 108") { cycle_equals_fast(108); }
+TEST_CASE("recurrent random: cycle mode equals fast mode, seed 109") { cycle_equals_fast(109); }
+TEST_CASE("recurrent random: cycle mode equals fast mode, seed 110") { cycle_equals_fast(110); }
+TEST_CASE("recurrent random: cycle mode equals fast mode, seed 111") { cycle_equals_fast(111); }
+TEST_CASE("recurrent random: cycle mode equals fast mode, seed 112") { cycle_equals_fast(112); }
+TEST_CASE("recurrent random: cycle mode equals fast mode, seed 113") { cycle_equals_fast(113); }
+TEST_CASE("recurrent random: cycle mode equals fast mode, seed 114") { cycle_equals_fast(114); }
+TEST_CASE("recurrent random: cycle mode equals fast mode, seed 115") { cycle_equals_fast(115); }
+TEST_CASE("recurrent random: cycle mode equals fast mode, seed 116") { cycle_equals_fast(116); }
+TEST_CASE("recurrent random: cycle mode equals fast mode, seed 117") { cycle_equals_fast(117); }
+TEST_CASE("recurrent random: cycle mode equals fast mode, seed 118") { cycle_equals_fast(118); }
+TEST_CASE("recurrent random: cycle mode equals fast mode, seed 119") { cycle_equals_fast(119); }
+TEST_CASE("recurrent random: cycle mode equals fast mode, seed 120") { cycle_equals_fast(120); }
+TEST_CASE("recurrent random: cycle mode equals fast mode, seed 121") { cycle_equals_fast(121); }
+TEST_CASE("recurrent random: cycle mode equals fast mode, seed 122") { cycle_equals_fast(122); }
+TEST_CASE("recurrent random: cycle mode equals fast mode, seed 123") { cycle_equals_fast(123); }
+TEST_CASE("recurrent random: cycle mode equals fast mode, seed 124") { cycle_equals_fast(124); }

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <set>
 
 #include "models/fast/fast_machine.h"
 #include "models/memory/dram_timing.h"
@@ -50,9 +51,11 @@ const char* kLm = R"({"name": "lm", "input": {"shape": [9, 1, 1]}, "layers": [
   {"name": "embed", "type": "embedding", "vocab_size": 150, "dim": 20},
   {"name": "lstm", "type": "lstm", "hidden_size": 26, "output": "sequence"},
   {"name": "decoder", "type": "fc", "out_features": 150, "per_step": true}]})";
-// A plain lstm for the closed form.
+// A plain lstm for the closed forms, with the last h as its output and with every step's.
 const char* kPlain = R"({"name": "plain", "input": {"shape": [3, 28, 1]}, "layers": [
   {"name": "l", "type": "lstm", "hidden_size": 50}]})";
+const char* kPlainSeq = R"({"name": "plain_seq", "input": {"shape": [4, 28, 1]}, "layers": [
+  {"name": "l", "type": "lstm", "hidden_size": 50, "output": "sequence"}]})";
 
 struct Case {
   quant::RecurrentQuantizedNetwork qn;
@@ -204,37 +207,75 @@ TEST_CASE("recurrent cycle mode equals fast mode: sequences of one step, slow bu
                               {"buffers.weight_read_latency=3", "pe_array.product_stages=2", "dma.outstanding=2"}, 4, 14));
 }
 
-// §11: a pass is strictly sequential, so its cycles are the fetch and decode, its jobs and its
-// operations, plus the cycle in which the controller sees it done; each operation of n issues
-// on a pipeline of depth L costs n + L from its command to the sequencer seeing its end.
-TEST_CASE("recurrent pass cycles: the sums of §11") {
-  const Case c = make_case(kPlain, "vpe16_zcu102", {"dram.model=fixed"}, 1, 21);
+// A DMA job of one burst on the fixed-latency DRAM, nothing else in flight on its engine (§4,
+// §10): issued the cycle after its hand-over, its first data Lat later, then its data cycles.
+uint64_t one_burst_job(const models::ArchSpec& a, uint64_t addr, uint64_t bytes) {
+  const models::DramTiming dt(a.dram, a.clock_mhz);
+  std::vector<models::Burst> bursts;
+  dt.split(addr, bytes, bursts);
+  REQUIRE(bursts.size() == 1);
+  return 1 + dt.latency_cycles() + dt.data_cycles(addr, bytes);
+}
+
+// A plain lstm's step on the fixed DRAM: its products and its vector operations (§11's n + L).
+struct PlainStep {
+  uint64_t mvm_x, mvm_h, vec;  // MVM(W, x), MVM(R, h), the five vector operations
+};
+PlainStep plain_step(const models::ArchSpec& a, uint64_t H, uint64_t I, uint64_t tm) {
+  const uint64_t e = a.pe_array.vector * 9, D = models::mvm_depth(a), rows = (4 * H + tm - 1) / tm;
+  const auto vec = [&](uint64_t n, uint64_t L) { return (n + tm - 1) / tm + L; };
+  const uint64_t ew = models::kElementwiseLatency, act = models::kActivationLatency;
+  // combine (4H), sigmoid/tanh (4H), cell (H), tanh(c') (H), h (H)
+  return {rows * ((I + e - 1) / e) + D, rows * ((H + e - 1) / e) + D,
+          vec(4 * H, ew) + vec(4 * H, act) + vec(H, ew) + vec(H, act) + vec(H, ew)};
+}
+
+// §11: the operations run in sequence, each n + L from command to command; x_{t+1} is read into
+// the x buffer's other half from step t's first command and h_t stored from its copy while
+// step t + 1 runs. On a layer whose every x and h job is shorter than a step's operations the
+// sequencer waits for the parameter job and x_0's only, and the pass ends the last h's job
+// after the last operation: the sequential sum (every job waited for) less every x job but the
+// first and every h job but the last.
+TEST_CASE("recurrent pass cycles: the sums of §11 with x read ahead and h stored behind the steps") {
+  const Case c = make_case(kPlainSeq, "vpe16_zcu102", {"dram.model=fixed"}, 1, 21);
   const sim::RecurrentOutcome out = run(c, models::SimMode::fast);
   REQUIRE(out.exact_sequences == 1);
   const models::LayerStats& st = out.sim.layers.at(0);
   const models::ArchSpec& a = c.arch;
-  const uint32_t T = 3, H = 50, I = 28, tm = a.pe_array.lanes, e = a.pe_array.vector * 9;
+  const uint64_t T = 4, H = 50, I = 28;
   const uint64_t D = models::mvm_depth(a);
   CHECK(D == a.buffers.weight_read_latency + a.pe_array.product_stages + 6 + 1);  // log2(Tn k^2 = 36) -> 6
-  const uint64_t rows = (4 * H + tm - 1) / tm;
-  const uint64_t mvm = rows * ((I + e - 1) / e) + D + rows * ((H + e - 1) / e) + D;
-  const auto vec = [&](uint64_t n, uint64_t L) { return (n + tm - 1) / tm + L; };
-  const uint64_t ew = models::kElementwiseLatency, act = models::kActivationLatency;
-  // combine (4H), sigmoid/tanh (4H), cell (H), tanh(c') (H), h (H)
-  const uint64_t step = mvm + vec(4 * H, ew) + vec(4 * H, act) + vec(H, ew) + vec(H, act) + vec(H, ew);
+  const PlainStep p = plain_step(a, H, I, a.pe_array.lanes);
+  const uint64_t step = p.mvm_x + p.mvm_h + p.vec;
   CHECK(st.compute_cycles == T * step);
-  CHECK(st.stall_cycles == st.load_cycles);
+  // Each step's x and h job, from the addresses the mapper gave them.
+  const sim::RecurrentProgram prog = sim::map_recurrent_network(c.qn, c.inputs[0], a, "test");
+  const models::Descriptor& d = prog.passes.at(0);
+  std::vector<uint64_t> x, h;
+  for (uint64_t t = 0; t < T; ++t) {
+    x.push_back(one_burst_job(a, d.in_addr + 2 * t * I, 2 * I));
+    h.push_back(one_burst_job(a, d.out_addr + 2 * t * H, 2 * H));
+    REQUIRE(x.back() < step);  // hidden behind a step's operations
+    REQUIRE(h.back() < step);
+  }
+  const uint64_t xs = x[0] + x[1] + x[2] + x[3], hs = h[0] + h[1] + h[2] + h[3];
+  // Loads: the parameter job and every x; the sequencer waits for the parameters and x_0.
+  CHECK(st.load_cycles - st.stall_cycles == xs - x[0]);
+  CHECK(st.store_cycles == hs);
   // The descriptor fetch (one 160-byte job on the fixed DRAM), decode, the units a cycle later.
-  const models::DramTiming dt(a.dram, a.clock_mhz);
-  const uint64_t fetch = 1 + dt.latency_cycles() + dt.data_cycles(0, models::kDescriptorBytes);
-  CHECK(st.end_cycle - st.start_cycle == fetch + 2 + st.load_cycles + st.compute_cycles + st.store_cycles + 1);
+  const uint64_t fetch = one_burst_job(a, 0, models::kDescriptorBytes);
+  CHECK(st.end_cycle - st.start_cycle == fetch + 2 + st.stall_cycles + st.compute_cycles + h[3] + 1);
+  // Against the schedule that waits for every job: x_1.. and h_0.. h_{T-2} hidden.
+  const uint64_t sequential = fetch + 2 + st.load_cycles + st.compute_cycles + st.store_cycles + 1;
+  CHECK(st.end_cycle - st.start_cycle == sequential - (xs - x[0]) - (hs - h[3]));
 }
 
-// §11, streamed weights: each row tile's job after the step's first is handed with the previous
-// tile's command, into the other half of the weight buffer, and the next command waits for it.
-// On a memory-bound layer (every tile's job longer than a product's n + D) the cycles hidden
-// are then exactly the products' own, but for the step's last tile's: load - stall =
-// T x (sum over the step's tiles of n + D, less the last's).
+// §11, streamed weights: each row tile's job is handed with the previous tile's command, into
+// the other half of the weight buffer, the next step's first tile (with its x) with the step's
+// last tile's, and each command waits for its job. On a memory-bound layer (every job longer
+// than the operations between its hand-over and its command) the read engine never rests from
+// the parameter job's start to the last tile's end: the pass is the fetch, the read jobs back
+// to back, the last step's operations after its last tile arrives, and the last h's job.
 TEST_CASE("recurrent streamed weights: the next row tile loads while the array runs the current one") {
   const Case c = make_case(kPlain, "vpe16_zcu102", {"dram.model=fixed", "buffers.weight_kib=2"}, 1, 23);
   REQUIRE(streams(c));
@@ -245,11 +286,36 @@ TEST_CASE("recurrent streamed weights: the next row tile loads while the array r
   const uint64_t T = 3, H = 50, I = 28, tm = a.pe_array.lanes, e = a.pe_array.vector * 9;
   const uint64_t D = models::mvm_depth(a), R = (4 * H + tm - 1) / tm;  // 13 row tiles a product
   const uint64_t nx = (I + e - 1) / e, nh = (H + e - 1) / e;           // issues a row tile
-  CHECK(st.load_cycles - st.stall_cycles == T * (R * (nx + D) + (R - 1) * (nh + D)));
-  // Sequential, the pass would take those cycles more: stall is what is not hidden.
-  const models::DramTiming dt(a.dram, a.clock_mhz);
-  const uint64_t fetch = 1 + dt.latency_cycles() + dt.data_cycles(0, models::kDescriptorBytes);
-  CHECK(st.end_cycle - st.start_cycle == fetch + 2 + st.stall_cycles + st.compute_cycles + st.store_cycles + 1);
+  const PlainStep p = plain_step(a, H, I, tm);
+  // a command per row tile: n + D each
+  CHECK(st.compute_cycles == T * (R * (nx + D) + R * (nh + D) + p.vec));
+  const uint64_t tail = nh + D + p.vec;  // the last tile's product and the step's vector operations
+  // Every operation hidden behind the reads but the last step's tail.
+  CHECK(st.load_cycles - st.stall_cycles == st.compute_cycles - tail);
+  const sim::RecurrentProgram prog = sim::map_recurrent_network(c.qn, c.inputs[0], a, "test");
+  const uint64_t h_job = one_burst_job(a, prog.passes.at(0).out_addr, 2 * H);
+  CHECK(st.store_cycles == h_job);
+  const uint64_t fetch = one_burst_job(a, 0, models::kDescriptorBytes);
+  CHECK(st.end_cycle - st.start_cycle == fetch + 2 + st.load_cycles + tail + h_job + 1);
+}
+
+// The row tiles of all steps alternate between the weight buffer's halves (tile k of step s in
+// half (s K + k) mod 2), so with an odd number K of tiles a step, step s + 1's first tile goes
+// into the half step s's first used; both parities, cycle mode equal to fast mode.
+TEST_CASE("recurrent cycle mode equals fast mode: streamed layers with odd and even row tiles a step") {
+  const Case c = make_case(kMixed, "svpe_zcu102", {"buffers.weight_kib=1", "dram.model=fixed"}, 3, 17);
+  const sim::RecurrentProgram prog = sim::map_recurrent_network(c.qn, c.inputs[0], c.arch, "test");
+  std::set<uint64_t> parities;
+  for (size_t i = 0; i < prog.passes.size(); ++i) {
+    const models::RecurrentHeader h = models::decode_header(prog.image.data() + prog.passes[i].weight_addr);
+    if (prog.resident[i]) continue;
+    const size_t K = models::streamed_row_tiles(h, models::recurrent_layout(h, c.arch), c.arch).size();
+    INFO("pass " << i << ": " << K << " row tiles a step");
+    CHECK(K >= 3);
+    parities.insert(K % 2);
+  }
+  CHECK(parities == std::set<uint64_t>{0, 1});
+  cycle_equals_fast(c);
 }
 
 // The activation and element-wise units' activity (docs/ENERGY.md): a plain lstm's step puts
