@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/recurrent/register_file.h"
 #include "models/wait_until.h"
 
 namespace shiftsim::models {
@@ -154,6 +155,7 @@ void RecurrentUnit::run_layer() {
     for (uint32_t i = 0; i < H; ++i) c0.push_back(le16(&store_[L.c0 + 2 * i]));
   state_ = std::make_unique<RecurrentState>(h, bias, peep, h0, c0);
   ComponentActions& acts = passes_.back().actions;
+  count_rf_parameters(env_.activity, h, acts);
   // The weight store's writes: every block once when resident, each row tile's every step when
   // streamed.
   auto fill = [&](const MvmOp& m, const WeightLayout& W, uint32_t mt) {
@@ -187,6 +189,7 @@ void RecurrentUnit::run_layer() {
     for (uint32_t i = 0; i < h.input; ++i) x[i] = le16(&io_[2 * i]);
     state_->set_input(x.data());
     env_.activity.input_fill(h.input, acts);
+    count_rf_step_start(env_.activity, h, acts);
     if (h.embedding) {  // the id's row of the table, a second job once the id is known
       const int32_t id = x[0];
       if (id < 0 || uint32_t(id) >= h.vocab)
@@ -232,6 +235,7 @@ void RecurrentUnit::run_layer() {
     env_.mark(Sig::rnn_op, 0);
     state_->finish_step();
     // 3. h_t out: every step with a sequence output, else the last step's.
+    if (h.sequence_output || s + 1 == h.steps) count_rf_store(env_.activity, h, acts);
     if (h.sequence_output) write(d.out_addr + uint64_t(t) * H * kSeqBytes, state_->hidden());
     else if (s + 1 == h.steps) write(d.out_addr, state_->hidden());
   }

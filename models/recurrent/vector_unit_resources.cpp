@@ -13,6 +13,7 @@
 #include "models/int_math.h"
 #include "models/pe_array/vpe_kind.h"
 #include "models/recurrent/activation_table.h"
+#include "models/recurrent/register_file.h"
 #include "models/resources/resources_detail.h"
 
 namespace shiftsim::models {
@@ -238,6 +239,7 @@ void count_vector_element(const ActivityCounter& count, const RecurrentHeader& h
                           ComponentActions& a) {
   if (on_activation_unit(op.kind)) count.activation_element(a);
   else count.elementwise_element(elementwise_use(h, op, e), a);
+  count_rf_element(count, h, op, e, a);
 }
 
 Resources activation_unit(const ArchSpec& spec) {

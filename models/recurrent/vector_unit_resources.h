@@ -66,7 +66,8 @@ struct ElementwiseUse {
 ElementwiseUse elementwise_use(const RecurrentHeader& h, const VecOp& op, uint32_t e);
 
 // One element of a vector operation priced for the energy model: on the activation unit, or on
-// the element-wise unit with the pieces it uses. Both simulation modes count through this.
+// the element-wise unit with the pieces it uses, and its register-file reads and writes
+// (register_file.h). Both simulation modes count through this.
 void count_vector_element(const ActivityCounter& count, const RecurrentHeader& h, const VecOp& op, uint32_t e,
                           ComponentActions& a);
 

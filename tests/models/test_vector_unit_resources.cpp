@@ -9,6 +9,7 @@
 
 #include "models/machine_resources.h"
 #include "models/recurrent/activation_table.h"
+#include "models/recurrent/register_file.h"
 #include "models/recurrent/vector_unit_resources.h"
 #include "models/resources/resources.h"
 
@@ -103,11 +104,12 @@ TEST_CASE("the machine lists the vector units only when it carries the recurrent
   const std::vector<ComponentResources> cnn = estimate_resources(s, o);
   o.recurrent_units = true;
   const std::vector<ComponentResources> seq = estimate_resources(s, o);
-  REQUIRE(seq.size() == cnn.size() + 2);
-  CHECK(seq[seq.size() - 2].name == "activation");
-  CHECK(seq.back().name == "elementwise");
+  REQUIRE(seq.size() == cnn.size() + 3);
+  CHECK(seq[seq.size() - 3].name == "activation");
+  CHECK(seq[seq.size() - 2].name == "elementwise");
+  CHECK(seq.back().name == "regfile");  // the recurrent unit's register file (test_register_file.cpp)
   const Resources d = total(seq) + total(cnn) * -1.0;
-  const Resources u = activation_unit(s) + elementwise_unit(s);
+  const Resources u = activation_unit(s) + elementwise_unit(s) + register_file(s).total;
   CHECK(d.lut == Approx(u.lut));
   CHECK(d.dsp == Approx(u.dsp));
   CHECK(d.bram36 == Approx(u.bram36));
