@@ -46,7 +46,7 @@ struct ElementwiseParts {
   LanePart term;        // one term aligned to the accumulator's frac (saturating left shift) and registered
   LanePart product;     // one product of two values (a DSP48E2)
   LanePart adder;       // one more term added
-  LanePart requantize;  // the sum clamped to acc_bits, rounded, shifted and clamped to its format
+  LanePart requantize;  // the sum clamped to acc_bits, rounded, shifted right or left and clamped to its format, ReLU
   LanePart one_minus;   // 1 - z (gru)
   LanePart out_reg;     // the result register
 };

@@ -276,7 +276,7 @@ TEST_CASE("recurrent vector units' activity: the elements of §11's program, pri
   // selects in front of their terms
   CHECK(ew.lut_logic == Approx(T * ((4 * 4 * H + 2 * H + H) * p.term.logic_luts + 6 * H * p.requantize.logic_luts +
                                     (2 * H + H) * p.product.logic_luts)));
-  CHECK(ew.lut_add_bits == Approx(T * (4 * H * 3 + H * 1) * p.adder.add_luts));
+  CHECK(ew.lut_add_bits == Approx(T * ((4 * H * 3 + H * 1) * p.adder.add_luts + 6 * H * p.requantize.add_luts)));
   // The register file, every memory block RAM at 16 lanes and the default 5000 rows: per step
   // the sums (8H written, 8H read), the biases (8H read), the gate values (4H written and read),
   // the activations (4H written into each of three copies; 4H read: 3H by the cell, H by h), c
