@@ -14,7 +14,7 @@
 // is finer than the sum's (RecurrentState's requantize allows it), the clamped sum is shifted
 // left by l instead (the command gives min(l, V): beyond, any nonzero sum saturates alike),
 // its saturation found from the sum's upper bits against its sign; an fc's fused ReLU sets a
-// negative result to 0.
+// negative result to 0. tests/lanes/ checks this lane against RecurrentState bit for bit.
 // Part of the resource-model calibration (docs/RESOURCES.md, tests/models/test_vector_unit_yosys.cpp).
 module elementwise_lane #(
   parameter A = 48,
