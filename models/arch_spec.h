@@ -71,6 +71,15 @@ struct DmaSpec {
   uint32_t outstanding = 8;  // bursts an engine keeps in flight (the ZCU102 HP port accepts 8, UG1085)
 };
 
+// The recurrent unit (docs/ARCHITECTURE.md §11): what its register file is built to hold.
+struct RecurrentSpec {
+  // The most rows a recurrent pass may have: an lstm's 4H, a gru's 3H gate rows, an fc's
+  // outputs, an embedding's row (dim). The register file's memories are sized from it
+  // (models/recurrent/register_file.h); the mapper refuses a layer with more. The default holds
+  // every shipped sequence network (the language models' decoder has 5000 outputs).
+  uint32_t max_rows = 5000;
+};
+
 struct HostSpec {
   uint32_t reg_access_cycles = 4;  // one AXI-Lite register read or write
 };
@@ -85,6 +94,7 @@ struct ArchSpec {
   PpuSpec ppu;
   DmaSpec dma;
   HostSpec host;
+  RecurrentSpec recurrent;
 
   double period_ns() const { return 1000.0 / clock_mhz; }
   // The clock period in whole picoseconds (SystemC's time resolution here).

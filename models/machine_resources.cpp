@@ -8,6 +8,7 @@
 #include "models/pe_array/pe_array_resources.h"
 #include "models/pe_array/sequencer_resources.h"
 #include "models/postproc/postproc_resources.h"
+#include "models/recurrent/register_file.h"
 #include "models/recurrent/vector_unit_resources.h"
 
 namespace shiftsim::models {
@@ -36,6 +37,8 @@ std::vector<ComponentResources> estimate_resources(const ArchSpec& spec, const R
                      "Yosys-calibrated (activation_lane.v, activation_pair.v: ROM in RAMB36, products on DSP48E2)"});
     parts.push_back({"elementwise", elementwise_unit(spec),
                      "Yosys-calibrated (elementwise_lane.v)"});
+    parts.push_back({"regfile", register_file(spec).total,
+                     "structural: UG573 aspect ratios and UG574 LUTRAM, sized by recurrent.max_rows"});
   }
   return parts;
 }

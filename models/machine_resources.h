@@ -2,7 +2,8 @@
 // The machine's resources: every block's own count (models/pe_array/pe_array_resources.h,
 // models/buffers/buffer_resources.h, models/postproc/postproc_resources.h,
 // models/memory/memory_resources.h, models/control/controller_resources.h, and with
-// ResourceOptions::recurrent_units models/recurrent/vector_unit_resources.h), listed and
+// ResourceOptions::recurrent_units models/recurrent/vector_unit_resources.h and
+// register_file.h), listed and
 // summed. It sits beside the top module (accelerator.h), above the blocks it lists; what
 // the blocks' counts share is in models/resources/. Plain C++, no SystemC.
 #include <string>

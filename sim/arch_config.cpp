@@ -20,7 +20,8 @@ bool is_pow2(int64_t x) { return x > 0 && (x & (x - 1)) == 0; }
 // registry that every JsonReader shares.
 const std::vector<std::string> kArchKeys = {"name", "description", "device",   "clock_mhz",
                                             "dram", "buffers",     "pe_array", "numerics",
-                                            "ppu",  "host",        "resources", "energy"};
+                                            "ppu",  "host",        "recurrent", "resources",
+                                            "energy"};
 // Root path under which describe_arch_params() registers the device file's parameters, so they
 // do not collide with the arch file's own "name".
 const std::string kDeviceDocRoot = "<device file>";
@@ -193,6 +194,17 @@ models::HostSpec read_host(JsonReader r) {
   return h;
 }
 
+models::RecurrentSpec read_recurrent(JsonReader r) {
+  models::RecurrentSpec s;
+  s.max_rows = static_cast<uint32_t>(r.integer(
+      "max_rows", s.max_rows, 1, 1 << 20,
+      "the most rows a recurrent pass may have (an lstm's 4 x hidden_size, a gru's 3 x hidden_size, "
+      "a sequence fc's out_features, an embedding's dim): the recurrent unit's register file is "
+      "built for it and the mapper refuses a layer with more"));
+  r.finish();
+  return s;
+}
+
 // The resource model's counting choices (docs/RESOURCES.md): not part of the simulated machine,
 // only of what it is said to cost.
 models::ResourceOptions read_resources(JsonReader r) {
@@ -261,6 +273,7 @@ models::ArchSpec parse_arch(const nlohmann::json& doc, const std::string& file,
   a.ppu = read_ppu(r.optional_child("ppu", "post-processing unit"));
   a.dma = read_dma(r.optional_child("dma", "the DMA engines between DRAM and the buffers"));
   a.host = read_host(r.optional_child("host", "host CPU driving the accelerator"));
+  a.recurrent = read_recurrent(r.optional_child("recurrent", "the recurrent unit's register file"));
   ArchExtras ex;
   ex.resources = read_resources(r.optional_child("resources", "how the resource model counts"));
   ex.energy_ref = r.str("energy", "",

@@ -6,6 +6,7 @@
 #include "models/pe_array/array_kind.h"
 #include "models/pe_array/weight_layout.h"
 #include "models/recurrent/recurrent_layer.h"
+#include "models/recurrent/register_file.h"
 
 namespace shiftsim::sim {
 
@@ -142,6 +143,16 @@ void check_recurrent_fits_arch(const quant::RecurrentQuantizedNetwork& qn, const
     const quant::Layer& l = qn.net.layers[i];
     const std::string at = where + ": layer " + l.name + " (" + kind_name(l.type) + ")";
     const quant::RecurrentQLayer& q = qn.layers[i];
+    const uint64_t rows = models::recurrent_rows(header_of(qn, i));
+    if (rows > arch.recurrent.max_rows) {
+      const std::string what = l.type == quant::LayerType::embedding ? "dim " + std::to_string(rows)
+                               : l.type == quant::LayerType::fc
+                                   ? std::to_string(rows) + " outputs"
+                                   : std::string(l.type == quant::LayerType::lstm ? "4" : "3") + " x hidden_size " +
+                                         std::to_string(l.rnn.hidden_size) + " = " + std::to_string(rows) + " gate rows";
+      throw InputError(at + ": " + what + " exceed the recurrent unit's register file, built for " +
+                       std::to_string(arch.recurrent.max_rows) + " rows (recurrent.max_rows)");
+    }
     if (l.type == quant::LayerType::embedding) continue;  // a table read by rows: no array, no activations in
     check_matrix(q.weights, "W", arch, at);
     check_matrix(q.recurrent, "R", arch, at);

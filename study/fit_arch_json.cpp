@@ -44,6 +44,9 @@ nlohmann::ordered_json arch_to_json(const models::ArchSpec& a, const std::string
   j["ppu"] = ordered_json{{"latency_cycles", a.ppu.latency_cycles}};
   j["dma"] = ordered_json{{"outstanding", a.dma.outstanding}};
   j["host"] = ordered_json{{"reg_access_cycles", a.host.reg_access_cycles}};
+  // Written only when it differs from the default, so that a CNN machine's file stays as it was.
+  if (a.recurrent.max_rows != models::RecurrentSpec{}.max_rows)
+    j["recurrent"] = ordered_json{{"max_rows", a.recurrent.max_rows}};
   j["resources"] = ordered_json{
       {"dsp_counting", resources.dsp_counting == models::DspCounting::nbqnn_paper ? "nbqnn_paper" : "synthesis"},
       {"buffers_in_uram", resources.buffers_in_uram}};
@@ -68,7 +71,7 @@ bool same_arch(const models::ArchSpec& x, const models::ArchSpec& y) {
          x.numerics.act_bits == y.numerics.act_bits && x.numerics.weight_bits == y.numerics.weight_bits &&
          x.numerics.acc_bits == y.numerics.acc_bits && x.numerics.overflow == y.numerics.overflow &&
          x.ppu.latency_cycles == y.ppu.latency_cycles &&
-         x.host.reg_access_cycles == y.host.reg_access_cycles;
+         x.host.reg_access_cycles == y.host.reg_access_cycles && x.recurrent.max_rows == y.recurrent.max_rows;
 }
 
 }  // namespace shiftsim::sim

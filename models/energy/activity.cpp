@@ -10,6 +10,7 @@
 #include "models/pe_array/array_kind.h"
 #include "models/resources/resources.h"
 #include "models/pe_array/weight_layout.h"
+#include "models/recurrent/register_file.h"
 #include "models/recurrent/vector_unit_resources.h"
 
 namespace shiftsim::models {
@@ -35,6 +36,7 @@ struct ActivityCounter::Sizes {
   Resources ppu_value;     // one PPU lane, which handles one value per cycle
   LanePart act_lane;       // the recurrent unit's activation lane
   ElementwiseParts ew;     // and its element-wise lane's pieces
+  RegisterFile rf;         // and its register file's memories
 };
 
 namespace {
@@ -62,6 +64,7 @@ ActivityCounter::Sizes sizes(const ArchSpec& a, DspCounting counting) {
   s.ppu_value = ppu_lane(s.acc, 0, s.act, a.ppu.latency_cycles);
   s.act_lane = activation_lane(a);
   s.ew = elementwise_parts(a);
+  s.rf = register_file(a);
   return s;
 }
 
@@ -210,11 +213,28 @@ void ActivityCounter::elementwise_element(const ElementwiseUse& use, ComponentAc
   add_part(x, p.out_reg);
 }
 
+// A register-file element read or written: a block RAM's bits as the buffers' are priced; a
+// LUTRAM's read is its data LUTs' outputs and the read register's bits, its write the stored
+// bits (priced as register bits: no source gives a LUTRAM cell's write energy apart). Only the
+// active lanes' slices count, as the vector units' lanes (each lane's slice has its own enable).
+void ActivityCounter::regfile(RfMem m, double reads, double writes, ComponentActions& a) const {
+  const RfMemory& r = z_->rf.mems[size_t(m)];
+  Actions& x = at(a, Component::regfile);
+  const double rb = reads * r.bits, wb = writes * r.bits * r.copies;
+  if (r.block_ram) {
+    x.bram_read_bits += rb;
+    x.bram_write_bits += wb;
+  } else {
+    x.lut_logic += rb;
+    x.ff_bits += rb + wb;
+  }
+}
+
 const char* component_name(Component c) {
   static const char* names[kComponentCount] = {
       "pe_array", "window",       "input_buffer", "weight_buffer", "output_buffer", "ppu",
       "pool_eltwise", "dma",      "controller",   "interconnect",  "activation",
-      "elementwise", "dram"};
+      "elementwise", "regfile",   "dram"};
   return names[size_t(c)];
 }
 

@@ -25,14 +25,16 @@
 namespace shiftsim::models {
 
 struct ElementwiseUse;  // models/recurrent/vector_unit_resources.h
+enum class RfMem : uint32_t;  // models/recurrent/register_file.h
 
 // Components as models/machine_resources.h names them, plus the DRAM outside the FPGA.
-// The recurrent unit's activation and element-wise units count only in its passes (§11).
+// The recurrent unit's activation and element-wise units and its register file count only in
+// its passes (§11).
 enum class Component : size_t {
   pe_array, window, input_buffer, weight_buffer, output_buffer, ppu, pool_eltwise, dma,
-  controller, interconnect, activation, elementwise, dram,
+  controller, interconnect, activation, elementwise, regfile, dram,
 };
-constexpr size_t kComponentCount = 13;
+constexpr size_t kComponentCount = 14;
 const char* component_name(Component c);
 
 // Counts of the priced actions. Doubles: sums over whole networks exceed 2^53 only beyond
@@ -77,6 +79,9 @@ class ActivityCounter {
   // through an element-wise lane using the pieces `use` names.
   void activation_element(ComponentActions& a) const;
   void elementwise_element(const ElementwiseUse& use, ComponentActions& a) const;
+  // The recurrent unit's register file: `reads` elements read from memory m and `writes`
+  // written (into every copy), priced by how the memory is built (block RAM or LUTRAM).
+  void regfile(RfMem m, double reads, double writes, ComponentActions& a) const;
 
   struct Sizes;
 

@@ -9,6 +9,7 @@
 #include "models/pe_array/weight_layout.h"
 #include "models/recurrent/recurrent_layer.h"
 #include "models/recurrent/recurrent_state.h"
+#include "models/recurrent/register_file.h"
 #include "models/recurrent/vector_unit_resources.h"
 
 namespace shiftsim::models {
@@ -128,6 +129,7 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
   if (h.has_c0)
     for (uint32_t i = 0; i < H; ++i) c0.push_back(le16(&store[L.c0 + 2 * i]));
   RecurrentState state(h, bias, peep, h0, c0);
+  count_rf_parameters(count, h, acts);
   // Activity: the weight store's fills, the vector's, and per issue the array's products and
   // the block's read into its registers.
   auto fill = [&](const MvmOp& m, const WeightLayout& W, uint32_t mt) {
@@ -141,6 +143,7 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
       const BlockSize b = block_size(m, W, arch_, mt, nt);
       count.conv_issues(1.0, b.mc, b.nc, acts);
       count.weight_preload(b.mc, b.nc, acts);
+      if (nt + 1 == W.n_tiles()) count_rf_sums(count, m.recurrent, b.mc, acts);
     }
   };
   if (h.resident)
@@ -225,6 +228,7 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
     for (uint32_t i = 0; i < h.input; ++i) x[i] = le16(&xbuf[s % 2][2 * i]);
     state.set_input(x.data());
     count.input_fill(h.input, acts);
+    count_rf_step_start(count, h, acts);
     if (h.embedding) {  // the id's row, a job of its own after the id's
       const int32_t id = x[0];
       if (id < 0 || uint32_t(id) >= h.vocab)
@@ -283,6 +287,7 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
     state.finish_step();
     // 3. h_t out, every step with a sequence output, else the last step's.
     if (h.sequence_output || !next) {
+      count_rf_store(count, h, acts);
       if (storing) wait_write(store_job);
       const uint64_t addr = d.out_addr + (h.sequence_output ? uint64_t(t) * H * kSeqBytes : 0);
       std::vector<uint8_t>& io_h = hbuf[s % 2];

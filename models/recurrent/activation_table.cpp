@@ -79,6 +79,11 @@ ActivationRomShape activation_rom_shape() {
   return shape;
 }
 
+ActivationRomEntry activation_rom_entry(ActFn f, uint32_t segment) {
+  const Rom& r = rom(f);
+  return {r.value.at(segment), r.slope.at(segment)};
+}
+
 int64_t activation(ActFn f, int64_t x, Fmt in, Fmt out) {
   const Rom& r = rom(f);
   const bool negative = x < 0;

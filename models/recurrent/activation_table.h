@@ -26,4 +26,11 @@ struct ActivationRomShape {
 };
 ActivationRomShape activation_rom_shape();
 
+// Segment `segment` (0..entries/2 - 1) of f's ROM as the unit holds it: its start value and
+// slope, unsigned, at coeff_frac fraction bits (the Verilated activation lane's ROM image).
+struct ActivationRomEntry {
+  int64_t value = 0, slope = 0;
+};
+ActivationRomEntry activation_rom_entry(ActFn f, uint32_t segment);
+
 }  // namespace shiftsim::models

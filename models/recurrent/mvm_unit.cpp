@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/recurrent/register_file.h"
+
 namespace shiftsim::models {
 
 MvmUnit::MvmUnit(sc_core::sc_module_name name, UnitEnv& env, const MvmCommand& reg)
@@ -69,6 +71,8 @@ void MvmUnit::issue(uint64_t now) {
   if (cur_->actions) {  // the products and adder trees, the block read into the registers
     env_.activity.conv_issues(1.0, mc, nc, *cur_->actions);
     env_.activity.weight_preload(mc, nc, *cur_->actions);
+    // the row tile's sums, written into the register file by the lane accumulators
+    if (s.last_chunk) count_rf_sums(env_.activity, cur_->op.recurrent, mc, *cur_->actions);
   }
   env_.progress();
   if (++nt_ == L.n_tiles()) {

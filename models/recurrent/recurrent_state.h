@@ -35,6 +35,10 @@ class RecurrentState {
   // The step's end: h and c take their new values.
   void finish_step();
   const std::vector<int16_t>& hidden() const { return h16_; }
+  // The gate values (pre-activations) and the activations, by gate row, as the element-wise
+  // and activation units left them (the Verilated lanes' test reads them).
+  const std::vector<int64_t>& gate_values() const { return pre_; }
+  const std::vector<int64_t>& activations() const { return act_; }
   uint64_t saturations() const { return saturations_; }
 
  private:

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/recurrent/register_file.h"
 #include "models/wait_until.h"
 
 namespace shiftsim::models {
@@ -130,6 +131,7 @@ void RecurrentUnit::run_layer() {
     for (uint32_t i = 0; i < H; ++i) c0.push_back(le16(&store_[L.c0 + 2 * i]));
   state_ = std::make_unique<RecurrentState>(h, bias, peep, h0, c0);
   ComponentActions& acts = passes_.back().actions;
+  count_rf_parameters(env_.activity, h, acts);
   // The weight store's writes: every block once when resident, each row tile's every step when
   // streamed.
   auto fill = [&](const MvmOp& m, const WeightLayout& W, uint32_t mt) {
@@ -175,6 +177,7 @@ void RecurrentUnit::run_layer() {
     for (uint32_t i = 0; i < h.input; ++i) x[i] = le16(&x_[s % 2][2 * i]);
     state_->set_input(x.data());
     env_.activity.input_fill(h.input, acts);
+    count_rf_step_start(env_.activity, h, acts);
     if (h.embedding) {  // the id's row of the table, a second job once the id is known
       const int32_t id = x[0];
       if (id < 0 || uint32_t(id) >= h.vocab)
@@ -222,6 +225,7 @@ void RecurrentUnit::run_layer() {
     // 3. h_t out (every step with a sequence output, else the last step's) from its copy, once
     //    the write engine's previous job has ended; the next step runs meanwhile.
     if (h.sequence_output || !next) {
+      count_rf_store(env_.activity, h, acts);
       if (storing) await_job(wr_, true, true);
       std::vector<uint8_t>& copy = h_[s % 2];
       const std::vector<int16_t>& v = state_->hidden();

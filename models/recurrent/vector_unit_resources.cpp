@@ -13,6 +13,7 @@
 #include "models/int_math.h"
 #include "models/pe_array/vpe_kind.h"
 #include "models/recurrent/activation_table.h"
+#include "models/recurrent/register_file.h"
 #include "models/resources/resources_detail.h"
 
 namespace shiftsim::models {
@@ -171,6 +172,17 @@ ElementwiseParts elementwise_parts(const ArchSpec& spec) {
   // Yosys-calibrated): its LUTs; the result's format comes with the operation, so its bounds
   // are decoded and compared with the shifted A + 1 bits (not the PPU's constants).
   p.requantize.logic_luts = 2 * (A + 3) + A + ppu_lane(uint32_t(A), 0, uint32_t(V)).lut + V + 2 * (A + 1);
+  // A result format finer than the sum's: the clamped sum shifted left by l instead (q = 0),
+  // and an fc's fused ReLU (Yosys, the lane at A = 16, 32, 48: 93, 190, 186 LUTs more than
+  // without them; these pieces 122, 158, 193). l != 0 (one LUT); e = obits - 1 - l, an adder
+  // bit per bit; the sum fits the result shifted when its bits from e up equal its sign: their
+  // mask decoded from e (a LUT per bit), each compared with the sign under it (a LUT per bit),
+  // ORed (a LUT6 tree); the sum's low V bits shifted left by l (V bits through its levels); the
+  // shifted result or its saturation by the sign (a LUT per bit); the left or right result with
+  // the ReLU (a LUT6 per bit: the select, both results' bit and sign, the ReLU flag).
+  const uint32_t lb = clog2(uint32_t(V) + 1);
+  p.requantize.logic_luts += lut6_for_inputs(lb) + A + A + lut6_for_inputs(uint32_t(A)) + shifter_luts(V, lb) + V + V;
+  p.requantize.add_luts += lb + 1;
   p.one_minus.add_luts = V + 1;
   p.out_reg.ffs = V;
   return p;
@@ -238,6 +250,7 @@ void count_vector_element(const ActivityCounter& count, const RecurrentHeader& h
                           ComponentActions& a) {
   if (on_activation_unit(op.kind)) count.activation_element(a);
   else count.elementwise_element(elementwise_use(h, op, e), a);
+  count_rf_element(count, h, op, e, a);
 }
 
 Resources activation_unit(const ArchSpec& spec) {

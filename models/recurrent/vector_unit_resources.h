@@ -46,7 +46,7 @@ struct ElementwiseParts {
   LanePart term;        // one term aligned to the accumulator's frac (saturating left shift) and registered
   LanePart product;     // one product of two values (a DSP48E2)
   LanePart adder;       // one more term added
-  LanePart requantize;  // the sum clamped to acc_bits, rounded, shifted and clamped to its format
+  LanePart requantize;  // the sum clamped to acc_bits, rounded, shifted right or left and clamped to its format, ReLU
   LanePart one_minus;   // 1 - z (gru)
   LanePart out_reg;     // the result register
 };
@@ -66,7 +66,8 @@ struct ElementwiseUse {
 ElementwiseUse elementwise_use(const RecurrentHeader& h, const VecOp& op, uint32_t e);
 
 // One element of a vector operation priced for the energy model: on the activation unit, or on
-// the element-wise unit with the pieces it uses. Both simulation modes count through this.
+// the element-wise unit with the pieces it uses, and its register-file reads and writes
+// (register_file.h). Both simulation modes count through this.
 void count_vector_element(const ActivityCounter& count, const RecurrentHeader& h, const VecOp& op, uint32_t e,
                           ComponentActions& a);
 

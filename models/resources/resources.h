@@ -72,8 +72,8 @@ struct ResourceOptions {
   DspCounting dsp_counting = DspCounting::synthesis;
   // Map the three buffers to URAM288 (4K x 72) instead of BRAM36; for devices with URAM.
   bool buffers_in_uram = false;
-  // The machine carries the recurrent unit's activation and element-wise units
-  // (docs/ARCHITECTURE.md §11): a run of a sequence network sets it; a machine built for CNNs
+  // The machine carries the recurrent unit's activation and element-wise units and its
+  // register file (docs/ARCHITECTURE.md §11): a run of a sequence network sets it; a machine built for CNNs
   // leaves them out, as its bitstream would.
   bool recurrent_units = false;
   // The accumulator entries' guard bits above acc_bits are the machine's

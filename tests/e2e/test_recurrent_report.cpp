@@ -1,5 +1,5 @@
 // The report of a sequence run (docs/ARCHITECTURE.md §11): its resources include the recurrent
-// unit's activation and element-wise units, counted against the device; its energy prices their
+// unit's activation and element-wise units and its register file, counted against the device; its energy prices their
 // work, the same in both simulation modes; a CNN run's machine has no such units. Each run is
 // a shiftsim process of its own.
 #include <catch2/catch.hpp>
@@ -66,10 +66,16 @@ TEST_CASE("a sequence run's report includes the activation and element-wise unit
     CHECK(sum == Approx(res["total"][k].get<double>()));
   }
   CHECK(res["total"]["dsp"] == 32 + 64 + 64);  // the pooling unit's 32 beside them (docs/RESOURCES.md)
+  // The register file, built for recurrent.max_rows (5000 by default): block RAM and LUTRAM, no DSP.
+  const nlohmann::json* rf = component(res, "regfile");
+  REQUIRE(rf);
+  CHECK((*rf)["bram36"].get<double>() > 0);
+  CHECK((*rf)["lut"].get<double>() > 0);
+  CHECK((*rf)["dsp"] == 0);
   CHECK(res == cyc["resources"]);
 
   // Energy: the units' dynamic energy is in the run's and the layers', the same in both modes.
-  for (const char* unit : {"activation", "elementwise"}) {
+  for (const char* unit : {"activation", "elementwise", "regfile"}) {
     INFO(unit);
     const double f = fast["energy"]["dynamic_by_component_j"][unit].get<double>();
     const double c = cyc["energy"]["dynamic_by_component_j"][unit].get<double>();
@@ -94,12 +100,15 @@ TEST_CASE("a CNN run's machine carries no recurrent vector units") {
   CHECK(component(r["resources"], "elementwise") == nullptr);
   CHECK(r["energy"]["dynamic_by_component_j"]["activation"] == 0.0);
   CHECK(r["energy"]["dynamic_by_component_j"]["elementwise"] == 0.0);
+  CHECK(component(r["resources"], "regfile") == nullptr);
+  CHECK(r["energy"]["dynamic_by_component_j"]["regfile"] == 0.0);
 }
 
 // The units count against the device: an SVPE (16, 5, 3) on the Ultra96 holds a CNN (about
-// 42,500 of its 70,560 LUTs) but not with the units' 16 x 3,303 LUTs, so a sequence run is
+// 42,500 of its 70,560 LUTs) but not with the units' 16 x 3,496 LUTs, so a sequence run is
 // refused before anything is simulated, naming the resource; --allow-over-budget runs it and
-// the report says so.
+// the report says so. (The register file adds 88 BRAM36 and no LUT at 16 lanes: every memory
+// is deeper than LUTRAM's 64 words.)
 TEST_CASE("a machine that holds a CNN but not the recurrent vector units is refused for a sequence run") {
   const std::string dir = scratch_dir("recurrent-report-device");
   nlohmann::json j = read_json(repo("configs/arch/svpe_zcu102.json"));
@@ -136,5 +145,9 @@ TEST_CASE("a machine that holds a CNN but not the recurrent vector units is refu
   CHECK(res["fits_device"] == false);
   CHECK(res["allowed_over_budget"] == true);
   CHECK(res["total"]["lut"] == lut);
+  const nlohmann::json* rf = component(res, "regfile");
+  REQUIRE(rf);
+  CHECK((*rf)["bram36"] == 88);
+  CHECK((*rf)["lut"] == 0);
 }
 

@@ -11,6 +11,7 @@
 #include "models/fast/fast_machine.h"
 #include "models/memory/dram_timing.h"
 #include "models/recurrent/recurrent_layer.h"
+#include "models/recurrent/register_file.h"
 #include "models/recurrent/vector_unit_resources.h"
 #include "quant/recurrent_golden.h"
 #include "quant/recurrent_model_file.h"
@@ -141,6 +142,7 @@ void cycle_equals_fast(const Case& c) {
       CHECK(x.dram_bytes == Approx(y.dram_bytes));
     }
     const quant::LayerType type = c.qn.net.layers[a.layer_id].type;
+    CHECK(cyc.sim.actions[i][size_t(models::Component::regfile)].any());  // every pass reads and writes the file
     if (type != quant::LayerType::embedding) {  // a lookup uses no array
       CHECK(cyc.sim.actions[i][size_t(models::Component::pe_array)].any());
       CHECK(cyc.sim.actions[i][size_t(models::Component::weight_buffer)].bram_write_bits > 0);
@@ -340,7 +342,28 @@ TEST_CASE("recurrent vector units' activity: the elements of §11's program, pri
   // selects in front of their terms
   CHECK(ew.lut_logic == Approx(T * ((4 * 4 * H + 2 * H + H) * p.term.logic_luts + 6 * H * p.requantize.logic_luts +
                                     (2 * H + H) * p.product.logic_luts)));
-  CHECK(ew.lut_add_bits == Approx(T * (4 * H * 3 + H * 1) * p.adder.add_luts));
+  CHECK(ew.lut_add_bits == Approx(T * ((4 * H * 3 + H * 1) * p.adder.add_luts + 6 * H * p.requantize.add_luts)));
+  // The register file, every memory block RAM at 16 lanes and the default 5000 rows: per step
+  // the sums (8H written, 8H read), the biases (8H read), the gate values (4H written and read),
+  // the activations (4H written into each of three copies; 4H read: 3H by the cell, H by h), c
+  // (2H read, H written), tanh(c') (H each), h (H read into the array's operand banks, H
+  // written); the parameter job's biases, h0 and c0 (zeros); the last step's h for its store.
+  using models::RfMem;
+  const models::RegisterFile rf = models::register_file(c.arch);
+  for (const models::RfMemory& m : rf.mems) REQUIRE(m.block_ram);
+  auto b = [&](RfMem m) { return double(rf.mems[size_t(m)].bits); };
+  const models::Actions& reg = acts[size_t(models::Component::regfile)];
+  CHECK(reg.bram_read_bits ==
+        Approx(T * H * (4 * (b(RfMem::wx) + b(RfMem::rh) + b(RfMem::bias_w) + b(RfMem::bias_r) + b(RfMem::pre) +
+                             b(RfMem::act)) +
+                        2 * b(RfMem::c) + b(RfMem::tanh_c) + b(RfMem::h)) +
+               H * b(RfMem::h)));
+  CHECK(reg.bram_write_bits ==
+        Approx(T * H * (4 * (b(RfMem::wx) + b(RfMem::rh) + b(RfMem::pre) + 3 * b(RfMem::act)) + b(RfMem::c) +
+                        b(RfMem::tanh_c) + b(RfMem::h)) +
+               H * (4 * b(RfMem::bias_w) + 4 * b(RfMem::bias_r) + b(RfMem::h) + b(RfMem::c))));
+  CHECK(reg.lut_logic == 0);
+  CHECK(reg.ff_bits == 0);
   // nothing of theirs outside the recurrent unit: no other component takes their prices
   CHECK_FALSE(acts[size_t(models::Component::pool_eltwise)].any());
   CHECK_FALSE(acts[size_t(models::Component::ppu)].any());

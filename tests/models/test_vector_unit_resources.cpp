@@ -9,6 +9,7 @@
 
 #include "models/machine_resources.h"
 #include "models/recurrent/activation_table.h"
+#include "models/recurrent/register_file.h"
 #include "models/recurrent/vector_unit_resources.h"
 #include "models/resources/resources.h"
 
@@ -64,11 +65,15 @@ TEST_CASE("an element-wise lane, worked by hand from the formula") {
   CHECK(p.product.dsps == 1);
   CHECK(p.product.logic_luts == 48);  // its term's select
   CHECK(p.adder.add_luts == 51);
-  // the sum's clamp (2 x 51 + 48), the PPU lane's LUTs, the format's bounds (16 + 2 x 49)
-  CHECK(p.requantize.logic_luts == Approx(150 + ppu_lane(48, 0, 16).lut + 114));
+  // the sum's clamp (2 x 51 + 48), the PPU lane's LUTs, the format's bounds (16 + 2 x 49); the
+  // left shift and the ReLU: l != 0 1, the mask 48 and its compare 48, their OR (a 48-input
+  // LUT6 tree) 10, 16 bits shifted by 5 levels (3 LUTs a bit) 48, the saturation 16, the
+  // select with the ReLU 16, and e = obits - 1 - l, 6 adder bits
+  CHECK(p.requantize.logic_luts == Approx(150 + ppu_lane(48, 0, 16).lut + 114 + 187));
+  CHECK(p.requantize.add_luts == 6);
   const LanePart l = elementwise_lane(spec(32, 48));
-  CHECK(l.resources().lut == Approx(5 * 336 + 2 * 48 + 4 * 51 + 150 + ppu_lane(48, 0, 16).lut + 114 + 17));
-  CHECK(l.resources().lut == Approx(2688));
+  CHECK(l.resources().lut == Approx(5 * 336 + 2 * 48 + 4 * 51 + 150 + ppu_lane(48, 0, 16).lut + 114 + 193 + 17));
+  CHECK(l.resources().lut == Approx(2881));
   CHECK(l.resources().ff == 5 * 48 + 16);
   CHECK(l.resources().dsp == 2);
 }
@@ -92,8 +97,9 @@ TEST_CASE("the vector units scale with the lanes and the accumulator width as th
   CHECK(activation_unit(spec(8, 32)).lut == activation_unit(spec(8, 48)).lut);
   const double lut32 = elementwise_lane(spec(1, 32)).resources().lut;
   // acc 32: a term 32 + 64 + 32 x 3 (5 levels) + 32 = 224, the products' selects 2 x 32,
-  // adders 4 x 35, requantizer 2 x 35 + 32 + (31 + 8.25 x 32) + 16 + 2 x 33
-  CHECK(lut32 == Approx(5 * 224 + 2 * 32 + 4 * 35 + (102 + 295 + 82) + 17));
+  // adders 4 x 35, requantizer 2 x 35 + 32 + (31 + 8.25 x 32) + 16 + 2 x 33 and its left shift
+  // and ReLU 1 + 32 + 32 + 7 (a 32-input OR) + 16 x 3 + 16 + 16 with 6 adder bits
+  CHECK(lut32 == Approx(5 * 224 + 2 * 32 + 4 * 35 + (102 + 295 + 82) + (1 + 32 + 32 + 7 + 48 + 16 + 16 + 6) + 17));
   CHECK(elementwise_lane(spec(1, 32)).resources().ff == 5 * 32 + 16);
 }
 
@@ -103,11 +109,12 @@ TEST_CASE("the machine lists the vector units only when it carries the recurrent
   const std::vector<ComponentResources> cnn = estimate_resources(s, o);
   o.recurrent_units = true;
   const std::vector<ComponentResources> seq = estimate_resources(s, o);
-  REQUIRE(seq.size() == cnn.size() + 2);
-  CHECK(seq[seq.size() - 2].name == "activation");
-  CHECK(seq.back().name == "elementwise");
+  REQUIRE(seq.size() == cnn.size() + 3);
+  CHECK(seq[seq.size() - 3].name == "activation");
+  CHECK(seq[seq.size() - 2].name == "elementwise");
+  CHECK(seq.back().name == "regfile");  // the recurrent unit's register file (test_register_file.cpp)
   const Resources d = total(seq) + total(cnn) * -1.0;
-  const Resources u = activation_unit(s) + elementwise_unit(s);
+  const Resources u = activation_unit(s) + elementwise_unit(s) + register_file(s).total;
   CHECK(d.lut == Approx(u.lut));
   CHECK(d.dsp == Approx(u.dsp));
   CHECK(d.bram36 == Approx(u.bram36));

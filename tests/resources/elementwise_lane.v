@@ -7,11 +7,14 @@
 //      P c), each one DSP48E2 without registers (its operands come from registers);
 //      1 - z formed in front of the first product's A input;
 //   2. the terms summed (A + 3 bits), clamped to A bits, rounded half up, shifted right by
-//      q and clamped to the result's V bits (the PPU lane's function, §8); the result register.
+//      q (or shifted left by l) and clamped to the result's width (the PPU lane's function,
+//      §8), ReLU when fused; the result register.
 // A (acc_bits) and V (the values' width, 16) are parameters; the shifts, q, the result's
-// width and the selects come from the operation's command register. Not built here: a
-// requantizer's left shift (a result format finer than the sum's, which RecurrentState's
-// requantize allows) and the fc's fused ReLU, a few LUTs each.
+// width and the selects come from the operation's command register. When the result's format
+// is finer than the sum's (RecurrentState's requantize allows it), the clamped sum is shifted
+// left by l instead (the command gives min(l, V): beyond, any nonzero sum saturates alike),
+// its saturation found from the sum's upper bits against its sign; an fc's fused ReLU sets a
+// negative result to 0. tests/lanes/ checks this lane against RecurrentState bit for bit.
 // Part of the resource-model calibration (docs/RESOURCES.md, tests/models/test_vector_unit_yosys.cpp).
 module elementwise_lane #(
   parameter A = 48,
@@ -23,8 +26,10 @@ module elementwise_lane #(
   input  wire signed [V:0]       pa0, pb0, pa1, pb1,  // the products' operands
   input  wire signed [V:0]       one,      // 1.0 at the gate's frac, for 1 - z
   input  wire                    one_minus, use_p0, use_p1,
-  input  wire [5:0]              q,        // the requantizer's right shift
+  input  wire [5:0]              q,        // the requantizer's right shift, 0..A
+  input  wire [$clog2(V+1)-1:0]  l,        // or its left shift, 0..V (then q = 0)
   input  wire [4:0]              obits,    // the result's width, 2..V
+  input  wire                    relu,     // an fc's fused ReLU
   output reg  signed [V-1:0]     y
 );
   localparam SB = $clog2(A);
@@ -64,7 +69,8 @@ module elementwise_lane #(
     end
   endgenerate
 
-  // 2. sum, clamp to A bits, round half up, shift right by q, clamp to obits
+  // 2. sum, clamp to A bits, round half up, shift right by q (or left by l), clamp to obits,
+  // ReLU
   wire signed [A+2:0] sum = t[0] + t[1] + t[2] + t[3] + t[4];
   wire signed [A-1:0] c = (sum > $signed({{3{1'b0}}, AMAX})) ? AMAX :
                           (sum < $signed({{3{1'b1}}, AMIN})) ? AMIN : sum[A-1:0];
@@ -73,5 +79,16 @@ module elementwise_lane #(
   wire signed [A:0] r = cr >>> q;
   wire signed [A:0] hi = ({{A{1'b0}}, 1'b1} << (obits - 1'b1)) - 1;
   wire signed [A:0] lo = -hi - 1;
-  always @(posedge clk) y <= (r > hi) ? hi[V-1:0] : (r < lo) ? lo[V-1:0] : r[V-1:0];
+  // A left shift instead (l > 0, q = 0): c << l fits obits when c fits obits - l bits, its
+  // bits from e = obits - 1 - l up all equal to its sign (only c = 0 when l >= obits); else
+  // it saturates by its sign.
+  wire left = l != 0;
+  wire [5:0] e = {1'b0, obits} - 6'd1 - l;
+  wire [A-1:0] upper = e[5] ? {A{1'b1}} : ({A{1'b1}} << e[4:0]);
+  wire fits = ~|((c ^ {A{c[A-1]}}) & upper) & ~(e[5] & c[A-1]);
+  wire [V-1:0] vl = c[V-1:0] << l;
+  wire signed [V-1:0] yl = fits ? vl : c[A-1] ? lo[V-1:0] : hi[V-1:0];
+  wire signed [V-1:0] yr = (r > hi) ? hi[V-1:0] : (r < lo) ? lo[V-1:0] : r[V-1:0];
+  wire signed [V-1:0] yc = left ? yl : yr;
+  always @(posedge clk) y <= (relu && yc[V-1]) ? {V{1'b0}} : yc;
 endmodule

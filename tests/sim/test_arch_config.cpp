@@ -400,3 +400,21 @@ TEST_CASE("describe lists every arch and device parameter with its default") {
   CHECK_THAT(d, Contains("Tm: output channels computed in parallel"));
   CHECK_THAT(d, Contains("Device file"));
 }
+
+// The recurrent unit's register file is built for recurrent.max_rows rows (docs/ARCHITECTURE.md
+// §11): its default holds every shipped sequence network; --set and the file go through the same
+// range check, which names the file, the path and the value.
+TEST_CASE("recurrent.max_rows: default, set, and refused out of range or of the wrong type") {
+  CHECK(load_arch(kSvpe).arch.recurrent.max_rows == 5000);
+  CHECK(load_arch(kSvpe, {"recurrent.max_rows=1200"}).arch.recurrent.max_rows == 1200);
+  nlohmann::json j = svpe_json();
+  j["recurrent"] = {{"max_rows", 64}};
+  CHECK(load_arch(write_json("rows64.json", j)).arch.recurrent.max_rows == 64);
+  check_bad_values({
+      {"recurrent", "max_rows", 0, "recurrent.max_rows: must be >= 1, found 0"},
+      {"recurrent", "max_rows", 2000000, "recurrent.max_rows: must be <= 1048576, found 2000000"},
+      {"recurrent", "max_rows", "many", "recurrent.max_rows: must be an integer, found string"},
+      {"recurrent", "max_row", 10, "recurrent.max_row"},
+  }, "rows_bad");
+  CHECK_THAT(load_error(kSvpe, {"recurrent.max_rows=0"}), Contains("recurrent.max_rows"));
+}
