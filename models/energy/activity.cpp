@@ -8,6 +8,8 @@
 
 #include "models/int_math.h"
 #include "models/pe_array/array_kind.h"
+#include "models/pe_array/pe_array_resources.h"
+#include "models/pe_array/sequencer_resources.h"
 #include "models/resources/resources.h"
 #include "models/pe_array/weight_layout.h"
 #include "models/recurrent/register_file.h"
@@ -32,7 +34,8 @@ struct ActivityCounter::Sizes {
   bool convolver_dsps;     // n-BQ-NN count: the convolver's reduction is in DSPs
   uint32_t convolver_sum_bits;
   Resources product, tree;
-  double window_mux_luts;  // per window bit
+  WindowShape window;      // the window generator's pieces (models/pe_array/pe_array_resources.h)
+  Actions sequencer_issue; // what one conv issue loads and advances in the issue sequencer
   Resources ppu_value;     // one PPU lane, which handles one value per cycle
   LanePart act_lane;       // the recurrent unit's activation lane
   ElementwiseParts ew;     // and its element-wise lane's pieces
@@ -40,6 +43,36 @@ struct ActivityCounter::Sizes {
 };
 
 namespace {
+// What one conv issue toggles in the issue sequencer (rtl/cu_top.v; widths from
+// sequencer_resources.h). Per issue the pixel counter and the column counter (or, at a row's
+// end, the row counter) advance, with the window origin's offset, quotient and residue along
+// that axis (offset + stride, quotient + stride div k + carry, residue + stride mod k and its
+// wrap by -k): an increment or adder and a next-value select a bit, and the register. The
+// issue's registered outputs take the pixel, y and x (two adders, c + o), rows, cols and four
+// flags; the hazard history the pixel and its valid bit. The issue's pixel and five flags shift
+// through the D - 1 pipeline stages before the accumulate stage (and a valid bit a stage); the
+// entry read and the retire register the pixel and their flags. The compares of the last pixel,
+// the last column and the hazard (32-bit equal) and the issue's single-LUT conditions evaluate.
+// The piece, step, tile and preload pointers advance once a round or a step (every Tr x Tc
+// issues or fewer often) and are left out.
+Actions sequencer_issue_actions(const ArchSpec& a) {
+  using Q = SequencerShape;
+  const SequencerShape q = sequencer_shape(a);
+  // The registers that advance: pixel, column (or row), the axis' offset, quotient and residue.
+  const double pointer_bits = 2.0 * Q::word + 2.0 * Q::coord + Q::small;
+  Actions x;
+  // Their increments and adders, the residue's wrap, and the issue's y and x.
+  x.lut_add_bits = pointer_bits + Q::small + 2.0 * Q::coord;
+  // Their next-value selects, the three compares and the conditions.
+  x.lut_logic = pointer_bits + 3.0 * equal_compare_luts(Q::word) + Q::conditions;
+  x.ff_bits = pointer_bits;
+  x.ff_bits += Q::word + 2.0 * Q::coord + 2.0 * Q::small + 4;  // the issue's outputs
+  x.ff_bits += Q::word + 1;                                     // the hazard history
+  x.ff_bits += double(q.depth - 1) * (Q::word + Q::stage_flags) + q.depth;  // the pipeline's control
+  x.ff_bits += (Q::word + 2) + (Q::word + 4);  // the entry read and the retire
+  return x;
+}
+
 ActivityCounter::Sizes sizes(const ArchSpec& a, DspCounting counting) {
   ActivityCounter::Sizes s{};
   const PeArraySpec& pe = a.pe_array;
@@ -60,7 +93,8 @@ ActivityCounter::Sizes sizes(const ArchSpec& a, DspCounting counting) {
                : adder_tree(s.tn * s.k2, s.product_bits, s.kind->product_register_in_fabric(pe.product_stages));
   s.lane_acc = std::max(s.acc, s.convolver_dsps ? adder_tree_bits(s.tn, s.convolver_sum_bits)
                                                 : adder_tree_bits(s.tn * s.k2, s.product_bits));
-  s.window_mux_luts = pe.kernel > 1 ? 2.0 * lut6_for_inputs(pe.kernel + clog2(pe.kernel)) : 0.0;
+  s.window = window_shape(a);
+  s.sequencer_issue = sequencer_issue_actions(a);
   s.ppu_value = ppu_lane(s.acc, 0, s.act, a.ppu.latency_cycles);
   s.act_lane = activation_lane(a);
   s.ew = elementwise_parts(a);
@@ -77,7 +111,7 @@ ActivityCounter::ActivityCounter(const ArchSpec& arch, DspCounting counting)
 ActivityCounter::~ActivityCounter() = default;
 
 // `issues` issues of one step on mc lanes and nc elements: the PE array, the window unit, the
-// input banks' reads and the accumulate stage's read and write of its Tm-entry word.
+// issue sequencer, the input banks' reads and the accumulate stage's read and write of its Tm-entry word.
 void ActivityCounter::conv_issues(double issues, uint32_t mc_lanes, uint32_t nc_elements, ComponentActions& a) const {
   const Sizes& z = *z_;
   const double mc = mc_lanes, nc = nc_elements;
@@ -95,12 +129,25 @@ void ActivityCounter::conv_issues(double issues, uint32_t mc_lanes, uint32_t nc_
   pe.lut_add_bits += issues * mc * z.lane_acc;  // accumulator add and register
   pe.ff_bits += issues * mc * z.lane_acc;
 
+  // The window generator (window_shape): per issue the origin's quotient adders and the k row
+  // and k column address words (adder and register a bit), the registered one-hot selects and
+  // masks, and the rotation's multiplexers for the nc active elements' bits (no window
+  // register: the bank RAMs' output registers hold the words, priced as their reads).
+  const WindowShape& w = z.window;
   Actions& win = at(a, Component::window);
-  const double window_bits = nc * z.k2 * z.act;
-  win.ff_bits += issues * window_bits;
-  win.lut_logic += issues * window_bits * z.window_mux_luts;
-  win.lut_add_bits += issues * 2.0 * 16 * z.k2;  // per bank, row and column address counters
-  win.ff_bits += issues * 2.0 * 16 * z.k2;
+  const double elements = nc * z.k2;
+  win.lut_add_bits += issues * (w.quotient_adder_bits + w.address_bits);
+  win.ff_bits += issues * w.address_bits;
+  win.lut_logic += issues * w.selects * w.select_luts;
+  win.ff_bits += issues * w.selects;
+  win.lut_logic += issues * elements * w.element_bits * w.rotation_luts_per_bit;
+  win.lut_logic += issues * elements * w.element_extra.lut;  // the SVPE's shifted activation
+  win.ff_bits += issues * elements * w.element_extra.ff;
+
+  Actions& seq = at(a, Component::sequencer);
+  seq.lut_add_bits += issues * z.sequencer_issue.lut_add_bits;
+  seq.lut_logic += issues * z.sequencer_issue.lut_logic;
+  seq.ff_bits += issues * z.sequencer_issue.ff_bits;
 
   // Block RAMs read whole words: k^2 banks of Tn activations per cycle, one Tm-accumulator
   // word read and written back per cycle.
@@ -232,7 +279,7 @@ void ActivityCounter::regfile(RfMem m, double reads, double writes, ComponentAct
 
 const char* component_name(Component c) {
   static const char* names[kComponentCount] = {
-      "pe_array", "window",       "input_buffer", "weight_buffer", "output_buffer", "ppu",
+      "pe_array", "window",       "sequencer",    "input_buffer", "weight_buffer", "output_buffer", "ppu",
       "pool_eltwise", "dma",      "controller",   "interconnect",  "activation",
       "elementwise", "regfile",   "dram"};
   return names[size_t(c)];

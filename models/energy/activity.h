@@ -31,10 +31,10 @@ enum class RfMem : uint32_t;  // models/recurrent/register_file.h
 // The recurrent unit's activation and element-wise units and its register file count only in
 // its passes (§11).
 enum class Component : size_t {
-  pe_array, window, input_buffer, weight_buffer, output_buffer, ppu, pool_eltwise, dma,
+  pe_array, window, sequencer, input_buffer, weight_buffer, output_buffer, ppu, pool_eltwise, dma,
   controller, interconnect, activation, elementwise, regfile, dram,
 };
-constexpr size_t kComponentCount = 14;
+constexpr size_t kComponentCount = 15;
 const char* component_name(Component c);
 
 // Counts of the priced actions. Doubles: sums over whole networks exceed 2^53 only beyond
@@ -60,8 +60,8 @@ class ActivityCounter {
   ActivityCounter(const ArchSpec& arch, DspCounting counting);
   ~ActivityCounter();
   // Compute unit: `issues` issues of one step on mc lanes and nc elements (products, adder
-  // trees, accumulators, the window unit, the input banks' and the accumulator word's reads
-  // and writes); one piece preloaded into mc x nc convolvers; a tile's bias registers; a
+  // trees, accumulators, the window unit, the issue sequencer, the input banks' and the
+  // accumulator word's reads and writes); one piece preloaded into mc x nc convolvers; a tile's bias registers; a
   // pooling or element-wise tile.
   void conv_issues(double issues, uint32_t mc, uint32_t nc, ComponentActions& a) const;
   void weight_preload(uint32_t mc, uint32_t nc, ComponentActions& a) const;

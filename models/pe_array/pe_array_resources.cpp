@@ -91,31 +91,45 @@ Resources pe_array(const ArchSpec& spec, const ResourceOptions& opt) {
   return lane * double(pe.lanes);
 }
 
-Resources window_unit(const ArchSpec& spec) {
+WindowShape window_shape(const ArchSpec& spec) {
   check_spec(spec);
   const PeArraySpec& pe = spec.pe_array;
-  const uint32_t k = pe.kernel, k2 = k * k, a = spec.numerics.act_bits;
-  const double bits = double(pe.vector) * k2 * a;
-  Resources r;
+  const uint32_t k = pe.kernel, k2 = k * k;
+  constexpr double kAddressBits = 16;  // rtl/cu_top.v's bank address width
+  WindowShape w;
   // rtl/cu_top.v's window generator. The input buffer's k x k banks (models/buffers/
   // buffer_resources.cpp) hold a window's positions rotated by its origin's residues
   // (y0 mod k, x0 mod k). Addresses: the origin's quotients (two 16-bit adders), then per
   // bank row and per bank column one 16-bit word, quotient + (index < residue), registered
   // with the issue (the k^2 banks share the k row and k column words).
-  r.lut += 2.0 * 16 + 2.0 * k * 16;
-  r.ff += 2.0 * k * 16;
+  w.quotient_adder_bits = 2.0 * kAddressBits;
+  w.address_bits = 2.0 * k * kAddressBits;
   // The rotation's one-hot selects (row ky takes bank row q: a compare of the 8-bit residue,
   // k^2 for rows and k^2 for columns) and the extent's masks (kernel row or column < the
   // piece's extent, k each), registered with the issue.
-  r.lut += (2.0 * k2 + 2.0 * k) * lut6_for_inputs(8);
-  r.ff += 2.0 * k2 + 2.0 * k;
+  w.selects = 2.0 * k2 + 2.0 * k;
+  w.select_luts = lut6_for_inputs(8);
   // The rotation: per window bit two AND-OR k:1 multiplexers (rows, then columns with the
   // mask in the select) of k selects and k words, 2k inputs each. The bank RAMs' output
   // registers hold the words, so the window has no register of its own.
-  if (k > 1) r.lut += 2.0 * lut6_for_inputs(2 * k) * bits;
+  w.rotation_luts_per_bit = k > 1 ? 2.0 * lut6_for_inputs(2 * k) : 0.0;
+  w.elements = double(pe.vector) * k2;
+  w.element_bits = spec.numerics.act_bits;
   // SVPE sign offsets: each window element also gives the lanes its activation shifted by the
   // layer's offset (docs/ARCHITECTURE.md §6).
-  r += array_kind_model(spec).window_element_extra(spec.numerics) * (double(pe.vector) * k2);
+  w.element_extra = array_kind_model(spec).window_element_extra(spec.numerics);
+  return w;
+}
+
+Resources window_unit(const ArchSpec& spec) {
+  const WindowShape w = window_shape(spec);
+  Resources r;
+  r.lut += w.quotient_adder_bits + w.address_bits;
+  r.ff += w.address_bits;
+  r.lut += w.selects * w.select_luts;
+  r.ff += w.selects;
+  r.lut += w.rotation_luts_per_bit * w.elements * w.element_bits;
+  r += w.element_extra * w.elements;
   return r;
 }
 

@@ -11,24 +11,29 @@ namespace shiftsim::models {
 
 using namespace resource_detail;
 
-namespace {
 // LUTs for an equality compare of two w-bit values: 3 bit pairs a LUT6, then their AND.
-double equal_luts(uint32_t w) {
+double equal_compare_luts(uint32_t w) {
   const uint32_t pairs = uint32_t(ceil_div(w, 3));
   return pairs + (pairs > 1 ? lut6_for_inputs(pairs) : 0);
 }
-}  // namespace
 
-Resources issue_sequencer(const ArchSpec& spec) {
+SequencerShape sequencer_shape(const ArchSpec& spec) {
   check_shape(spec);
   const PeArraySpec& pe = spec.pe_array;
   const BufferSpec& b = spec.buffers;
   const uint32_t products = pe.vector * pe.kernel * pe.kernel;
+  SequencerShape q;
   // The conv pipeline's depth D (§6): the window's read, the products and adder tree, the
   // accumulate stage.
-  const uint32_t depth =
-      b.input_read_latency + std::max(pe.product_stages + clog2(products), b.output_read_latency) + 1;
-  constexpr uint32_t kWord = 32, kCoord = 16, kSmall = 8;  // rtl/cu_top.v's counter widths
+  q.depth = b.input_read_latency + std::max(pe.product_stages + clog2(products), b.output_read_latency) + 1;
+  return q;
+}
+
+Resources issue_sequencer(const ArchSpec& spec) {
+  const SequencerShape q = sequencer_shape(spec);
+  const uint32_t depth = q.depth;
+  // rtl/cu_top.v's counter widths
+  constexpr uint32_t kWord = SequencerShape::word, kCoord = SequencerShape::coord, kSmall = SequencerShape::small;
   Resources r;
 
   // Registers.
@@ -51,7 +56,7 @@ Resources issue_sequencer(const ArchSpec& spec) {
   r.ff += 2.0 * kWord;
   // The pipeline's control: stages 1..D-1 carry the issue's pixel and five flags; one valid bit
   // a stage is shown.
-  r.ff += double(depth - 1) * (kWord + 5) + depth;
+  r.ff += double(depth - 1) * (kWord + SequencerShape::stage_flags) + depth;
 
   // Logic.
   // Increments of the step, tile, pixel, column, row and preload-step counters and of the three
@@ -68,12 +73,12 @@ Resources issue_sequencer(const ArchSpec& spec) {
   // Compares: the last pixel, last column and hazard (32-bit equal), the steps left for issue
   // and preload (32-bit less-than on the carry chain), the three piece counters' last (8-bit
   // equal), the residues' wrap.
-  r.lut += 3.0 * equal_luts(kWord) + 2.0 * kWord + 3.0 * equal_luts(kSmall) + 2.0 * lut6_for_inputs(kSmall + 1);
+  r.lut += 3.0 * equal_compare_luts(kWord) + 2.0 * kWord + 3.0 * equal_compare_luts(kSmall) + 2.0 * lut6_for_inputs(kSmall + 1);
   // The first stage's pixel (0 outside a conv pass), the retire's pixel select (conv or
   // pooling depth), and the issue condition's gates: the round start (pixel 0, a 32-input NOR)
   // and about twenty single-LUT conditions (go, blocks, swap, step end, tile and layer last,
   // the handshakes' next toggles, the preload's go).
-  r.lut += 2.0 * kWord + lut6_for_inputs(kWord) + 20;
+  r.lut += 2.0 * kWord + lut6_for_inputs(kWord) + SequencerShape::conditions;
   return r;
 }
 

@@ -10,8 +10,10 @@
 #include <catch2/catch.hpp>
 
 #include "models/buffers/buffer_resources.h"
+#include "models/energy/activity.h"
 #include "models/machine_resources.h"
 #include "models/pe_array/pe_array_resources.h"
+#include "models/pe_array/sequencer_resources.h"
 #include "models/pe_array/svpe_kind.h"
 #include "models/pe_array/vpe_kind.h"
 #include "models/postproc/postproc_resources.h"
@@ -295,6 +297,33 @@ TEST_CASE("resources grow with lanes, vector and code width", "[resources]") {
   e.buffers.input_kib *= 2;
   CHECK(input_buffer(e).bram36 >= input_buffer(a).bram36);
   CHECK(total(estimate_resources(e)).bram36 > total(estimate_resources(a)).bram36);
+}
+
+TEST_CASE("the energy model prices the window generator and the sequencer the resource model counts",
+          "[resources]") {
+  // One issue with every element active loads every register of the window generator once and
+  // evaluates each of its LUTs once: its actions are the resource count, the window-sized terms
+  // included (there is no window register). The sequencer's per-issue share is part of it.
+  for (uint32_t offset : {0u, 7u}) {
+    ArchSpec a;
+    a.numerics.sign_offset_max = offset;
+    INFO("sign_offset_max " << offset);
+    const ActivityCounter count(a, DspCounting::synthesis);
+    ComponentActions x{};
+    count.conv_issues(1, a.pe_array.lanes, a.pe_array.vector, x);
+    const Actions& w = x[size_t(Component::window)];
+    const Resources r = window_unit(a);
+    CHECK(w.lut_logic + w.lut_add_bits == Approx(r.lut));
+    CHECK(w.ff_bits == Approx(r.ff));
+    const uint32_t k = a.pe_array.kernel;
+    if (offset == 0) CHECK(w.ff_bits == 2.0 * k * 16 + 2.0 * k * k + 2.0 * k);  // words, selects, masks
+    const Actions& q = x[size_t(Component::sequencer)];
+    const Resources s = issue_sequencer(a);
+    CHECK(q.ff_bits > 0);
+    CHECK(q.ff_bits < s.ff);
+    CHECK(q.lut_logic + q.lut_add_bits < s.lut);
+    CHECK(q.dsp_operand_bits == 0);
+  }
 }
 
 TEST_CASE("adder tree and accumulator follow the RTL's structure", "[resources]") {

@@ -34,7 +34,8 @@ TEST_CASE("dynamic energy grows with the work of a layer") {
   const auto& es = small["energy"];
   const auto& eb = big["energy"];
   CHECK(eb["dynamic_j"].get<double>() > es["dynamic_j"].get<double>());
-  for (const char* c : {"pe_array", "window", "input_buffer", "weight_buffer", "output_buffer", "ppu", "dram"}) {
+  for (const char* c : {"pe_array", "window", "sequencer", "input_buffer", "weight_buffer", "output_buffer", "ppu",
+                        "dram"}) {
     INFO(c);
     CHECK(component(es, c) > 0);
     CHECK(component(eb, c) > component(es, c));
@@ -62,6 +63,7 @@ TEST_CASE("a unit with no work has zero dynamic energy") {
     } else {
       CHECK(component(e, "pe_array") == 0.0);
       CHECK(component(e, "window") == 0.0);
+      CHECK(component(e, "sequencer") == 0.0);
       CHECK(component(e, "weight_buffer") == 0.0);
       CHECK(component(e, "pool_eltwise") > 0);
     }
@@ -112,7 +114,7 @@ TEST_CASE("the CSV carries energy columns per layer") {
   REQUIRE(r.code == 0);
   const std::string csv = slurp(dir + "/r.csv");
   const std::string header = csv.substr(0, csv.find('\n'));
-  for (const char* col : {",energy_j,", ",dynamic_j,", ",static_j,", ",pe_array_j,", ",dram_j,",
+  for (const char* col : {",energy_j,", ",dynamic_j,", ",static_j,", ",pe_array_j,", ",window_j,", ",sequencer_j,", ",dram_j,",
                           ",power_w,", ",gops,", ",gops_per_w"})
     CHECK(header.find(col) != std::string::npos);
   CHECK(r.out.find("GOP/s/W") != std::string::npos);
