@@ -52,6 +52,13 @@ void RtlComputeUnit::check_layer() {
   const Descriptor& d = job_->desc;
   const LayerPlan& plan = job_->plan;
   conv_ = d.op == Op::conv;
+  if (plan.steps.empty()) {
+    // Nothing for the array in this pass (a recurrent pass: the recurrent unit drives its own
+    // matrix-vector unit, models/recurrent/). The RTL is not started, as the native unit does not
+    // run: a layer of no steps would never reach the last retire that ends the RTL's layer.
+    passes_.emplace_back();
+    return;
+  }
   RtlLayerIn in;
   go_ = !go_;
   in.go = go_;

@@ -1,7 +1,8 @@
 // Whole networks on the ZCU102 design points with the RTL compute unit against the native one
 // (docs/RTL.md): LeNet-5 and AlexNet, SVPE (32, 8, 3) and VPE (16, 4, 3), cycle mode. Minutes
 // of simulation: a benchmark (scripts/bench_rtl_networks.sh, hidden tag [.networks]), not part
-// of the suite, whose agreement tests cover the same code on random layers.
+// of the suite, whose agreement tests cover the same code on random layers; and a small
+// sequence network under impl=rtl, in the suite.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -59,4 +60,22 @@ TEST_CASE("networks on the ZCU102 points: RTL cycles equal native", "[.networks]
   const char* out = std::getenv("SHIFTSIM_RTL_NETWORKS_OUT");
   if (out && *out) std::ofstream(out) << table.str();
   WARN(table.str());
+}
+
+// A sequence network under impl=rtl: its recurrent and fc passes run on the recurrent unit
+// (docs/ARCHITECTURE.md §11), not on the compute unit, so the RTL sits idle through them and the
+// run gives the native run's cycles; it used to stop with an internal error (the RTL never
+// ended a layer of no steps).
+TEST_CASE("a sequence network under pe_array.impl=rtl runs, with the native run's cycles") {
+  for (const char* arch : {"svpe_zcu102", "vpe16_zcu102"}) {
+    const std::string dir = scratch_dir(std::string("rtl-seq-") + arch);
+    const Run a = run(arch, "rows_gru", "native", dir), b = run(arch, "rows_gru", "rtl", dir);
+    CHECK(a.report["cycles"] == b.report["cycles"]);
+    REQUIRE(a.report["layers"].size() == b.report["layers"].size());
+    CHECK(b.report["layers"].size() >= 2);
+    for (size_t i = 0; i < a.report["layers"].size(); ++i)
+      for (const char* k : {"cycles", "compute_cycles", "memory_stall_cycles", "energy"})
+        CHECK(a.report["layers"][i][k] == b.report["layers"][i][k]);
+    CHECK(b.report["bit_exact"] == true);
+  }
 }
