@@ -210,12 +210,7 @@ int recurrent_run_command(const RunRequest& request) {
     inputs.push_back(quant::quantize_sequence_input(random_sequence_input(qn.net, req.seed), qn.input));
   }
   // 2. One simulation, every sequence checked against the golden executor.
-  models::SimOptions so;
-  so.mode = req.mode;
-  so.trace = req.trace;
-  so.trace.clock = req.mode == models::SimMode::cycle;
-  so.watchdog_cycles = req.watchdog_cycles;
-  so.dsp_counting = machine.cfg.resources.dsp_counting;
+  const models::SimOptions so = sim_options(req, machine.cfg);
   const auto t0 = std::chrono::steady_clock::now();
   const RecurrentOutcome out = simulate_sequences(qn, inputs, arch, so, where);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

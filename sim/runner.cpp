@@ -97,6 +97,16 @@ RunMachine load_run_machine(const RunRequest& req) {
   return m;
 }
 
+models::SimOptions sim_options(const RunRequest& req, const ArchConfig& cfg) {
+  models::SimOptions so;
+  so.mode = req.mode;
+  so.trace = req.trace;
+  so.trace.clock = req.mode == models::SimMode::cycle;
+  so.watchdog_cycles = req.watchdog_cycles;
+  so.dsp_counting = cfg.resources.dsp_counting;
+  return so;
+}
+
 Prepared prepare(const RunRequest& req) { return prepare(req, load_run_machine(req)); }
 
 Prepared prepare(const RunRequest& req, RunMachine machine) {
@@ -151,12 +161,7 @@ RunOutcome execute(Prepared& p, const RunRequest& req) {
   }
   out.wall_golden_s = seconds_since(t0);
   Program prog = map_network(p.qn, p.input, p.cfg.arch);                   // 6
-  models::SimOptions so;
-  so.mode = req.mode;
-  so.trace = req.trace;
-  so.trace.clock = req.mode == models::SimMode::cycle;
-  so.watchdog_cycles = req.watchdog_cycles;
-  so.dsp_counting = p.cfg.resources.dsp_counting;
+  models::SimOptions so = sim_options(req, p.cfg);
   if (!req.trace_layer.empty()) so.trace.layer = layer_index(p.qn.net, req.trace_layer);
   const uint32_t passes = prog.desc_count;
   if (req.progress)

@@ -45,6 +45,9 @@ struct RunMachine {
 };
 // Reads the arch file (with req.sets) and its energy table; refuses a table of another device.
 RunMachine load_run_machine(const RunRequest& req);
+// The simulation options a run request gives a machine: mode, trace (clocked in cycle mode),
+// watchdog and DSP counting; the caller adds what its run needs beyond them.
+models::SimOptions sim_options(const RunRequest& req, const ArchConfig& cfg);
 
 struct Prepared {
   ArchConfig cfg;
