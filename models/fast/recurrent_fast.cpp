@@ -104,15 +104,18 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
     mark(c, Sig::dma_rd_busy, 1);
     return hand(read_, c, transfers);
   };
-  auto wait_read = [&](size_t j) {
+  // A job's end: its engine's busy signal falls, its own cycles (hand-over to end) count as
+  // load or store cycles, and the cycles the sequencer waits for it are stall.
+  auto wait_job = [&](size_t j, Sig busy, decltype(st.load_cycles)& own) {
     const uint64_t e = end_of(j);
-    mark(e, Sig::dma_rd_busy, 0);
-    st.load_cycles += e - jobs_[j].handed;
+    mark(e, busy, 0);
+    own += e - jobs_[j].handed;
     if (e > c) {
       st.stall_cycles += e - c;
       c = e;
     }
   };
+  auto wait_read = [&](size_t j) { wait_job(j, Sig::dma_rd_busy, st.load_cycles); };
   // 1. The parameter job.
   std::vector<uint8_t> store(d.in2_addr - d.weight_addr);
   wait_read(hand_read({{d.weight_addr, store.size()}}, {store.data()}));
@@ -188,16 +191,8 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
     fill(L.program[r.op].m, mvm_layout(h, L.program[r.op].m, arch_), r.mt);
     return std::make_pair(d.weight_addr + L.program[r.op].m.offset + r.lo, r.hi - r.lo);
   };
-  // The sequencer waits for a store's end before it hands the next: stall.
-  auto wait_write = [&](size_t j) {
-    const uint64_t e = end_of(j);
-    mark(e, Sig::dma_wr_busy, 0);
-    st.store_cycles += e - jobs_[j].handed;
-    if (e > c) {
-      st.stall_cycles += e - c;
-      c = e;
-    }
-  };
+  // The sequencer waits for a store's end before it hands the next.
+  auto wait_write = [&](size_t j) { wait_job(j, Sig::dma_wr_busy, st.store_cycles); };
   // 2. The time steps (§11 "Schedule"). A step's head job (x_t; with streamed weights also
   // the step's first row tile) is handed during the step before: with resident weights in the
   // cycle of its first command, streamed with its last row tile's command (the row tiles of
