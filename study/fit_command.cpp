@@ -13,6 +13,7 @@
 #include "quant/network.h"
 #include "sim/arch_config.h"
 #include "sim/device.h"
+#include "study/config_roots.h"
 #include "study/fit_arch_json.h"
 #include "models/control/layer_plan.h"
 #include "study/fit_passes.h"
@@ -23,18 +24,6 @@ namespace shiftsim::sim {
 namespace fs = std::filesystem;
 
 namespace {
-
-// Where configs/ may be: the working directory, or the repository holding the binary's build
-// directory (build*/shiftsim), so that `shiftsim fit --device zcu102` works from either.
-std::vector<fs::path> config_roots(const std::string& argv0) {
-  std::vector<fs::path> roots = {fs::current_path()};
-  std::error_code ec;
-  fs::path exe = fs::canonical("/proc/self/exe", ec);
-  if (ec) exe = fs::absolute(argv0);
-  roots.push_back(exe.parent_path().parent_path());
-  roots.push_back(exe.parent_path());
-  return roots;
-}
 
 // `arg` as a file when it is one; else, when it is a bare name, configs/<dir>/<arg>.json.
 std::string resolve(const std::string& arg, const std::string& dir, const std::string& what,

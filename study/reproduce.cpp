@@ -7,6 +7,7 @@
 #include "common/atomic_file.h"
 #include "common/input_error.h"
 #include "sim/output_files.h"
+#include "study/config_roots.h"
 #include "study/reproduce_exp1.h"
 #include "study/reproduce_exp2.h"
 #include "study/reproduce_plots.h"
@@ -29,8 +30,8 @@ std::string self_path(const std::string& argv0) {
 }
 
 // A repository file: as given when it exists, else under the working directory, else under the
-// repository holding this binary's build directory (build*/shiftsim).
-std::string find_config(const std::string& given, const char* default_rel, const std::string& self,
+// other roots of config_roots.h.
+std::string find_config(const std::string& given, const char* default_rel, const std::string& argv0,
                         const char* option) {
   std::error_code ec;
   if (!given.empty()) {
@@ -40,12 +41,12 @@ std::string find_config(const std::string& given, const char* default_rel, const
   }
   // Relative to the working directory, kept relative so that the outputs name repository paths.
   if (fs::is_regular_file(default_rel, ec)) return default_rel;
-  for (const fs::path& root : {fs::path(self).parent_path().parent_path()}) {
+  for (const fs::path& root : config_roots(argv0)) {
     const fs::path p = root / default_rel;
     if (fs::is_regular_file(p, ec)) return p.lexically_normal().string();
   }
   throw InputError(std::string(default_rel) + ": not found in the working directory or beside the "
-                   "binary's build directory (give " + option + ")");
+                   "binary's build directory or the source tree (give " + option + ")");
 }
 
 // The published layers the run has, in the published order.
@@ -90,8 +91,8 @@ void check_shape(const PublishedDesign& d, const SimRun& r) {
 int reproduce_command(const ReproduceRequest& req, const std::string& argv0) {
   const std::string self = self_path(argv0);
   // 1. Everything read and checked before any simulation.
-  const PublishedFigures pub = load_published_figures(find_config(req.figures, kFigures, self, "--figures"));
-  const Exp2Config exp2 = load_exp2_config(find_config(req.experiment2, kExperiment2, self, "--experiment2"));
+  const PublishedFigures pub = load_published_figures(find_config(req.figures, kFigures, argv0, "--figures"));
+  const Exp2Config exp2 = load_exp2_config(find_config(req.experiment2, kExperiment2, argv0, "--experiment2"));
   OutputFiles files;  // written under a temporary name, moved into place only when complete
   const std::string dir = files.directory(req.out_dir, "--out");
   const std::string runs = dir + "/runs";
