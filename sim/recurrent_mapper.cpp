@@ -143,13 +143,19 @@ void check_recurrent_fits_arch(const quant::RecurrentQuantizedNetwork& qn, const
     const quant::Layer& l = qn.net.layers[i];
     const std::string at = where + ": layer " + l.name + " (" + kind_name(l.type) + ")";
     const quant::RecurrentQLayer& q = qn.layers[i];
-    const uint64_t rows = models::recurrent_rows(header_of(qn, i));
+    const uint32_t tm = arch.pe_array.lanes;
+    const uint64_t rows = models::recurrent_rows(header_of(qn, i), tm);
     if (rows > arch.recurrent.max_rows) {
+      // Gate blocks start on a word of the lanes (docs/ARCHITECTURE.md §11): say so when it adds rows.
+      const uint64_t n = l.type == quant::LayerType::fc ? uint64_t(l.out_channels) : uint64_t(l.rnn.hidden_size);
+      const std::string aligned = n % tm == 0 ? ""
+                                              : " (each block padded to " + std::to_string((n + tm - 1) / tm * tm) +
+                                                    " rows, whole words of " + std::to_string(tm) + " lanes)";
       const std::string what = l.type == quant::LayerType::embedding ? "dim " + std::to_string(rows)
                                : l.type == quant::LayerType::fc
-                                   ? std::to_string(rows) + " outputs"
+                                   ? std::to_string(n) + " outputs" + aligned + " need " + std::to_string(rows) + " rows, which"
                                    : std::string(l.type == quant::LayerType::lstm ? "4" : "3") + " x hidden_size " +
-                                         std::to_string(l.rnn.hidden_size) + " = " + std::to_string(rows) + " gate rows";
+                                         std::to_string(n) + aligned + " = " + std::to_string(rows) + " gate rows";
       throw InputError(at + ": " + what + " exceed the recurrent unit's register file, built for " +
                        std::to_string(arch.recurrent.max_rows) + " rows (recurrent.max_rows)");
     }
@@ -169,7 +175,8 @@ void check_recurrent_fits_arch(const quant::RecurrentQuantizedNetwork& qn, const
     for (const models::StepOp& op : L.program) {
       if (!op.mvm) continue;
       const models::WeightLayout W = models::mvm_layout(h, op.m, arch);
-      const uint64_t tile = W.m_tiles() > 1 ? W.block_offset(0, 1, 0) : W.total_bytes();
+      // the largest row tile: the first (a whole word of rows, or every gate's one tile alike)
+      const uint64_t tile = models::mvm_row_tiles(h, op.m, arch.pe_array.lanes) > 1 ? models::mvm_block_offset(W, 1, 0) : W.total_bytes();
       if (tile > half)
         throw InputError(at + ": weight buffer: a row tile of its streamed weights needs " + std::to_string(tile) +
                          " bytes, one half holds " + std::to_string(half) + " (buffers.weight_kib)");

@@ -137,13 +137,13 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
   // the block's read into its registers.
   auto fill = [&](const MvmOp& m, const WeightLayout& W, uint32_t mt) {
     for (uint32_t nt = 0; nt < W.n_tiles(); ++nt) {
-      const BlockSize b = block_size(m, W, arch_, mt, nt);
+      const BlockSize b = block_size(h, W, arch_, mt, nt);
       count.weight_fill(b.mc, b.nc, arch_.pe_array.kernel, acts);
     }
   };
   auto issues = [&](const MvmOp& m, const WeightLayout& W, uint32_t mt) {
     for (uint32_t nt = 0; nt < W.n_tiles(); ++nt) {
-      const BlockSize b = block_size(m, W, arch_, mt, nt);
+      const BlockSize b = block_size(h, W, arch_, mt, nt);
       count.conv_issues(1.0, b.mc, b.nc, acts);
       count.weight_preload(b.mc, b.nc, acts);
       if (nt + 1 == W.n_tiles()) count_rf_sums(count, m.recurrent, b.mc, acts);
@@ -153,7 +153,7 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
     for (const StepOp& op : L.program)
       if (op.mvm) {
         const WeightLayout W = mvm_layout(h, op.m, arch_);
-        for (uint32_t mt = 0; mt < W.m_tiles(); ++mt) fill(op.m, W, mt);
+        for (uint32_t mt = 0; mt < mvm_row_tiles(h, op.m, tm); ++mt) fill(op.m, W, mt);
       }
   const uint64_t D = mvm_depth(arch_);
   std::vector<uint8_t> io, half[2];  // streamed: the weight buffer's two halves
@@ -162,16 +162,17 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
   // Rows of row tile mt of op m: exact dot products of the decoded blocks with the operand.
   auto mvm_tile = [&](const MvmOp& m, const WeightLayout& W, uint32_t mt, const uint8_t* blocks, uint64_t base) {
     const std::vector<int16_t>& v = state.operand(m.vec);
-    const uint32_t rows = m.r1 - m.r0, mc = std::min(tm, rows - mt * tm), cols = mvm_cols(h, m);
+    const WordRows w = word_rows(h, mt, tm);  // the row tile's rows (gate-aligned)
+    const uint32_t cols = mvm_cols(h, m), row0 = m.r0 + w.row0;
     std::vector<int64_t>& out = state.sums(m.recurrent);
-    for (uint32_t r = 0; r < mc; ++r) out[m.r0 + mt * tm + r] = 0;
+    for (uint32_t r = 0; r < w.n; ++r) out[row0 + r] = 0;
     for (uint32_t nt = 0; nt < W.n_tiles(); ++nt) {
       const uint32_t nc = std::min(tn, W.in_per_group() - nt * tn), e = nc * k2, c0 = nt * tn * k2;
-      W.unpack_values(blocks + (W.block_offset(0, mt, nt) - base), mc, nc, values);
-      for (uint32_t r = 0; r < mc; ++r) {
+      W.unpack_values(blocks + (mvm_block_offset(W, mt, nt) - base), w.n, nc, values);
+      for (uint32_t r = 0; r < w.n; ++r) {
         int64_t s = 0;
         for (uint32_t i = 0; i < e && c0 + i < cols; ++i) s += int64_t(values[size_t(r) * e + i]) * v[c0 + i];
-        out[m.r0 + mt * tm + r] += s;
+        out[row0 + r] += s;
       }
     }
   };
@@ -247,13 +248,13 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
           state.element(op.v, e);
           count_vector_element(count, h, op.v, e, acts);
         }
-        op_cycles(ceil_div(op.v.elements(), tm), on_activation_unit(op.v.kind) ? kActivationLatency : kElementwiseLatency,
+        op_cycles(vec_issues(h, op.v, tm), on_activation_unit(op.v.kind) ? kActivationLatency : kElementwiseLatency,
                   on_activation_unit(op.v.kind) ? Sig::act_busy : Sig::ew_busy);
         continue;
       }
       const WeightLayout W = mvm_layout(h, op.m, arch_);
       if (h.resident) {
-        for (uint32_t mt = 0; mt < W.m_tiles(); ++mt) {
+        for (uint32_t mt = 0; mt < mvm_row_tiles(h, op.m, tm); ++mt) {
           mvm_tile(op.m, W, mt, store.data() + op.m.offset, 0);
           issues(op.m, W, mt);
         }
@@ -264,7 +265,7 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
       // handed with the previous tile's command into the other half, and its command waits for
       // that job's end. The next tile's job goes with this one's command: the step's next, or
       // with the step's last, the next step's head job.
-      for (uint32_t mt = 0; mt < W.m_tiles(); ++mt, ++k) {
+      for (uint32_t mt = 0; mt < mvm_row_tiles(h, op.m, tm); ++mt, ++k) {
         const uint64_t g = uint64_t(s) * K + k;
         if (k > 0) wait_read(tile_job);
         if (k + 1 < K) {

@@ -50,10 +50,11 @@ void MvmUnit::tick() {
 void MvmUnit::issue(uint64_t now) {
   const ArchSpec& a = env_.arch;
   const WeightLayout& L = *cur_->layout;
-  const uint32_t tm = a.pe_array.lanes, tn = a.pe_array.vector, k2 = a.pe_array.kernel * a.pe_array.kernel;
-  const uint32_t rows = cur_->op.r1 - cur_->op.r0;
-  const uint32_t mc = std::min(tm, rows - mt_ * tm), nc = std::min(tn, L.in_per_group() - nt_ * tn);
-  L.unpack(cur_->blocks + (L.block_offset(0, mt_, nt_) - cur_->base), mc, nc, fields_);
+  const uint32_t tn = a.pe_array.vector, k2 = a.pe_array.kernel * a.pe_array.kernel;
+  // mc rows: Tm, or fewer in a gate block's last row tile (its other lanes idle).
+  const BlockSize b = block_size(cur_->state->header(), L, a, mt_, nt_);
+  const uint32_t mc = b.mc, nc = b.nc;
+  L.unpack(cur_->blocks + (mvm_block_offset(L, mt_, nt_) - cur_->base), mc, nc, fields_);
   array_->preload(fields_, mc, nc, a.pe_array.kernel, 0, 0);
   array_->swap();
   const std::vector<int16_t>& v = cur_->state->operand(cur_->op.vec);
@@ -92,7 +93,7 @@ void MvmUnit::retire(uint64_t now) {
   for (uint32_t m = 0; m < s.mc; ++m) acc_[m] += s.sums[m];
   if (s.last_chunk) {
     std::vector<int64_t>& out = cur_->state->sums(cur_->op.recurrent);
-    const uint32_t row0 = cur_->op.r0 + s.mt * env_.arch.pe_array.lanes;
+    const uint32_t row0 = cur_->op.r0 + word_rows(cur_->state->header(), s.mt, env_.arch.pe_array.lanes).row0;
     for (uint32_t m = 0; m < s.mc; ++m) out[row0 + m] = acc_[m];
     std::fill(acc_.begin(), acc_.end(), 0);
   }

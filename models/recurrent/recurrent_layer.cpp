@@ -101,18 +101,48 @@ Descriptor matrix_descriptor(uint32_t rows, uint32_t cols, const ArchSpec& arch)
 
 uint32_t mvm_cols(const RecurrentHeader& h, const MvmOp& m) { return m.recurrent ? h.hidden : h.input; }
 
+uint32_t words_per_block(const RecurrentHeader& h, uint32_t tm) { return uint32_t(ceil_div(h.hidden, tm)); }
+
+uint32_t aligned_rows(const RecurrentHeader& h, uint32_t rows, uint32_t tm) {
+  if (h.hidden == 0 || rows % h.hidden != 0)
+    throw std::logic_error("recurrent layout: an operation's rows are not whole gate blocks");
+  return rows / h.hidden * words_per_block(h, tm) * tm;
+}
+
+WordRows word_rows(const RecurrentHeader& h, uint32_t w, uint32_t tm) {
+  const uint32_t per = words_per_block(h, tm), b = w / per, i = w % per;
+  return {b * h.hidden + i * tm, std::min(tm, h.hidden - i * tm)};
+}
+
+uint64_t vec_issues(const RecurrentHeader& h, const VecOp& op, uint32_t tm) {
+  return aligned_rows(h, op.elements(), tm) / tm;
+}
+
 WeightLayout mvm_layout(const RecurrentHeader& h, const MvmOp& m, const ArchSpec& arch) {
-  return WeightLayout(matrix_descriptor(m.r1 - m.r0, mvm_cols(h, m), arch), arch);
+  // Each gate block a group of its own: its row tiles start on lane 0, its last one short.
+  Descriptor d = matrix_descriptor(m.r1 - m.r0, mvm_cols(h, m), arch);
+  aligned_rows(h, m.r1 - m.r0, arch.pe_array.lanes);  // whole gate blocks
+  d.groups = (m.r1 - m.r0) / h.hidden;
+  d.in_c *= d.groups;
+  return WeightLayout(d, arch);
+}
+
+uint32_t mvm_row_tiles(const RecurrentHeader& h, const MvmOp& m, uint32_t tm) {
+  return aligned_rows(h, m.r1 - m.r0, tm) / tm;
+}
+
+uint64_t mvm_block_offset(const WeightLayout& W, uint32_t t, uint32_t nt) {
+  return W.block_offset(t / W.m_tiles(), t % W.m_tiles(), nt);
 }
 
 uint64_t mvm_issues(const RecurrentHeader& h, const MvmOp& m, const ArchSpec& arch) {
   const uint64_t k2 = uint64_t(arch.pe_array.kernel) * arch.pe_array.kernel;
-  return ceil_div(m.r1 - m.r0, arch.pe_array.lanes) * ceil_div(mvm_cols(h, m), arch.pe_array.vector * k2);
+  return uint64_t(mvm_row_tiles(h, m, arch.pe_array.lanes)) * ceil_div(mvm_cols(h, m), arch.pe_array.vector * k2);
 }
 
-BlockSize block_size(const MvmOp& m, const WeightLayout& W, const ArchSpec& arch, uint32_t mt, uint32_t nt) {
+BlockSize block_size(const RecurrentHeader& h, const WeightLayout& W, const ArchSpec& arch, uint32_t mt, uint32_t nt) {
   const uint32_t tm = arch.pe_array.lanes, tn = arch.pe_array.vector;
-  return {std::min(tm, m.r1 - m.r0 - mt * tm), std::min(tn, W.in_per_group() - nt * tn)};
+  return {word_rows(h, mt, tm).n, std::min(tn, W.in_per_group() - nt * tn)};
 }
 
 uint32_t mvm_depth(const ArchSpec& arch) {
@@ -126,9 +156,10 @@ std::vector<RowTile> streamed_row_tiles(const RecurrentHeader& h, const Recurren
   for (size_t i = 0; i < L.program.size(); ++i) {
     if (!L.program[i].mvm) continue;
     const WeightLayout W = mvm_layout(h, L.program[i].m, arch);
-    for (uint32_t mt = 0; mt < W.m_tiles(); ++mt)
-      tiles.push_back({uint32_t(i), mt, W.block_offset(0, mt, 0),
-                       mt + 1 < W.m_tiles() ? W.block_offset(0, mt + 1, 0) : W.total_bytes()});
+    const uint32_t n = mvm_row_tiles(h, L.program[i].m, arch.pe_array.lanes);
+    for (uint32_t mt = 0; mt < n; ++mt)
+      tiles.push_back({uint32_t(i), mt, mvm_block_offset(W, mt, 0),
+                       mt + 1 < n ? mvm_block_offset(W, mt + 1, 0) : W.total_bytes()});
   }
   return tiles;
 }

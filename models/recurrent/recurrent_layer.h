@@ -79,9 +79,27 @@ const char* to_string(VecKind k);
 
 struct VecOp {
   VecKind kind = VecKind::combine;
-  uint32_t r0 = 0, r1 = 0;  // rows (gate rows, or units j for per-unit kinds)
+  uint32_t r0 = 0, r1 = 0;  // rows (gate rows, or units j for per-unit kinds): whole gate blocks
   uint32_t elements() const { return r1 - r0; }
 };
+
+// Gate-aligned rows (docs/ARCHITECTURE.md §11, a choice): every gate block of H rows (an fc's
+// outputs are one block) starts on a word of the Tm lanes, so element j of every gate, and of
+// h and c, sits in lane j mod Tm and an operation over several gates needs no rotation between
+// the register file's lanes and the units. A block takes ceil(H / Tm) words; a product's row
+// tiles and a vector operation's issues are whole words of one block, its last word short when
+// H is not a multiple of Tm (its other lanes idle).
+uint32_t words_per_block(const RecurrentHeader& h, uint32_t tm);
+// The rows [r0, r1) (whole gate blocks) padded to whole words: (r1 - r0) / H * words * Tm.
+uint32_t aligned_rows(const RecurrentHeader& h, uint32_t rows, uint32_t tm);
+// Word w of an operation over `rows` rows (whole blocks): its first row, relative to the
+// operation's r0, and its real rows (the lanes that carry an element).
+struct WordRows {
+  uint32_t row0 = 0, n = 0;
+};
+WordRows word_rows(const RecurrentHeader& h, uint32_t w, uint32_t tm);
+// Issues of a vector operation: its words.
+uint64_t vec_issues(const RecurrentHeader& h, const VecOp& op, uint32_t tm);
 
 struct StepOp {
   bool mvm = false;
@@ -101,13 +119,21 @@ struct RecurrentLayout {
 
 // The pseudo conv descriptor whose WeightLayout packs rows x cols of a matrix for the array.
 Descriptor matrix_descriptor(uint32_t rows, uint32_t cols, const ArchSpec& arch);
+// A product's weight blocks: the matrix's rows [r0, r1) as a grouped conv layer, a group per gate
+// block, so each block's row tiles start on lane 0 (gate-aligned rows) and its last one holds
+// only its real rows; the groups' blocks lie back to back.
 WeightLayout mvm_layout(const RecurrentHeader& h, const MvmOp& m, const ArchSpec& arch);
 uint32_t mvm_cols(const RecurrentHeader& h, const MvmOp& m);
+// The product's row tiles across its gate blocks (each a word of the lanes), and where row tile
+// t's column chunk nt sits in its layout (tile t of the product is tile t mod m_tiles() of group
+// t / m_tiles()).
+uint32_t mvm_row_tiles(const RecurrentHeader& h, const MvmOp& m, uint32_t tm);
+uint64_t mvm_block_offset(const WeightLayout& W, uint32_t t, uint32_t nt);
 
 RecurrentLayout recurrent_layout(const RecurrentHeader& h, const ArchSpec& arch);
 
-// Issues of a matrix-vector product on the array: per row tile of Tm rows, one per column
-// chunk of Tn k^2 columns.
+// Issues of a matrix-vector product on the array: per row tile (a word of Tm gate-aligned
+// rows), one per column chunk of Tn k^2 columns.
 uint64_t mvm_issues(const RecurrentHeader& h, const MvmOp& m, const ArchSpec& arch);
 
 // Streamed weights: the step's row tiles in program order, each with its bytes within the
@@ -119,11 +145,12 @@ struct RowTile {
 };
 std::vector<RowTile> streamed_row_tiles(const RecurrentHeader& h, const RecurrentLayout& L, const ArchSpec& arch);
 
-// Rows x convolvers (mc x nc) of block (mt, nt) of a product's weight blocks.
+// Rows x convolvers (mc x nc) of block (mt, nt) of a product's weight blocks, mt its row tile
+// across the gate blocks.
 struct BlockSize {
   uint32_t mc = 0, nc = 0;
 };
-BlockSize block_size(const MvmOp& m, const WeightLayout& W, const ArchSpec& arch, uint32_t mt, uint32_t nt);
+BlockSize block_size(const RecurrentHeader& h, const WeightLayout& W, const ArchSpec& arch, uint32_t mt, uint32_t nt);
 
 // Fixed latencies of the recurrent unit's pipelines (docs/ARCHITECTURE.md §11, a choice).
 constexpr uint32_t kActivationLatency = 3;   // segment select and table read, multiply-add, round/mirror/clamp

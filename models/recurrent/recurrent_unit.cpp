@@ -88,7 +88,7 @@ void RecurrentUnit::command_mvm(const MvmOp& op, uint32_t mt0, uint32_t mt1, con
   mvm_reg_.op = op;
   mvm_reg_.layout.emplace(mvm_layout(state_->header(), op, env_.arch));
   mvm_reg_.blocks = blocks;
-  mvm_reg_.base = mvm_reg_.layout->block_offset(0, mt0, 0);  // `blocks` starts at row tile mt0
+  mvm_reg_.base = mvm_block_offset(*mvm_reg_.layout, mt0, 0);  // `blocks` starts at row tile mt0
   mvm_reg_.mt0 = mt0;
   mvm_reg_.mt1 = mt1;
   mvm_reg_.state = state_.get();
@@ -136,7 +136,7 @@ void RecurrentUnit::run_layer() {
   // streamed.
   auto fill = [&](const MvmOp& m, const WeightLayout& W, uint32_t mt) {
     for (uint32_t nt = 0; nt < W.n_tiles(); ++nt) {
-      const BlockSize b = block_size(m, W, a, mt, nt);
+      const BlockSize b = block_size(h, W, a, mt, nt);
       env_.activity.weight_fill(b.mc, b.nc, a.pe_array.kernel, acts);
     }
   };
@@ -144,7 +144,7 @@ void RecurrentUnit::run_layer() {
     for (const StepOp& op : L.program)
       if (op.mvm) {
         const WeightLayout W = mvm_layout(h, op.m, a);
-        for (uint32_t mt = 0; mt < W.m_tiles(); ++mt) fill(op.m, W, mt);
+        for (uint32_t mt = 0; mt < mvm_row_tiles(h, op.m, a.pe_array.lanes); ++mt) fill(op.m, W, mt);
       }
   // Streamed: row tile g of the pass (tile g mod K of step g / K) into half g mod 2, its
   // weight-store fill counted.
@@ -202,13 +202,13 @@ void RecurrentUnit::run_layer() {
       }
       const WeightLayout W = mvm_layout(h, op.m, a);
       if (h.resident) {
-        command_mvm(op.m, 0, W.m_tiles(), store_.data() + op.m.offset);
+        command_mvm(op.m, 0, mvm_row_tiles(h, op.m, a.pe_array.lanes), store_.data() + op.m.offset);
         continue;
       }
       // Streamed (§11): the step's first row tile came with its head job; every other one was
       // handed with the previous tile's command into the other half, and its command waits for
       // that job's end. The step's last tile's command hands the next step's head job.
-      for (uint32_t mt = 0; mt < W.m_tiles(); ++mt, ++k) {
+      for (uint32_t mt = 0; mt < mvm_row_tiles(h, op.m, a.pe_array.lanes); ++mt, ++k) {
         const uint64_t g = uint64_t(s) * K + k;
         if (k > 0) await_job(rd_, false, true);
         if (k + 1 < K) {

@@ -93,8 +93,8 @@ RegisterFile register_file(const ArchSpec& spec) {
   return f;
 }
 
-uint64_t recurrent_rows(const RecurrentHeader& h) {
-  return h.embedding ? uint64_t(h.hidden) : uint64_t(h.gate_count()) * h.hidden;
+uint64_t recurrent_rows(const RecurrentHeader& h, uint32_t tm) {
+  return h.embedding ? uint64_t(h.hidden) : uint64_t(h.gate_count()) * words_per_block(h, tm) * tm;
 }
 
 RfAccess rf_element_access(const RecurrentHeader& h, const VecOp& op, uint32_t e) {

@@ -24,7 +24,7 @@ void VectorUnit::tick() {
     next_trigger();
     return;
   }
-  const bool idle = valid_ == 0 && next_ >= cur_.op.elements();
+  const bool idle = valid_ == 0 && next_ >= words_;
   if (idle && cmd.read() == seen_) {
     env_.mark(busy_sig_, 0);
     sleeping_ = true;
@@ -35,21 +35,21 @@ void VectorUnit::tick() {
     seen_ = cmd.read();
     cur_ = reg_;
     next_ = 0;
+    words_ = uint32_t(vec_issues(cur_.state->header(), cur_.op, env_.arch.pe_array.lanes));
   }
   // Shift the pipeline; the elements issued this cycle enter its first stage.
   const uint64_t mask = (uint64_t(1) << latency_) - 1;
   valid_ = (valid_ << 1) & mask;
   last_ = (last_ << 1) & mask;
-  const uint32_t n = cur_.op.elements();
-  if (next_ < n) {
-    const uint32_t k = std::min(env_.arch.pe_array.lanes, n - next_);
-    for (uint32_t e = next_; e < next_ + k; ++e) {
+  if (next_ < words_) {  // one word of a gate block: its real elements, lane j mod Tm each
+    const WordRows w = word_rows(cur_.state->header(), next_, env_.arch.pe_array.lanes);
+    for (uint32_t e = w.row0; e < w.row0 + w.n; ++e) {
       cur_.state->element(cur_.op, e);
       if (cur_.actions) count_vector_element(env_.activity, cur_.state->header(), cur_.op, e, *cur_.actions);
     }
-    next_ += k;
+    ++next_;
     valid_ |= 1;
-    if (next_ == n) last_ |= 1;
+    if (next_ == words_) last_ |= 1;
     env_.progress();
   }
   env_.mark(busy_sig_, valid_ != 0);

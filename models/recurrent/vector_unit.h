@@ -2,9 +2,10 @@
 // A clocked vector pipeline of the recurrent unit (docs/ARCHITECTURE.md §11): Tm lanes, each
 // taking one element a cycle into a pipeline of `latency` stages. The sequencer writes a
 // command (an operation over V elements of its register file) and bumps `cmd`; the unit sees
-// it at the next edge, issues min(Tm, left) elements a cycle, and toggles `done` in the cycle
-// its last element leaves the last stage. The activation unit and the element-wise unit are
-// the two instances (activation_unit.h, elementwise_unit.h).
+// it at the next edge, issues a word of a gate block a cycle (up to Tm elements, element j of
+// the block in lane j mod Tm: the gate-aligned rows of recurrent_layer.h), and toggles `done`
+// in the cycle its last element leaves the last stage. The activation unit and the
+// element-wise unit are the two instances (activation_unit.h, elementwise_unit.h).
 #include <cstdint>
 
 #include <systemc>
@@ -39,7 +40,7 @@ class VectorUnit : public sc_core::sc_module {
   const Sig busy_sig_;
   uint32_t seen_ = 0;
   VecCommand cur_;
-  uint32_t next_ = 0;            // the next element to issue
+  uint32_t next_ = 0, words_ = 0;  // the next word to issue, the operation's words
   uint64_t valid_ = 0, last_ = 0;  // bit i: stage i + 1 holds an issue (the op's last)
   bool done_state_ = false, sleeping_ = false;
 };

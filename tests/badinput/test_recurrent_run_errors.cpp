@@ -98,25 +98,32 @@ TEST_CASE("recurrent mapper: malformed layers built in code are refused, not run
   CHECK_NOTHROW(sim::map_recurrent_network(good, x, arch, "built"));
 }
 
-// The register file holds recurrent.max_rows rows (docs/ARCHITECTURE.md §11): a layer with more
-// is refused before anything runs, naming the layer, its rows and the key; the same network runs
-// on a machine built for it.
+// The register file holds recurrent.max_rows rows (docs/ARCHITECTURE.md §11), each gate block
+// gate-aligned to the lanes: a layer with more is refused before anything runs, naming the
+// layer, its rows and the key; the same network runs on a machine built for it.
 TEST_CASE("run: a layer with more rows than the recurrent unit's register file is refused by name") {
   const std::string dir = scratch_dir("rnn-run-rows");
   const std::string net = net_file(dir, R"({"name": "l", "type": "lstm", "hidden_size": 4},
     {"name": "cls", "type": "fc", "out_features": 20})");
-  expect_error(dir, {"run", "--arch", kVpe, "--net", net, "--set", "recurrent.max_rows=15"},
+  const std::string four_lanes = "pe_array.lanes=4";  // H and the fc's outputs whole words
+  expect_error(dir, {"run", "--arch", kVpe, "--net", net, "--set", four_lanes, "--set", "recurrent.max_rows=15"},
                {"net.json", "layer l (lstm)", "4 x hidden_size 4 = 16 gate rows", "built for 15 rows",
                 "(recurrent.max_rows)"});
-  expect_error(dir, {"run", "--arch", kVpe, "--net", net, "--set", "recurrent.max_rows=19"},
-               {"layer cls (fc)", "20 outputs", "built for 19 rows", "(recurrent.max_rows)"});
+  expect_error(dir, {"run", "--arch", kVpe, "--net", net, "--set", four_lanes, "--set", "recurrent.max_rows=19"},
+               {"layer cls (fc)", "20 outputs need 20 rows", "built for 19 rows", "(recurrent.max_rows)"});
+  // On 16 lanes the lstm's gates of 4 rows take a word each; on 32 a gru's gates of 6.
+  expect_error(dir, {"run", "--arch", kVpe, "--net", net, "--set", "recurrent.max_rows=63"},
+               {"layer l (lstm)", "4 x hidden_size 4 (each block padded to 16 rows, whole words of 16 lanes) = 64 gate rows",
+                "built for 63 rows"});
   const std::string gru = net_file(dir, R"({"name": "g", "type": "gru", "hidden_size": 6})");
-  expect_error(dir, {"run", "--arch", kSvpe, "--net", gru, "--set", "recurrent.max_rows=17"},
-               {"layer g (gru)", "3 x hidden_size 6 = 18 gate rows", "(recurrent.max_rows)"});
+  expect_error(dir, {"run", "--arch", kSvpe, "--net", gru, "--set", "recurrent.max_rows=95"},
+               {"layer g (gru)", "3 x hidden_size 6 (each block padded to 32 rows, whole words of 32 lanes) = 96 gate rows",
+                "built for 95 rows", "(recurrent.max_rows)"});
   const std::string emb = net_file(dir, R"({"name": "e", "type": "embedding", "vocab_size": 10, "dim": 9})", "[3, 1, 1]");
   expect_error(dir, {"run", "--arch", kVpe, "--net", emb, "--set", "recurrent.max_rows=8"},
                {"layer e (embedding)", "dim 9", "(recurrent.max_rows)"});
-  const CliResult ok = run_shiftsim({"run", "--arch", kVpe, "--net", net, "--set", "recurrent.max_rows=20"}, dir);
+  const CliResult ok =
+      run_shiftsim({"run", "--arch", kVpe, "--net", net, "--set", four_lanes, "--set", "recurrent.max_rows=20"}, dir);
   INFO(ok.err);
   CHECK(ok.code == 0);
   CHECK(ok.out.find("bit-exact sequences 1 of 1") != std::string::npos);

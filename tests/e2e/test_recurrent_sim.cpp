@@ -223,13 +223,16 @@ uint64_t one_burst_job(const models::ArchSpec& a, uint64_t addr, uint64_t bytes)
 struct PlainStep {
   uint64_t mvm_x, mvm_h, vec;  // MVM(W, x), MVM(R, h), the five vector operations
 };
+// Gate-aligned rows: each gate block of H rows takes ceil(H / Tm) words of the lanes, so a
+// product has 4 ceil(H / Tm) row tiles and an operation over g gates g ceil(H / Tm) issues.
 PlainStep plain_step(const models::ArchSpec& a, uint64_t H, uint64_t I, uint64_t tm) {
-  const uint64_t e = a.pe_array.vector * 9, D = models::mvm_depth(a), rows = (4 * H + tm - 1) / tm;
-  const auto vec = [&](uint64_t n, uint64_t L) { return (n + tm - 1) / tm + L; };
+  const uint64_t words = (H + tm - 1) / tm;
+  const uint64_t e = a.pe_array.vector * 9, D = models::mvm_depth(a), rows = 4 * words;
+  const auto vec = [&](uint64_t gates, uint64_t L) { return gates * words + L; };
   const uint64_t ew = models::kElementwiseLatency, act = models::kActivationLatency;
-  // combine (4H), sigmoid/tanh (4H), cell (H), tanh(c') (H), h (H)
+  // combine (4 gates), sigmoid/tanh (4), cell (1), tanh(c') (1), h (1)
   return {rows * ((I + e - 1) / e) + D, rows * ((H + e - 1) / e) + D,
-          vec(4 * H, ew) + vec(4 * H, act) + vec(H, ew) + vec(H, act) + vec(H, ew)};
+          vec(4, ew) + vec(4, act) + vec(1, ew) + vec(1, act) + vec(1, ew)};
 }
 
 // §11: the operations run in sequence, each n + L from command to command; x_{t+1} is read into
@@ -286,7 +289,7 @@ TEST_CASE("recurrent streamed weights: the next row tile loads while the array r
   const models::LayerStats& st = fast.sim.layers.at(0);
   const models::ArchSpec& a = c.arch;
   const uint64_t T = 3, H = 50, I = 28, tm = a.pe_array.lanes, e = a.pe_array.vector * 9;
-  const uint64_t D = models::mvm_depth(a), R = (4 * H + tm - 1) / tm;  // 13 row tiles a product
+  const uint64_t D = models::mvm_depth(a), R = 4 * ((H + tm - 1) / tm);  // 16 row tiles a product: 4 gates x 4 words
   const uint64_t nx = (I + e - 1) / e, nh = (H + e - 1) / e;           // issues a row tile
   const PlainStep p = plain_step(a, H, I, tm);
   // a command per row tile: n + D each
@@ -303,9 +306,16 @@ TEST_CASE("recurrent streamed weights: the next row tile loads while the array r
 
 // The row tiles of all steps alternate between the weight buffer's halves (tile k of step s in
 // half (s K + k) mod 2), so with an odd number K of tiles a step, step s + 1's first tile goes
-// into the half step s's first used; both parities, cycle mode equal to fast mode.
+// into the half step s's first used; both parities, cycle mode equal to fast mode. With
+// gate-aligned rows an lstm's or gru's tiles a step are even (each product's gate blocks take
+// the same words); a per-step fc of 160 outputs takes 5 words of 32 lanes.
 TEST_CASE("recurrent cycle mode equals fast mode: streamed layers with odd and even row tiles a step") {
-  const Case c = make_case(kMixed, "svpe_zcu102", {"buffers.weight_kib=1", "dram.model=fixed"}, 3, 17);
+  const char* net = R"({"name": "odd", "input": {"shape": [4, 40, 1]}, "layers": [
+    {"name": "lp", "type": "lstm", "hidden_size": 37, "output": "sequence", "peepholes": true,
+     "initial_state": true, "direction": "reverse"},
+    {"name": "g", "type": "gru", "hidden_size": 100, "output": "sequence"},
+    {"name": "d", "type": "fc", "out_features": 160, "per_step": true}]})";
+  const Case c = make_case(net, "svpe_zcu102", {"buffers.weight_kib=2", "dram.model=fixed"}, 3, 17);
   const sim::RecurrentProgram prog = sim::map_recurrent_network(c.qn, c.inputs[0], c.arch, "test");
   std::set<uint64_t> parities;
   for (size_t i = 0; i < prog.passes.size(); ++i) {

@@ -83,20 +83,48 @@ TEST_CASE("register file: a memory of at most 32 words is RAM32M16, up to 64 RAM
   CHECK(register_file(spec(16, 20000)).total.bram36 > register_file(spec(16, 5000)).total.bram36);
 }
 
-TEST_CASE("register file: the rows a pass needs") {
+// Gate-aligned (docs/ARCHITECTURE.md §11): each gate block of H rows takes ceil(H / Tm) whole
+// words of the Tm lanes.
+TEST_CASE("register file: the rows a pass needs, gate-aligned to the lanes") {
   RecurrentHeader h;
   h.hidden = 300;
   h.lstm = true;
-  CHECK(recurrent_rows(h) == 1200);
+  CHECK(recurrent_rows(h, 4) == 1200);
+  CHECK(recurrent_rows(h, 32) == 4 * 320);
+  CHECK(recurrent_rows(h, 16) == 4 * 304);
   h.lstm = false;
-  CHECK(recurrent_rows(h) == 900);
+  CHECK(recurrent_rows(h, 4) == 900);
+  CHECK(recurrent_rows(h, 32) == 3 * 320);
   h.fc = true;
   h.hidden = 5000;
-  CHECK(recurrent_rows(h) == 5000);
+  CHECK(recurrent_rows(h, 8) == 5000);
+  CHECK(recurrent_rows(h, 16) == 5008);
   h.fc = false;
   h.embedding = true;
   h.hidden = 300;
-  CHECK(recurrent_rows(h) == 300);
+  CHECK(recurrent_rows(h, 32) == 300);  // a row, no gates
+}
+
+TEST_CASE("recurrent layout: gate blocks start on a word of the lanes") {
+  RecurrentHeader h;
+  h.lstm = true;
+  h.hidden = 10;
+  CHECK(words_per_block(h, 4) == 3);
+  CHECK(aligned_rows(h, 40, 4) == 48);  // four gates of three words
+  CHECK(aligned_rows(h, 10, 4) == 12);
+  CHECK(aligned_rows(h, 10, 16) == 16);
+  CHECK_THROWS(aligned_rows(h, 15, 4));  // not whole gate blocks
+  // Words 0..2 are gate 0 (rows 0..3, 4..7, 8..9), word 3 starts gate 1 at row 10, in lane 0.
+  const std::pair<uint32_t, uint32_t> want[] = {{0, 4}, {4, 4}, {8, 2}, {10, 4}, {14, 4}, {18, 2}, {20, 4}};
+  for (uint32_t w = 0; w < 7; ++w) {
+    CHECK(word_rows(h, w, 4).row0 == want[w].first);
+    CHECK(word_rows(h, w, 4).n == want[w].second);
+  }
+  VecOp op;
+  op.r0 = 10;
+  op.r1 = 40;  // three gates
+  CHECK(vec_issues(h, op, 4) == 9);  // not ceil(30 / 4) = 8: each gate's last word is short
+  CHECK(vec_issues(h, op, 32) == 3);
 }
 
 TEST_CASE("register file: what one element of each operation reads and writes") {
