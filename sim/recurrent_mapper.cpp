@@ -147,15 +147,16 @@ void check_recurrent_fits_arch(const quant::RecurrentQuantizedNetwork& qn, const
     const uint64_t rows = models::recurrent_rows(header_of(qn, i), tm);
     if (rows > arch.recurrent.max_rows) {
       // Gate blocks start on a word of the lanes (docs/ARCHITECTURE.md §11): say so when it adds rows.
-      const uint64_t n = l.type == quant::LayerType::fc ? uint64_t(l.out_channels) : uint64_t(l.rnn.hidden_size);
+      const uint64_t n = uint64_t(l.rnn.hidden_size), gates = l.type == quant::LayerType::lstm ? 4 : 3;
       const std::string aligned = n % tm == 0 ? ""
-                                              : " (each block padded to " + std::to_string((n + tm - 1) / tm * tm) +
-                                                    " rows, whole words of " + std::to_string(tm) + " lanes)";
+                                              : " (each gate block starts on a word of " + std::to_string(tm) +
+                                                    " lanes: " + std::to_string(gates - 1) + " x " +
+                                                    std::to_string((n + tm - 1) / tm * tm) + " + " + std::to_string(n) + ")";
       const std::string what = l.type == quant::LayerType::embedding ? "dim " + std::to_string(rows)
                                : l.type == quant::LayerType::fc
-                                   ? std::to_string(n) + " outputs" + aligned + " need " + std::to_string(rows) + " rows, which"
-                                   : std::string(l.type == quant::LayerType::lstm ? "4" : "3") + " x hidden_size " +
-                                         std::to_string(n) + aligned + " = " + std::to_string(rows) + " gate rows";
+                                   ? std::to_string(rows) + " outputs"
+                                   : std::to_string(gates) + " x hidden_size " + std::to_string(n) + " = " +
+                                         std::to_string(rows) + " gate rows" + aligned;
       throw InputError(at + ": " + what + " exceed the recurrent unit's register file, built for " +
                        std::to_string(arch.recurrent.max_rows) + " rows (recurrent.max_rows)");
     }

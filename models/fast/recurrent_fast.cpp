@@ -135,7 +135,7 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
   count_rf_parameters(count, h, acts);
   // Activity: the weight store's fills, the vector's, and per issue the array's products and
   // the block's read into its registers.
-  auto fill = [&](const MvmOp& m, const WeightLayout& W, uint32_t mt) {
+  auto fill = [&](const WeightLayout& W, uint32_t mt) {
     for (uint32_t nt = 0; nt < W.n_tiles(); ++nt) {
       const BlockSize b = block_size(h, W, arch_, mt, nt);
       count.weight_fill(b.mc, b.nc, arch_.pe_array.kernel, acts);
@@ -153,7 +153,7 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
     for (const StepOp& op : L.program)
       if (op.mvm) {
         const WeightLayout W = mvm_layout(h, op.m, arch_);
-        for (uint32_t mt = 0; mt < mvm_row_tiles(h, op.m, tm); ++mt) fill(op.m, W, mt);
+        for (uint32_t mt = 0; mt < mvm_row_tiles(h, op.m, tm); ++mt) fill(W, mt);
       }
   const uint64_t D = mvm_depth(arch_);
   std::vector<uint8_t> io, half[2];  // streamed: the weight buffer's two halves
@@ -189,7 +189,7 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
   auto tile_bytes = [&](uint64_t g) {
     const RowTile& r = tiles[g % tiles.size()];
     half[g % 2].resize(r.hi - r.lo);
-    fill(L.program[r.op].m, mvm_layout(h, L.program[r.op].m, arch_), r.mt);
+    fill(mvm_layout(h, L.program[r.op].m, arch_), r.mt);
     return std::make_pair(d.weight_addr + L.program[r.op].m.offset + r.lo, r.hi - r.lo);
   };
   // The sequencer waits for a store's end before it hands the next.

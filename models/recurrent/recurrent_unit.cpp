@@ -134,7 +134,7 @@ void RecurrentUnit::run_layer() {
   count_rf_parameters(env_.activity, h, acts);
   // The weight store's writes: every block once when resident, each row tile's every step when
   // streamed.
-  auto fill = [&](const MvmOp& m, const WeightLayout& W, uint32_t mt) {
+  auto fill = [&](const WeightLayout& W, uint32_t mt) {
     for (uint32_t nt = 0; nt < W.n_tiles(); ++nt) {
       const BlockSize b = block_size(h, W, a, mt, nt);
       env_.activity.weight_fill(b.mc, b.nc, a.pe_array.kernel, acts);
@@ -144,7 +144,7 @@ void RecurrentUnit::run_layer() {
     for (const StepOp& op : L.program)
       if (op.mvm) {
         const WeightLayout W = mvm_layout(h, op.m, a);
-        for (uint32_t mt = 0; mt < mvm_row_tiles(h, op.m, a.pe_array.lanes); ++mt) fill(op.m, W, mt);
+        for (uint32_t mt = 0; mt < mvm_row_tiles(h, op.m, a.pe_array.lanes); ++mt) fill(W, mt);
       }
   // Streamed: row tile g of the pass (tile g mod K of step g / K) into half g mod 2, its
   // weight-store fill counted.
@@ -153,7 +153,7 @@ void RecurrentUnit::run_layer() {
   auto add_tile = [&](uint64_t g) {
     const RowTile& r = tiles[g % K];
     half_[g % 2].assign(r.hi - r.lo, 0);
-    fill(L.program[r.op].m, mvm_layout(h, L.program[r.op].m, a), r.mt);
+    fill(mvm_layout(h, L.program[r.op].m, a), r.mt);
     read_engine.add(d.weight_addr + L.program[r.op].m.offset + r.lo, half_[g % 2].data(), r.hi - r.lo);
   };
   // 2. The time steps (§11 "Schedule"). Step s's head job (x_s into the x buffer's half s mod 2;

@@ -94,7 +94,9 @@ RegisterFile register_file(const ArchSpec& spec) {
 }
 
 uint64_t recurrent_rows(const RecurrentHeader& h, uint32_t tm) {
-  return h.embedding ? uint64_t(h.hidden) : uint64_t(h.gate_count()) * words_per_block(h, tm) * tm;
+  if (h.embedding) return h.hidden;
+  // Every gate block but the last takes whole words; the last ends at its own last row.
+  return uint64_t(h.gate_count() - 1) * words_per_block(h, tm) * tm + h.hidden;
 }
 
 RfAccess rf_element_access(const RecurrentHeader& h, const VecOp& op, uint32_t e) {

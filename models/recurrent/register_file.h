@@ -44,9 +44,9 @@ struct RegisterFile {
 // std::invalid_argument on a shape the model cannot cost.
 RegisterFile register_file(const ArchSpec& spec);
 
-// The rows a pass needs in the file: an lstm's 4 gate blocks, a gru's 3, an fc's outputs, each
-// gate-aligned to Tm lanes (ceil(H / Tm) Tm rows); an embedding's row. The mapper refuses a
-// layer whose rows exceed recurrent.max_rows.
+// The rows a pass needs in the file: an lstm's 4 gate blocks, a gru's 3, each starting on a
+// word of the Tm lanes (so every block but the last takes ceil(H / Tm) Tm rows), an fc's outputs,
+// an embedding's row. The mapper refuses a layer whose rows exceed recurrent.max_rows.
 uint64_t recurrent_rows(const RecurrentHeader& h, uint32_t tm);
 
 // What one element of a vector operation reads and writes in the file.

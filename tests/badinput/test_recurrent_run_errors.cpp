@@ -110,15 +110,15 @@ TEST_CASE("run: a layer with more rows than the recurrent unit's register file i
                {"net.json", "layer l (lstm)", "4 x hidden_size 4 = 16 gate rows", "built for 15 rows",
                 "(recurrent.max_rows)"});
   expect_error(dir, {"run", "--arch", kVpe, "--net", net, "--set", four_lanes, "--set", "recurrent.max_rows=19"},
-               {"layer cls (fc)", "20 outputs need 20 rows", "built for 19 rows", "(recurrent.max_rows)"});
-  // On 16 lanes the lstm's gates of 4 rows take a word each; on 32 a gru's gates of 6.
-  expect_error(dir, {"run", "--arch", kVpe, "--net", net, "--set", "recurrent.max_rows=63"},
-               {"layer l (lstm)", "4 x hidden_size 4 (each block padded to 16 rows, whole words of 16 lanes) = 64 gate rows",
-                "built for 63 rows"});
+               {"layer cls (fc)", "20 outputs", "built for 19 rows", "(recurrent.max_rows)"});
+  // On 16 lanes the lstm's first three gates of 4 rows take a word each; on 32 a gru's of 6.
+  expect_error(dir, {"run", "--arch", kVpe, "--net", net, "--set", "recurrent.max_rows=51"},
+               {"layer l (lstm)", "4 x hidden_size 4 = 52 gate rows (each gate block starts on a word of 16 lanes: 3 x 16 + 4)",
+                "built for 51 rows"});
   const std::string gru = net_file(dir, R"({"name": "g", "type": "gru", "hidden_size": 6})");
-  expect_error(dir, {"run", "--arch", kSvpe, "--net", gru, "--set", "recurrent.max_rows=95"},
-               {"layer g (gru)", "3 x hidden_size 6 (each block padded to 32 rows, whole words of 32 lanes) = 96 gate rows",
-                "built for 95 rows", "(recurrent.max_rows)"});
+  expect_error(dir, {"run", "--arch", kSvpe, "--net", gru, "--set", "recurrent.max_rows=69"},
+               {"layer g (gru)", "3 x hidden_size 6 = 70 gate rows (each gate block starts on a word of 32 lanes: 2 x 32 + 6)",
+                "built for 69 rows", "(recurrent.max_rows)"});
   const std::string emb = net_file(dir, R"({"name": "e", "type": "embedding", "vocab_size": 10, "dim": 9})", "[3, 1, 1]");
   expect_error(dir, {"run", "--arch", kVpe, "--net", emb, "--set", "recurrent.max_rows=8"},
                {"layer e (embedding)", "dim 9", "(recurrent.max_rows)"});
