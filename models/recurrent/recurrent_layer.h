@@ -161,5 +161,8 @@ uint32_t mvm_depth(const ArchSpec& arch);
 
 // Bytes of an int16 tensor element in DRAM for the recurrent unit (every width is <= 16).
 constexpr uint32_t kSeqBytes = 2;
+// Every recurrent tensor is at most 16 bits (int16 in DRAM, kSeqBytes): the units' and the
+// register file's value width, whatever numerics.act_bits is.
+constexpr uint32_t kRecurrentValueBits = 16;
 
 }  // namespace shiftsim::models

@@ -6,7 +6,6 @@
 #include "models/recurrent/register_file.h"
 
 #include "models/int_math.h"
-#include "models/recurrent/vector_unit_resources.h"
 #include "models/resources/resources_detail.h"
 
 namespace shiftsim::models {

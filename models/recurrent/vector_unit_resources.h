@@ -15,10 +15,6 @@
 
 namespace shiftsim::models {
 
-// Every recurrent tensor is at most 16 bits (int16 in DRAM, kSeqBytes): the units' value width,
-// whatever numerics.act_bits is.
-constexpr uint32_t kRecurrentValueBits = 16;
-
 // A piece of a lane: LUTs in front of carry chains (adder bits) apart from the other LUTs
 // (multiplexers, masks, compares), its registers, its DSP48E2 slices, and what one element
 // through it feeds the DSPs (operand bits, as docs/ENERGY.md prices a DSP) and reads from ROM
