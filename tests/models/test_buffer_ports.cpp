@@ -38,6 +38,9 @@ void fill_ramp(InputBuffer& b, uint32_t half) {
 }
 
 struct Bench {
+  Bench() = default;
+  // A machine of k x k kernels (set before a buffer is made on the bench).
+  explicit Bench(uint32_t kernel) { arch.pe_array.kernel = kernel; }
   ArchSpec arch;
   VcdTrace trace{TraceOptions{}, 5000};
   UnitEnv env{arch, trace, DspCounting::synthesis};
@@ -56,15 +59,22 @@ struct Bench {
   }
   void next_cycle() { sc_core::sc_start(env.clock.period()); }
 };
+
+// Where the input buffer's tests start: a 3 x 3 kernel's buffer bound to the bench and
+// elaborated, half 0 filled with the ramp and still the producer's.
+struct InputBench : Bench {
+  InputBuffer b;
+  InputBench() : Bench(3), b("input_buffer", env) {
+    bind(b);
+    sc_core::sc_start(sc_core::SC_ZERO_TIME);
+    fill_ramp(b, 0);
+  }
+};
 }  // namespace
 
 TEST_CASE("input buffer: the producer fills a half, the consumer reads it, each only while it holds it") {
-  Bench t;
-  t.arch.pe_array.kernel = 3;
-  InputBuffer b("input_buffer", t.env);
-  t.bind(b);
-  sc_core::sc_start(sc_core::SC_ZERO_TIME);
-  fill_ramp(b, 0);
+  InputBench t;
+  InputBuffer& b = t.b;
   std::vector<int16_t> win(2 * 9);
   CHECK_THROWS_WITH(b.read_window(0, 2, 0, 0, 3, 3, win.data()), Catch::Contains("which the producer holds"));
   t.toggle(t.filled[0]);  // the load unit hands half 0 over
@@ -104,12 +114,8 @@ TEST_CASE("output buffer: the compute unit accumulates while the store unit does
 // address the RTL computes from the window's origin, rotated into window order, is the window
 // read_window gives; the port's cycle is taken once for the whole window read.
 TEST_CASE("input buffer: the k^2 banks read word by word give the window, one port access a cycle") {
-  Bench t;
-  t.arch.pe_array.kernel = 3;
-  InputBuffer b("input_buffer", t.env);
-  t.bind(b);
-  sc_core::sc_start(sc_core::SC_ZERO_TIME);
-  fill_ramp(b, 0);
+  InputBench t;
+  InputBuffer& b = t.b;
   t.toggle(t.filled[0]);
   int16_t word[2];
   CHECK_THROWS_WITH(b.read_bank_word(0, 0, 0, 0, 0, 2, word), Catch::Contains("outside a window read"));
