@@ -7,6 +7,7 @@
 
 #include "models/int_math.h"
 #include "models/pe_array/weight_layout.h"
+#include "models/recurrent/mvm_activity.h"
 #include "models/recurrent/recurrent_layer.h"
 #include "models/recurrent/recurrent_state.h"
 #include "models/recurrent/register_file.h"
@@ -135,19 +136,10 @@ void RecurrentFast::run(const Descriptor& d, uint64_t desc_at, uint64_t now, Hos
   count_rf_parameters(count, h, acts);
   // Activity: the weight store's fills, the vector's, and per issue the array's products and
   // the block's read into its registers.
-  auto fill = [&](const WeightLayout& W, uint32_t mt) {
-    for (uint32_t nt = 0; nt < W.n_tiles(); ++nt) {
-      const BlockSize b = block_size(h, W, arch_, mt, nt);
-      count.weight_fill(b.mc, b.nc, arch_.pe_array.kernel, acts);
-    }
-  };
+  auto fill = [&](const WeightLayout& W, uint32_t mt) { count_tile_fill(count, h, W, arch_, mt, acts); };
   auto issues = [&](const MvmOp& m, const WeightLayout& W, uint32_t mt) {
-    for (uint32_t nt = 0; nt < W.n_tiles(); ++nt) {
-      const BlockSize b = block_size(h, W, arch_, mt, nt);
-      count.conv_issues(1.0, b.mc, b.nc, acts);
-      count.weight_preload(b.mc, b.nc, acts);
-      if (nt + 1 == W.n_tiles()) count_rf_sums(count, m.recurrent, b.mc, acts);
-    }
+    for (uint32_t nt = 0; nt < W.n_tiles(); ++nt)
+      count_mvm_issue(count, m.recurrent, block_size(h, W, arch_, mt, nt), nt + 1 == W.n_tiles(), acts);
   };
   if (h.resident)
     for (const StepOp& op : L.program)

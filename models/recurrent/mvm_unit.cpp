@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "models/recurrent/register_file.h"
+#include "models/recurrent/mvm_activity.h"
 
 namespace shiftsim::models {
 
@@ -69,12 +69,7 @@ void MvmUnit::issue(uint64_t now) {
   s.mc = mc;
   s.last_chunk = nt_ + 1 == L.n_tiles();
   ++inflight_;
-  if (cur_->actions) {  // the products and adder trees, the block read into the registers
-    env_.activity.conv_issues(1.0, mc, nc, *cur_->actions);
-    env_.activity.weight_preload(mc, nc, *cur_->actions);
-    // the row tile's sums, written into the register file by the lane accumulators
-    if (s.last_chunk) count_rf_sums(env_.activity, cur_->op.recurrent, mc, *cur_->actions);
-  }
+  if (cur_->actions) count_mvm_issue(env_.activity, cur_->op.recurrent, b, s.last_chunk, *cur_->actions);
   env_.progress();
   if (++nt_ == L.n_tiles()) {
     nt_ = 0;

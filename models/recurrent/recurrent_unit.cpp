@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/recurrent/mvm_activity.h"
 #include "models/recurrent/register_file.h"
 #include "models/wait_until.h"
 
@@ -134,12 +135,7 @@ void RecurrentUnit::run_layer() {
   count_rf_parameters(env_.activity, h, acts);
   // The weight store's writes: every block once when resident, each row tile's every step when
   // streamed.
-  auto fill = [&](const WeightLayout& W, uint32_t mt) {
-    for (uint32_t nt = 0; nt < W.n_tiles(); ++nt) {
-      const BlockSize b = block_size(h, W, a, mt, nt);
-      env_.activity.weight_fill(b.mc, b.nc, a.pe_array.kernel, acts);
-    }
-  };
+  auto fill = [&](const WeightLayout& W, uint32_t mt) { count_tile_fill(env_.activity, h, W, a, mt, acts); };
   if (h.resident)
     for (const StepOp& op : L.program)
       if (op.mvm) {
