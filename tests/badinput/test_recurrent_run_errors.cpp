@@ -17,8 +17,10 @@ using namespace shiftsim::test;
 
 namespace {
 
-std::string net_file(const std::string& dir, const std::string& layers, const std::string& shape = "[3, 5, 1]") {
-  const std::string path = dir + "/net.json";
+// Each network a file of its own name: a test that writes several keeps each one it names.
+std::string net_file(const std::string& dir, const std::string& layers, const std::string& shape = "[3, 5, 1]",
+                     const std::string& name = "net.json") {
+  const std::string path = dir + "/" + name;
   write_text(path, R"({"name": "seq", "input": {"shape": )" + shape + R"(}, "layers": [)" + layers + "]}");
   return path;
 }
@@ -115,13 +117,22 @@ TEST_CASE("run: a layer with more rows than the recurrent unit's register file i
   expect_error(dir, {"run", "--arch", kVpe, "--net", net, "--set", "recurrent.max_rows=51"},
                {"layer l (lstm)", "4 x hidden_size 4 = 52 gate rows (each gate block starts on a word of 16 lanes: 3 x 16 + 4)",
                 "built for 51 rows"});
-  const std::string gru = net_file(dir, R"({"name": "g", "type": "gru", "hidden_size": 6})");
+  const std::string gru = net_file(dir, R"({"name": "g", "type": "gru", "hidden_size": 6})", "[3, 5, 1]", "gru.json");
   expect_error(dir, {"run", "--arch", kSvpe, "--net", gru, "--set", "recurrent.max_rows=69"},
                {"layer g (gru)", "3 x hidden_size 6 = 70 gate rows (each gate block starts on a word of 32 lanes: 2 x 32 + 6)",
                 "built for 69 rows", "(recurrent.max_rows)"});
-  const std::string emb = net_file(dir, R"({"name": "e", "type": "embedding", "vocab_size": 10, "dim": 9})", "[3, 1, 1]");
+  const std::string emb =
+      net_file(dir, R"({"name": "e", "type": "embedding", "vocab_size": 10, "dim": 9})", "[3, 1, 1]", "emb.json");
   expect_error(dir, {"run", "--arch", kVpe, "--net", emb, "--set", "recurrent.max_rows=8"},
                {"layer e (embedding)", "dim 9", "(recurrent.max_rows)"});
+  // An fc's outputs are one block, with no padding after it: a decoder of 5000 outputs fits
+  // the default 5000 rows on 32 lanes (a whole word each would make 5024).
+  const std::string decoder = net_file(dir, R"({"name": "l", "type": "lstm", "hidden_size": 8, "output": "sequence"},
+    {"name": "dec", "type": "fc", "out_features": 5000, "per_step": true})", "[2, 5, 1]", "decoder.json");
+  const CliResult wide = run_shiftsim({"run", "--arch", kSvpe, "--net", decoder}, dir);
+  INFO(wide.err);
+  CHECK(wide.code == 0);
+  CHECK(wide.out.find("bit-exact sequences 1 of 1") != std::string::npos);
   const CliResult ok =
       run_shiftsim({"run", "--arch", kVpe, "--net", net, "--set", four_lanes, "--set", "recurrent.max_rows=20"}, dir);
   INFO(ok.err);
