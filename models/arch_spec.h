@@ -73,8 +73,9 @@ struct DmaSpec {
 
 // The recurrent unit (docs/ARCHITECTURE.md §11): what its register file is built to hold.
 struct RecurrentSpec {
-  // The most rows a recurrent pass may have: an lstm's 4H, a gru's 3H gate rows, an fc's
-  // outputs, an embedding's row (dim). The register file's memories are sized from it
+  // The most rows a recurrent pass may have: an lstm's 4 gate blocks of H rows, a gru's 3, each
+  // but the last padded to whole words of the lanes (recurrent_rows), an fc's outputs, an
+  // embedding's row (dim). The register file's memories are sized from it
   // (models/recurrent/register_file.h); the mapper refuses a layer with more. The default holds
   // every shipped sequence network (the language models' decoder has 5000 outputs).
   uint32_t max_rows = 5000;

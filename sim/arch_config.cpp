@@ -198,9 +198,10 @@ models::RecurrentSpec read_recurrent(JsonReader r) {
   models::RecurrentSpec s;
   s.max_rows = static_cast<uint32_t>(r.integer(
       "max_rows", s.max_rows, 1, 1 << 20,
-      "the most rows a recurrent pass may have (an lstm's 4 x hidden_size, a gru's 3 x hidden_size, "
-      "a sequence fc's out_features, an embedding's dim): the recurrent unit's register file is "
-      "built for it and the mapper refuses a layer with more"));
+      "the most rows a recurrent pass may have (an lstm's 4 gate blocks of hidden_size, a gru's 3, "
+      "each but the last padded to whole words of pe_array.lanes; a sequence fc's out_features, an "
+      "embedding's dim): the recurrent unit's register file is built for it and the mapper refuses "
+      "a layer with more"));
   r.finish();
   return s;
 }

@@ -144,20 +144,21 @@ void check_recurrent_fits_arch(const quant::RecurrentQuantizedNetwork& qn, const
     const std::string at = where + ": layer " + l.name + " (" + kind_name(l.type) + ")";
     const quant::RecurrentQLayer& q = qn.layers[i];
     const uint32_t tm = arch.pe_array.lanes;
-    const uint64_t rows = models::recurrent_rows(header_of(qn, i), tm);
+    const models::RecurrentHeader hd = header_of(qn, i);
+    const uint64_t rows = models::recurrent_rows(hd, tm);
     if (rows > arch.recurrent.max_rows) {
-      // Gate blocks start on a word of the lanes (docs/ARCHITECTURE.md §11): say so when it adds rows.
-      const uint64_t n = uint64_t(l.rnn.hidden_size), gates = l.type == quant::LayerType::lstm ? 4 : 3;
-      const std::string aligned = n % tm == 0 ? ""
-                                              : " (each gate block starts on a word of " + std::to_string(tm) +
-                                                    " lanes: " + std::to_string(gates - 1) + " x " +
-                                                    std::to_string((n + tm - 1) / tm * tm) + " + " + std::to_string(n) + ")";
-      const std::string what = l.type == quant::LayerType::embedding ? "dim " + std::to_string(rows)
-                               : l.type == quant::LayerType::fc
-                                   ? std::to_string(rows) + " outputs"
-                                   : std::to_string(gates) + " x hidden_size " + std::to_string(n) + " = " +
-                                         std::to_string(rows) + " gate rows" + aligned;
-      throw InputError(at + ": " + what + " exceed the recurrent unit's register file, built for " +
+      std::string what = std::to_string(rows) + " outputs";
+      if (hd.embedding) {
+        what = "dim " + std::to_string(rows);
+      } else if (!hd.fc) {  // gate blocks start on a word of the lanes (§11): say so when it adds rows
+        const uint64_t n = hd.hidden, g = hd.gate_count(), padded = uint64_t(models::words_per_block(hd, tm)) * tm;
+        what = std::to_string(g) + " gate blocks of hidden_size " + std::to_string(n) + " take " +
+               std::to_string(rows) + " rows";
+        if (padded != n)
+          what += " (each starts on a word of " + std::to_string(tm) + " lanes: " + std::to_string(g - 1) + " x " +
+                  std::to_string(padded) + " + " + std::to_string(n) + ")";
+      }
+      throw InputError(at + ": " + what + ", more than the recurrent unit's register file holds: built for " +
                        std::to_string(arch.recurrent.max_rows) + " rows (recurrent.max_rows)");
     }
     if (l.type == quant::LayerType::embedding) continue;  // a table read by rows: no array, no activations in
@@ -177,7 +178,8 @@ void check_recurrent_fits_arch(const quant::RecurrentQuantizedNetwork& qn, const
       if (!op.mvm) continue;
       const models::WeightLayout W = models::mvm_layout(h, op.m, arch);
       // the largest row tile: the first (a whole word of rows, or every gate's one tile alike)
-      const uint64_t tile = models::mvm_row_tiles(h, op.m, arch.pe_array.lanes) > 1 ? models::mvm_block_offset(W, 1, 0) : W.total_bytes();
+      const bool several = models::mvm_row_tiles(h, op.m, arch.pe_array.lanes) > 1;
+      const uint64_t tile = several ? models::mvm_block_offset(W, 1, 0) : W.total_bytes();
       if (tile > half)
         throw InputError(at + ": weight buffer: a row tile of its streamed weights needs " + std::to_string(tile) +
                          " bytes, one half holds " + std::to_string(half) + " (buffers.weight_kib)");

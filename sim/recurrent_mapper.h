@@ -30,8 +30,9 @@ struct RecurrentProgram {
 // (power-of-two codes on the SVPE array within numerics.weight_bits, integers within
 // numerics.weight_bits on the VPE array), activations wider than numerics.act_bits, model
 // accumulators wider than numerics.acc_bits, more rows than the recurrent unit's register
-// file holds (recurrent.max_rows: an lstm's 4H, a gru's 3H, an fc's outputs, an embedding's
-// dim), or a row tile of streamed weights larger than one half of the weight buffer.
+// file holds (recurrent.max_rows: models::recurrent_rows, an lstm's or gru's gate blocks
+// gate-aligned to the lanes, an fc's outputs, an embedding's dim), or a row tile of streamed
+// weights larger than one half of the weight buffer.
 void check_recurrent_fits_arch(const quant::RecurrentQuantizedNetwork& qn, const models::ArchSpec& arch,
                                const std::string& where);
 

@@ -45,7 +45,7 @@ void MvmUnit::tick() {
   env_.mark(Sig::mvm_busy, 1);
 }
 
-// One block of Tm rows x Tn k^2 columns: its weights read into the convolvers' registers, the
+// One block of up to Tm rows x Tn k^2 columns: its weights read into the convolvers' registers, the
 // vector's matching columns as the window, the lanes' sums into the pipeline.
 void MvmUnit::issue(uint64_t now) {
   const ArchSpec& a = env_.arch;

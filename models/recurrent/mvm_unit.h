@@ -1,7 +1,8 @@
 #pragma once
 // The recurrent unit's matrix-vector products on the PE array (docs/ARCHITECTURE.md §11),
-// clocked. One issue a cycle: a block of Tm rows x Tn k^2 columns of the matrix (each k x k
-// convolver takes k^2 consecutive columns, as a 1 x 1 output pixel of a k x k kernel) streams
+// clocked. One issue a cycle: a block of up to Tm rows (a word of one gate block, §11's
+// gate-aligned rows) x Tn k^2 columns of the matrix (each k x k convolver takes k^2
+// consecutive columns, as a 1 x 1 output pixel of a k x k kernel) streams
 // from the weight store into the array's registers with the matching Tn k^2 values of the
 // vector; per lane the adder tree's sum goes down the array's pipeline of mvm_depth() stages to
 // the lane's accumulator, which holds the row's sum over its column chunks and writes it to the

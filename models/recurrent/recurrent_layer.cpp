@@ -121,8 +121,9 @@ uint64_t vec_issues(const RecurrentHeader& h, const VecOp& op, uint32_t tm) {
 WeightLayout mvm_layout(const RecurrentHeader& h, const MvmOp& m, const ArchSpec& arch) {
   // Each gate block a group of its own: its row tiles start on lane 0, its last one short.
   Descriptor d = matrix_descriptor(m.r1 - m.r0, mvm_cols(h, m), arch);
-  aligned_rows(h, m.r1 - m.r0, arch.pe_array.lanes);  // whole gate blocks
-  d.groups = (m.r1 - m.r0) / h.hidden;
+  // (aligned_rows refuses rows that are not whole gate blocks)
+  const uint32_t tm = arch.pe_array.lanes;
+  d.groups = aligned_rows(h, m.r1 - m.r0, tm) / (words_per_block(h, tm) * tm);
   d.in_c *= d.groups;
   return WeightLayout(d, arch);
 }
@@ -140,9 +141,9 @@ uint64_t mvm_issues(const RecurrentHeader& h, const MvmOp& m, const ArchSpec& ar
   return uint64_t(mvm_row_tiles(h, m, arch.pe_array.lanes)) * ceil_div(mvm_cols(h, m), arch.pe_array.vector * k2);
 }
 
-BlockSize block_size(const RecurrentHeader& h, const WeightLayout& W, const ArchSpec& arch, uint32_t mt, uint32_t nt) {
+BlockSize block_size(const RecurrentHeader& h, const WeightLayout& W, const ArchSpec& arch, uint32_t t, uint32_t nt) {
   const uint32_t tm = arch.pe_array.lanes, tn = arch.pe_array.vector;
-  return {word_rows(h, mt, tm).n, std::min(tn, W.in_per_group() - nt * tn)};
+  return {word_rows(h, t, tm).n, std::min(tn, W.in_per_group() - nt * tn)};
 }
 
 uint32_t mvm_depth(const ArchSpec& arch) {

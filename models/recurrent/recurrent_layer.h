@@ -54,8 +54,8 @@ struct MvmOp {
   bool recurrent = false;  // R (else W)
   Vec vec = Vec::x;
   uint32_t r0 = 0, r1 = 0;
-  // Its weight blocks: [rows][ceil(cols / k^2)][k][k] as a conv layer's (WeightLayout), one
-  // block per row tile of Tm rows and column chunk of Tn k^2 columns, at `offset` in the layer.
+  // Its weight blocks (mvm_layout: a grouped conv layer's, a group per gate block), one per row
+  // tile (up to Tm rows of one block) and column chunk of Tn k^2 columns, at `offset` in the layer.
   uint64_t offset = 0;
 };
 
@@ -90,10 +90,11 @@ struct VecOp {
 // tiles and a vector operation's issues are whole words of one block, its last word short when
 // H is not a multiple of Tm (its other lanes idle).
 uint32_t words_per_block(const RecurrentHeader& h, uint32_t tm);
-// The rows [r0, r1) (whole gate blocks) padded to whole words: (r1 - r0) / H * words * Tm.
+// An operation's `rows` (r1 - r0, whole gate blocks; std::logic_error otherwise) padded to whole
+// words: rows / H * words * Tm.
 uint32_t aligned_rows(const RecurrentHeader& h, uint32_t rows, uint32_t tm);
-// Word w of an operation over `rows` rows (whole blocks): its first row, relative to the
-// operation's r0, and its real rows (the lanes that carry an element).
+// Word w of an operation (w < aligned_rows / Tm): its first row, relative to the operation's r0,
+// and its real rows (the lanes that carry an element).
 struct WordRows {
   uint32_t row0 = 0, n = 0;
 };
@@ -145,12 +146,12 @@ struct RowTile {
 };
 std::vector<RowTile> streamed_row_tiles(const RecurrentHeader& h, const RecurrentLayout& L, const ArchSpec& arch);
 
-// Rows x convolvers (mc x nc) of block (mt, nt) of a product's weight blocks, mt its row tile
-// across the gate blocks.
+// Rows x convolvers (mc x nc) of block (t, nt) of a product's weight blocks, t its row tile
+// across the gate blocks (mvm_row_tiles).
 struct BlockSize {
   uint32_t mc = 0, nc = 0;
 };
-BlockSize block_size(const RecurrentHeader& h, const WeightLayout& W, const ArchSpec& arch, uint32_t mt, uint32_t nt);
+BlockSize block_size(const RecurrentHeader& h, const WeightLayout& W, const ArchSpec& arch, uint32_t t, uint32_t nt);
 
 // Fixed latencies of the recurrent unit's pipelines (docs/ARCHITECTURE.md §11, a choice).
 constexpr uint32_t kActivationLatency = 3;   // segment select and table read, multiply-add, round/mirror/clamp

@@ -68,9 +68,12 @@ RegisterFile register_file(const ArchSpec& spec) {
     uint64_t rows;
     uint32_t bits, copies;
   };
-  // Rows: R for what a gate row indexes (an lstm has 4H <= R); a gru's per-unit tensors H <= R/3,
-  // an lstm's H <= R/4; h and c hold two halves, the step's state and the next, swapped at the
-  // step's end. The activations have three copies: the cell's f c + i g reads f, i and g at once.
+  // Rows: R for what a gate row indexes (a layer's gate-aligned rows, recurrent_rows, are at most
+  // R); a gru's per-unit tensors R/3, an lstm's R/4: with W = ceil(H / Tm) words a block, R >=
+  // (g - 1) W Tm + H > (g W - 1) Tm, so ceil(ceil(R / g) / Tm) >= W words hold a block (and two
+  // or three such shares hold two or three). h and c hold two halves, the step's state and the
+  // next, swapped at the step's end. The activations have three copies: the cell's f c + i g
+  // reads f, i and g at once.
   const Row rows[kRfMems] = {
       {RfMem::wx, R, A, 1},        {RfMem::rh, R, A, 1},     {RfMem::bias_w, R, kParamBits, 1},
       {RfMem::bias_r, R, kParamBits, 1}, {RfMem::peep, 3 * L, kParamBits, 1}, {RfMem::pre, R, V, 1},

@@ -67,7 +67,7 @@ ElementwiseUse elementwise_use(const RecurrentHeader& h, const VecOp& op, uint32
 void count_vector_element(const ActivityCounter& count, const RecurrentHeader& h, const VecOp& op, uint32_t e,
                           ComponentActions& a);
 
-// The units: Tm lanes each (they issue min(Tm, left) elements a cycle), the activation unit's
+// The units: Tm lanes each (they issue a word of a gate block a cycle), the activation unit's
 // ROM copies beside them. std::invalid_argument on a shape the model cannot cost.
 Resources activation_unit(const ArchSpec& spec);
 Resources elementwise_unit(const ArchSpec& spec);

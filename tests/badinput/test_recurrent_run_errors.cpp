@@ -109,18 +109,17 @@ TEST_CASE("run: a layer with more rows than the recurrent unit's register file i
     {"name": "cls", "type": "fc", "out_features": 20})");
   const std::string four_lanes = "pe_array.lanes=4";  // H and the fc's outputs whole words
   expect_error(dir, {"run", "--arch", kVpe, "--net", net, "--set", four_lanes, "--set", "recurrent.max_rows=15"},
-               {"net.json", "layer l (lstm)", "4 x hidden_size 4 = 16 gate rows", "built for 15 rows",
+               {"net.json", "layer l (lstm)", "4 gate blocks of hidden_size 4 take 16 rows,", "built for 15 rows",
                 "(recurrent.max_rows)"});
   expect_error(dir, {"run", "--arch", kVpe, "--net", net, "--set", four_lanes, "--set", "recurrent.max_rows=19"},
                {"layer cls (fc)", "20 outputs", "built for 19 rows", "(recurrent.max_rows)"});
   // On 16 lanes the lstm's first three gates of 4 rows take a word each; on 32 a gru's of 6.
   expect_error(dir, {"run", "--arch", kVpe, "--net", net, "--set", "recurrent.max_rows=51"},
-               {"layer l (lstm)", "4 x hidden_size 4 = 52 gate rows (each gate block starts on a word of 16 lanes: 3 x 16 + 4)",
-                "built for 51 rows"});
+               {"layer l (lstm)", "take 52 rows (each starts on a word of 16 lanes: 3 x 16 + 4)", "built for 51 rows"});
   const std::string gru = net_file(dir, R"({"name": "g", "type": "gru", "hidden_size": 6})", "[3, 5, 1]", "gru.json");
   expect_error(dir, {"run", "--arch", kSvpe, "--net", gru, "--set", "recurrent.max_rows=69"},
-               {"layer g (gru)", "3 x hidden_size 6 = 70 gate rows (each gate block starts on a word of 32 lanes: 2 x 32 + 6)",
-                "built for 69 rows", "(recurrent.max_rows)"});
+               {"layer g (gru)", "3 gate blocks of hidden_size 6 take 70 rows",
+                "(each starts on a word of 32 lanes: 2 x 32 + 6)", "built for 69 rows", "(recurrent.max_rows)"});
   const std::string emb =
       net_file(dir, R"({"name": "e", "type": "embedding", "vocab_size": 10, "dim": 9})", "[3, 1, 1]", "emb.json");
   expect_error(dir, {"run", "--arch", kVpe, "--net", emb, "--set", "recurrent.max_rows=8"},

@@ -105,6 +105,35 @@ TEST_CASE("register file: the rows a pass needs, gate-aligned to the lanes") {
   CHECK(recurrent_rows(h, 32) == 300);  // a row, no gates
 }
 
+// A machine built for exactly a layer's gate-aligned rows (R = recurrent_rows) holds every
+// tensor of that layer: each memory has at least the words its blocks take, at the bound too
+// (an lstm of 1 unit on 32 lanes needs 97 rows, and its peepholes' 3 x ceil(97 / 4) = 75 rows
+// are the 3 words its three gates take).
+TEST_CASE("register file: a machine built for a layer's rows holds each of its tensors") {
+  for (uint32_t tm : {4u, 8u, 16u, 32u})
+    for (bool lstm : {true, false})
+      for (uint32_t H = 1; H <= 70; ++H) {
+        RecurrentHeader h;
+        h.lstm = lstm;
+        h.hidden = H;
+        const uint64_t R = recurrent_rows(h, tm), W = words_per_block(h, tm), g = h.gate_count();
+        const RegisterFile f = register_file(spec(tm, uint32_t(R)));
+        auto words = [&](RfMem m) { return f.mems[size_t(m)].words; };
+        INFO("tm " << tm << (lstm ? " lstm " : " gru ") << H << ": R " << R);
+        for (RfMem m : {RfMem::wx, RfMem::rh, RfMem::bias_w, RfMem::bias_r, RfMem::pre, RfMem::act})
+          CHECK(words(m) >= g * W);
+        CHECK(words(RfMem::h) >= 2 * W);  // two halves
+        if (lstm) {
+          CHECK(words(RfMem::peep) >= 3 * W);
+          CHECK(words(RfMem::c) >= 2 * W);
+          CHECK(words(RfMem::part) >= W);
+          CHECK(words(RfMem::tanh_c) >= W);
+        } else {
+          CHECK(words(RfMem::q) >= W);
+        }
+      }
+}
+
 TEST_CASE("recurrent layout: gate blocks start on a word of the lanes") {
   RecurrentHeader h;
   h.lstm = true;
