@@ -1,8 +1,8 @@
 // The recurrent unit's lanes as Verilog (tests/resources/elementwise_lane.v, activation_lane.v,
 // the Verilog the resource model is calibrated on, docs/RESOURCES.md "Recurrent vector units")
 // compute the C++ arithmetic bit for bit: each lane Verilated into a program of its own
-// (tests/resources/sim/lane_tb.cpp, with a behavioural DSP48E2), fed random elements, its
-// results compared with RecurrentState::element (the element-wise unit's arithmetic: aligned
+// (tests/resources/sim/lane_tb.cpp, with the DSP48E2 model rtl/sim/DSP48E2.v), fed random
+// elements, its results compared with RecurrentState::element (the element-wise unit's arithmetic: aligned
 // terms, products, 1 - z, the requantizer's right and left shifts, the fused ReLU) and
 // activation() (sigmoid and tanh from the ROM), saturating cases included. Built only where
 // Verilator is (tests/CMakeLists.txt); elsewhere the suite reports the test skipped.
