@@ -103,10 +103,14 @@ uint32_t mvm_cols(const RecurrentHeader& h, const MvmOp& m) { return m.recurrent
 
 uint32_t words_per_block(const RecurrentHeader& h, uint32_t tm) { return uint32_t(ceil_div(h.hidden, tm)); }
 
-uint32_t aligned_rows(const RecurrentHeader& h, uint32_t rows, uint32_t tm) {
+uint32_t gate_blocks(const RecurrentHeader& h, uint32_t rows) {
   if (h.hidden == 0 || rows % h.hidden != 0)
     throw std::logic_error("recurrent layout: an operation's rows are not whole gate blocks");
-  return rows / h.hidden * words_per_block(h, tm) * tm;
+  return rows / h.hidden;
+}
+
+uint32_t aligned_rows(const RecurrentHeader& h, uint32_t rows, uint32_t tm) {
+  return gate_blocks(h, rows) * words_per_block(h, tm) * tm;
 }
 
 WordRows word_rows(const RecurrentHeader& h, uint32_t w, uint32_t tm) {
@@ -121,9 +125,7 @@ uint64_t vec_issues(const RecurrentHeader& h, const VecOp& op, uint32_t tm) {
 WeightLayout mvm_layout(const RecurrentHeader& h, const MvmOp& m, const ArchSpec& arch) {
   // Each gate block a group of its own: its row tiles start on lane 0, its last one short.
   Descriptor d = matrix_descriptor(m.r1 - m.r0, mvm_cols(h, m), arch);
-  // (aligned_rows refuses rows that are not whole gate blocks)
-  const uint32_t tm = arch.pe_array.lanes;
-  d.groups = aligned_rows(h, m.r1 - m.r0, tm) / (words_per_block(h, tm) * tm);
+  d.groups = gate_blocks(h, m.r1 - m.r0);
   d.in_c *= d.groups;
   return WeightLayout(d, arch);
 }

@@ -90,8 +90,9 @@ struct VecOp {
 // tiles and a vector operation's issues are whole words of one block, its last word short when
 // H is not a multiple of Tm (its other lanes idle).
 uint32_t words_per_block(const RecurrentHeader& h, uint32_t tm);
-// An operation's `rows` (r1 - r0, whole gate blocks; std::logic_error otherwise) padded to whole
-// words: rows / H * words * Tm.
+// An operation's `rows` (r1 - r0) as gate blocks; std::logic_error when they are not whole blocks.
+uint32_t gate_blocks(const RecurrentHeader& h, uint32_t rows);
+// An operation's `rows` (whole gate blocks) padded to whole words: gate_blocks * words * Tm.
 uint32_t aligned_rows(const RecurrentHeader& h, uint32_t rows, uint32_t tm);
 // Word w of an operation (w < aligned_rows / Tm): its first row, relative to the operation's r0,
 // and its real rows (the lanes that carry an element).
